@@ -1,0 +1,158 @@
+"""Conversion between domain objects and DynamoDB items (low-level attribute values)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from service.adapters import table_schema as ts
+from service.domain.recurrence import RecurrenceKind
+from service.domain.runs import Run, RunStatus, RunTrigger, iso_seconds
+from service.domain.schedule import Schedule, State
+
+# Payloads up to this size stay in the schedule item, which then stays near 1 KB (one
+# write unit); larger ones get an item of their own that the run-time writes never touch.
+INLINE_PAYLOAD_BYTES = 512
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+Item = dict[str, Any]
+
+
+def to_attributes(values: dict[str, Any]) -> Item:
+    return {key: _serializer.serialize(value) for key, value in values.items() if value is not None}
+
+
+def from_attributes(item: Item) -> dict[str, Any]:
+    return {key: _deserializer.deserialize(value) for key, value in item.items()}
+
+
+def schedule_key(namespace: str, job_id: str) -> Item:
+    return to_attributes({ts.PARTITION_KEY: ts.namespace_key(namespace), ts.SORT_KEY: ts.schedule_sort_key(job_id)})
+
+
+def payload_is_inline(payload: str) -> bool:
+    return len(payload.encode("utf-8")) <= INLINE_PAYLOAD_BYTES
+
+
+def schedule_to_item(schedule: Schedule) -> Item:
+    inline = payload_is_inline(schedule.payload)
+    values: dict[str, Any] = {
+        ts.PARTITION_KEY: ts.namespace_key(schedule.namespace),
+        ts.SORT_KEY: ts.schedule_sort_key(schedule.job_id),
+        "jobId": schedule.job_id,
+        "namespace": schedule.namespace,
+        "payload": schedule.payload if inline else None,
+        "payloadExternal": None if inline else True,
+        "recurring": schedule.recurring.value,
+        "timezone": schedule.timezone,
+        "cron": schedule.cron,
+        "anchor": schedule.anchor.isoformat() if schedule.anchor else None,
+        "runAt": _text(schedule.run_at),
+        "state": schedule.state.value,
+        "version": schedule.version,
+        "createdAt": _text(schedule.created_at),
+        "updatedAt": _text(schedule.updated_at),
+        "lastRun": _run_summary(schedule.last_run) if schedule.last_run else None,
+        "claimedUntil": _text(schedule.claimed_until),
+    }
+    if schedule.is_due_pending:
+        assert schedule.run_at is not None
+        due = max(schedule.run_at, schedule.claimed_until or schedule.run_at)
+        values[ts.DUE_SHARD] = ts.due_shard(schedule.namespace, schedule.job_id)
+        values[ts.DUE_AT] = int(due.timestamp())
+    return to_attributes(values)
+
+
+def payload_to_item(schedule: Schedule) -> Item:
+    return to_attributes({**ts.payload_key(schedule.namespace, schedule.job_id), "payload": schedule.payload})
+
+
+def item_to_schedule(item: Item, payload: str | None = None) -> Schedule:
+    """A schedule from its item; ``payload`` is the external payload when the item has none."""
+    values = from_attributes(item)
+    last_run = values.get("lastRun")
+    return Schedule(
+        namespace=values["namespace"],
+        job_id=values["jobId"],
+        payload=values.get("payload", payload if payload is not None else ""),
+        recurring=RecurrenceKind(values["recurring"]),
+        timezone=values["timezone"],
+        cron=values.get("cron"),
+        anchor=datetime.fromisoformat(values["anchor"]) if "anchor" in values else None,
+        run_at=_instant(values.get("runAt")),
+        state=State(values["state"]),
+        version=int(values["version"]),
+        created_at=_parsed(values["createdAt"]),
+        updated_at=_parsed(values["updatedAt"]),
+        last_run=_run_from_summary(values["namespace"], values["jobId"], last_run) if last_run else None,
+        claimed_until=_instant(values.get("claimedUntil")),
+    )
+
+
+def has_external_payload(item: Item) -> bool:
+    return "payloadExternal" in item
+
+
+def run_sort_key(run: Run) -> str:
+    return f"{iso_seconds(run.scheduled_for)}#{run.trigger.value}"
+
+
+def run_to_item(run: Run, retention: timedelta) -> Item:
+    return to_attributes(
+        {
+            ts.PARTITION_KEY: ts.runs_key(run.namespace, run.job_id),
+            ts.SORT_KEY: run_sort_key(run),
+            "namespace": run.namespace,
+            "jobId": run.job_id,
+            **_run_summary(run),
+            ts.TTL_ATTRIBUTE: int((run.recorded_at + retention).timestamp()),
+        }
+    )
+
+
+def item_to_run(item: Item) -> Run:
+    values = from_attributes(item)
+    return _run_from_summary(values["namespace"], values["jobId"], values)
+
+
+def _run_summary(run: Run) -> dict[str, Any]:
+    return {
+        "scheduledFor": iso_seconds(run.scheduled_for),
+        "status": run.status.value,
+        "trigger": run.trigger.value,
+        "recordedAt": _text(run.recorded_at),
+        "messageId": run.message_id,
+        "latenessMs": run.lateness_ms,
+    }
+
+
+def _run_from_summary(namespace: str, job_id: str, values: dict[str, Any]) -> Run:
+    lateness = values.get("latenessMs")
+    return Run(
+        namespace=namespace,
+        job_id=job_id,
+        scheduled_for=_parsed(values["scheduledFor"]),
+        status=RunStatus(values["status"]),
+        trigger=RunTrigger(values["trigger"]),
+        recorded_at=_parsed(values["recordedAt"]),
+        message_id=values.get("messageId"),
+        lateness_ms=int(lateness) if lateness is not None else None,
+    )
+
+
+def _text(instant: datetime | None) -> str | None:
+    if instant is None:
+        return None
+    return instant.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _parsed(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def _instant(text: str | None) -> datetime | None:
+    return _parsed(text) if text else None

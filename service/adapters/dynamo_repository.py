@@ -1,0 +1,232 @@
+"""The schedule repository on DynamoDB (single table, see ``table_schema``)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from datetime import timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from service.adapters import table_schema as ts
+from service.adapters.dynamo_items import (
+    Item,
+    has_external_payload,
+    item_to_run,
+    item_to_schedule,
+    payload_is_inline,
+    payload_to_item,
+    run_to_item,
+    schedule_key,
+    schedule_to_item,
+    to_attributes,
+)
+from service.domain.errors import InvalidCursor, ScheduleNotFound, VersionConflict
+from service.domain.runs import Run
+from service.domain.schedule import Schedule, State
+from service.services.ports import Page, ScheduleRepository
+
+DEFAULT_RUN_RETENTION = timedelta(days=90)
+# A filtered listing reads at most this many pages of the partition per request, then
+# returns what it has with a cursor, so one request's cost stays bounded.
+MAX_QUERIES_PER_PAGE = 10
+_CURSOR_VALUE = re.compile(r"^[A-Za-z0-9:#._-]{1,200}$")
+
+_EXISTS = "attribute_exists(pk)"
+_EXISTS_AT_VERSION = "attribute_exists(pk) AND version = :expected"
+
+
+class DynamoScheduleRepository(ScheduleRepository):
+    def __init__(self, client: Any, table_name: str, run_retention: timedelta = DEFAULT_RUN_RETENTION) -> None:
+        self._client = client
+        self._table = table_name
+        self._retention = run_retention
+
+    # -- schedules -----------------------------------------------------------------
+
+    def get(self, namespace: str, job_id: str) -> Schedule | None:
+        response = self._client.get_item(
+            TableName=self._table, Key=schedule_key(namespace, job_id), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return self._with_payload(item) if item else None
+
+    def add(self, schedule: Schedule) -> None:
+        puts = [self._put(schedule_to_item(schedule), "attribute_not_exists(pk)")]
+        if not payload_is_inline(schedule.payload):
+            puts.append({"Put": {"TableName": self._table, "Item": payload_to_item(schedule)}})
+        if len(puts) == 1:
+            self._client.put_item(**puts[0]["Put"])
+        else:
+            self._client.transact_write_items(TransactItems=puts)
+
+    def replace(self, schedule: Schedule, expected_version: int, *, payload_changed: bool = False) -> None:
+        writes = [self._conditional_put(schedule, expected_version)]
+        if payload_changed:
+            writes.append(self._payload_write(schedule))
+        self._write(schedule, expected_version, writes)
+
+    def record_run(self, schedule: Schedule, expected_version: int, run: Run) -> None:
+        writes = [
+            self._conditional_put(schedule, expected_version),
+            {"Put": {"TableName": self._table, "Item": run_to_item(run, self._retention)}},
+        ]
+        self._write(schedule, expected_version, writes)
+
+    def delete(self, namespace: str, job_id: str, expected_version: int | None = None) -> Schedule:
+        condition, values = self._condition(expected_version)
+        try:
+            response = self._client.delete_item(
+                TableName=self._table,
+                Key=schedule_key(namespace, job_id),
+                ConditionExpression=condition,
+                ReturnValues="ALL_OLD",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                **values,
+            )
+        except ClientError as exc:
+            raise self._conflict(exc, job_id, expected_version) from exc
+        old = response["Attributes"]
+        schedule = self._with_payload(old)
+        if has_external_payload(old):
+            # Not in one transaction with the delete: a crash here leaves an unreachable
+            # payload item behind, never a schedule without its payload.
+            self._client.delete_item(TableName=self._table, Key=to_attributes(ts.payload_key(namespace, job_id)))
+        return schedule
+
+    def list(self, namespace: str, limit: int, cursor: str | None, state: State | None) -> Page[Schedule]:
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": to_attributes({":pk": ts.namespace_key(namespace), ":prefix": "JOB#"}),
+        }
+        if state is not None:
+            query["FilterExpression"] = "#state = :state"
+            query["ExpressionAttributeNames"] = {"#state": "state"}
+            query["ExpressionAttributeValues"].update(to_attributes({":state": state.value}))
+        start = {"pk": ts.namespace_key(namespace), "sk": ts.schedule_sort_key(_decode(cursor))} if cursor else None
+        items, next_key = self._query_page(query, limit, start, filtered=state is not None)
+        schedules = [self._with_payload(item) for item in items]
+        return Page(schedules, _encode(next_key[len("JOB#") :]) if next_key else None)
+
+    # -- runs ----------------------------------------------------------------------
+
+    def add_run(self, run: Run) -> None:
+        self._client.put_item(TableName=self._table, Item=run_to_item(run, self._retention))
+
+    def list_runs(self, namespace: str, job_id: str, limit: int, cursor: str | None) -> Page[Run]:
+        pk = ts.runs_key(namespace, job_id)
+        query = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": to_attributes({":pk": pk}),
+            "ScanIndexForward": False,
+        }
+        start = {"pk": pk, "sk": _decode(cursor)} if cursor else None
+        items, next_key = self._query_page(query, limit, start, filtered=False)
+        return Page([item_to_run(item) for item in items], _encode(next_key) if next_key else None)
+
+    # -- helpers -------------------------------------------------------------------
+
+    def _query_page(
+        self, query: dict[str, Any], limit: int, start: dict[str, str] | None, filtered: bool
+    ) -> tuple[list[Item], str | None]:
+        """Up to ``limit`` items, and the sort key to continue after if more may exist.
+
+        One item more than the page is asked for, so that a page that ends exactly at the
+        end of the data carries no cursor to an empty page.
+        """
+        collected: list[Item] = []
+        exclusive_start = to_attributes(start) if start else None
+        for _ in range(MAX_QUERIES_PER_PAGE):
+            wanted = limit + 1 - len(collected)
+            request = dict(query, Limit=max(wanted, 100) if filtered else wanted)
+            if exclusive_start:
+                request["ExclusiveStartKey"] = exclusive_start
+            response = self._client.query(**request)
+            collected.extend(response["Items"])
+            exclusive_start = response.get("LastEvaluatedKey")
+            if len(collected) > limit or not exclusive_start:
+                break
+        if len(collected) > limit:
+            page = collected[:limit]
+            return page, page[-1]["sk"]["S"]
+        if exclusive_start:  # the read budget ran out before the page filled
+            return collected, exclusive_start["sk"]["S"]
+        return collected, None
+
+    def _with_payload(self, item: Item) -> Schedule:
+        if not has_external_payload(item):
+            return item_to_schedule(item)
+        namespace, job_id = item["namespace"]["S"], item["jobId"]["S"]
+        response = self._client.get_item(
+            TableName=self._table, Key=to_attributes(ts.payload_key(namespace, job_id)), ConsistentRead=True
+        )
+        return item_to_schedule(item, payload=response["Item"]["payload"]["S"])
+
+    def _put(self, item: Item, condition: str, values: dict[str, Any] | None = None) -> dict[str, Any]:
+        return {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": condition, **(values or {})}}
+
+    def _conditional_put(self, schedule: Schedule, expected_version: int) -> dict[str, Any]:
+        condition, values = self._condition(expected_version)
+        put = self._put(schedule_to_item(schedule), condition, values)
+        put["Put"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        return put
+
+    def _payload_write(self, schedule: Schedule) -> dict[str, Any]:
+        if payload_is_inline(schedule.payload):
+            key = to_attributes(ts.payload_key(schedule.namespace, schedule.job_id))
+            return {"Delete": {"TableName": self._table, "Key": key}}
+        return {"Put": {"TableName": self._table, "Item": payload_to_item(schedule)}}
+
+    def _write(self, schedule: Schedule, expected_version: int, writes: list[dict[str, Any]]) -> None:
+        try:
+            if len(writes) == 1:
+                self._client.put_item(**writes[0]["Put"])
+            else:
+                self._client.transact_write_items(TransactItems=writes)
+        except ClientError as exc:
+            raise self._conflict(exc, schedule.job_id, expected_version) from exc
+
+    @staticmethod
+    def _condition(expected_version: int | None) -> tuple[str, dict[str, Any]]:
+        if expected_version is None:
+            return _EXISTS, {}
+        return _EXISTS_AT_VERSION, {"ExpressionAttributeValues": to_attributes({":expected": expected_version})}
+
+    @staticmethod
+    def _conflict(exc: ClientError, job_id: str, expected_version: int | None) -> Exception:
+        """The domain error for a failed condition on the schedule item (the first write)."""
+        error = exc.response.get("Error", {})
+        code = error.get("Code")
+        if code == "ConditionalCheckFailedException":
+            old = exc.response.get("Item")
+        elif code == "TransactionCanceledException":
+            reasons = exc.response.get("CancellationReasons") or [{}]
+            if reasons[0].get("Code") != "ConditionalCheckFailed":
+                return exc
+            old = reasons[0].get("Item")
+        else:
+            return exc
+        if not old:
+            return ScheduleNotFound(job_id)
+        actual = int(old["version"]["N"]) if "version" in old else None
+        return VersionConflict(job_id, expected_version if expected_version is not None else -1, actual)
+
+
+def _encode(sort_key: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"k": sort_key}).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> str:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value = json.loads(raw)["k"]
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise InvalidCursor() from None
+    if not isinstance(value, str) or not _CURSOR_VALUE.match(value):
+        raise InvalidCursor()
+    return value

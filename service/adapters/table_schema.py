@@ -1,0 +1,133 @@
+"""The one definition of the DynamoDB table, used by the repository, the dispatcher,
+the local stack, the tests and the Pulumi program.
+
+Items (``pk`` / ``sk``):
+
+=================  ===========================  ================================
+item               pk                           sk
+=================  ===========================  ================================
+schedule           ``NS#<namespace>``           ``JOB#<jobId>``
+large payload      ``PAYLOAD#<ns>#<jobId>``     ``PAYLOAD``
+run (history)      ``RUNS#<namespace>#<jobId>`` ``<scheduledFor>#<trigger>``
+=================  ===========================  ================================
+
+A namespace's schedules share one partition key, so listing them is a Query with a
+cursor. A payload over ``INLINE_PAYLOAD_BYTES`` lives in an item of its own, written only
+when the definition changes: a DynamoDB write is billed per KB of the item, and the
+schedule item is rewritten at every run. DynamoDB splits a busy item collection across partitions by sort key (there is
+no local secondary index to stop it), so one large namespace does not cap throughput.
+
+The ``due`` index is sparse: only schedules with a run to deliver carry its keys.
+Its partition key is one of ``DUE_SHARDS`` shards (a hash of the job), its sort key the
+epoch second at which the dispatcher should take the run, so the dispatcher reads
+exactly the due entries of each shard, in parallel, and nothing else. The shards spread
+a minute's writes over several index partitions instead of one hot one.
+
+Run items expire through the table's TTL attribute (deletes by TTL are free).
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+PARTITION_KEY = "pk"
+SORT_KEY = "sk"
+DUE_INDEX = "due"
+DUE_SHARD = "dueShard"
+DUE_AT = "dueAt"
+TTL_ATTRIBUTE = "expiresAt"
+DUE_SHARDS = 8
+
+
+@dataclass(frozen=True)
+class IndexDefinition:
+    name: str
+    partition_key: str
+    sort_key: str
+    projection: str  # ALL: the dispatcher needs the whole schedule, without a second read
+
+
+@dataclass(frozen=True)
+class TableDefinition:
+    partition_key: str
+    sort_key: str
+    attribute_types: dict[str, str]
+    indexes: tuple[IndexDefinition, ...]
+    ttl_attribute: str
+    billing_mode: str = "PAY_PER_REQUEST"
+
+    def create_table_args(self, table_name: str) -> dict[str, Any]:
+        """Arguments for boto3's ``create_table`` (the local stack and the tests)."""
+        return {
+            "TableName": table_name,
+            "BillingMode": self.billing_mode,
+            "AttributeDefinitions": [
+                {"AttributeName": name, "AttributeType": kind} for name, kind in self.attribute_types.items()
+            ],
+            "KeySchema": [
+                {"AttributeName": self.partition_key, "KeyType": "HASH"},
+                {"AttributeName": self.sort_key, "KeyType": "RANGE"},
+            ],
+            "GlobalSecondaryIndexes": [
+                {
+                    "IndexName": index.name,
+                    "KeySchema": [
+                        {"AttributeName": index.partition_key, "KeyType": "HASH"},
+                        {"AttributeName": index.sort_key, "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": index.projection},
+                }
+                for index in self.indexes
+            ],
+        }
+
+
+TABLE = TableDefinition(
+    partition_key=PARTITION_KEY,
+    sort_key=SORT_KEY,
+    attribute_types={PARTITION_KEY: "S", SORT_KEY: "S", DUE_SHARD: "S", DUE_AT: "N"},
+    indexes=(IndexDefinition(DUE_INDEX, DUE_SHARD, DUE_AT, "ALL"),),
+    ttl_attribute=TTL_ATTRIBUTE,
+)
+
+
+def namespace_key(namespace: str) -> str:
+    return f"NS#{namespace}"
+
+
+def schedule_sort_key(job_id: str) -> str:
+    return f"JOB#{job_id}"
+
+
+def payload_key(namespace: str, job_id: str) -> dict[str, str]:
+    return {PARTITION_KEY: f"PAYLOAD#{namespace}#{job_id}", SORT_KEY: "PAYLOAD"}
+
+
+def runs_key(namespace: str, job_id: str) -> str:
+    return f"RUNS#{namespace}#{job_id}"
+
+
+def due_shard(namespace: str, job_id: str) -> str:
+    """The due-index shard of a schedule: stable for its whole life."""
+    return f"{zlib.crc32(f'{namespace}/{job_id}'.encode()) % DUE_SHARDS:02d}"
+
+
+def all_shards() -> list[str]:
+    return [f"{shard:02d}" for shard in range(DUE_SHARDS)]
+
+
+def ensure_table(client: Any, table_name: str) -> None:
+    """Create the table (and its TTL) unless it exists; wait until it is active."""
+    try:
+        client.describe_table(TableName=table_name)
+        return
+    except client.exceptions.ResourceNotFoundException:
+        pass
+    client.create_table(**TABLE.create_table_args(table_name))
+    client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1})
+    client.update_time_to_live(
+        TableName=table_name,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": TABLE.ttl_attribute},
+    )

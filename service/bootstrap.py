@@ -1,0 +1,41 @@
+"""The one place that builds the adapters and wires them into the use cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from service.adapters.dynamo_repository import DynamoScheduleRepository
+from service.adapters.sqs_sender import SqsSender
+from service.config import Settings
+from service.domain.ids import new_job_id
+from service.services.schedules import ScheduleService
+
+# botocore's "standard" mode retries throttling and connection errors with backoff.
+AWS_CLIENT_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 5},
+    connect_timeout=3,
+    read_timeout=10,
+)
+
+
+@dataclass(frozen=True)
+class Container:
+    settings: Settings
+    schedules: ScheduleService
+    dynamodb: Any
+    sqs: Any
+
+
+def bootstrap(settings: Settings | None = None, session: boto3.Session | None = None) -> Container:
+    settings = settings or Settings.from_env()
+    session = session or boto3.Session()
+    dynamodb = session.client("dynamodb", config=AWS_CLIENT_CONFIG)
+    sqs = session.client("sqs", config=AWS_CLIENT_CONFIG)
+    repository = DynamoScheduleRepository(dynamodb, settings.table_name, settings.run_retention)
+    sender = SqsSender(sqs, settings.queue_url)
+    schedules = ScheduleService(repository=repository, sender=sender, new_id=new_job_id)
+    return Container(settings=settings, schedules=schedules, dynamodb=dynamodb, sqs=sqs)

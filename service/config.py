@@ -1,0 +1,68 @@
+"""Settings, read once from the environment at start-up; a missing or bad value fails fast."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    table_name: str
+    queue_url: str
+    default_namespace: str = "default"
+    run_retention: timedelta = timedelta(days=90)
+    graphql_ide: bool = False
+    graphql_introspection: bool = True
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        return cls(
+            table_name=_required(env, "SCHEDULER_TABLE_NAME"),
+            queue_url=_required(env, "SCHEDULER_QUEUE_URL"),
+            default_namespace=env.get("SCHEDULER_NAMESPACE", "default"),
+            run_retention=timedelta(days=_integer(env, "SCHEDULER_RUN_RETENTION_DAYS", 90, minimum=1)),
+            graphql_ide=_flag(env, "SCHEDULER_GRAPHQL_IDE", False),
+            graphql_introspection=_flag(env, "SCHEDULER_GRAPHQL_INTROSPECTION", True),
+            cors_origins=tuple(o.strip() for o in env.get("SCHEDULER_CORS_ORIGINS", "").split(",") if o.strip()),
+        )
+
+
+def _required(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise ConfigError(f"{name} must be set")
+    return value
+
+
+def _integer(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
+    text = env.get(name)
+    if text is None or text.strip() == "":
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {text!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    text = env.get(name)
+    if text is None or text.strip() == "":
+        return default
+    lowered = text.strip().lower()
+    if lowered in ("1", "true", "on", "yes"):
+        return True
+    if lowered in ("0", "false", "off", "no"):
+        return False
+    raise ConfigError(f"{name} must be on or off, got {text!r}")

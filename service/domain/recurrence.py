@@ -1,0 +1,107 @@
+"""Recurrence rules and the instants they produce.
+
+Every rule is evaluated in local wall-clock time in its zone, then each wall time is
+mapped to an instant with ``local_time.resolve``. Because ``resolve`` never goes
+backwards, the sequence of instants is found by walking the rule's wall times in
+order and keeping each instant that is later than the last one kept: a gap that
+swallows several wall times yields one run at the jump, a repeated hour yields one
+run at the first pass. Cron expressions are parsed and walked by ``cronsim``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from itertools import islice
+from zoneinfo import ZoneInfo
+
+from cronsim import CronSim, CronSimError
+
+from service.domain.errors import ValidationFailed
+from service.domain.local_time import resolve, wall_time
+
+
+class RecurrenceKind(StrEnum):
+    NONE = "none"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    CRON = "cron"
+
+
+def validate_cron(expression: str) -> str:
+    """The expression with single spaces; ``ValidationFailed`` with the reason otherwise."""
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ValidationFailed.single(
+            "cron",
+            f"{expression!r} has {len(fields)} fields; a cron expression has five: "
+            "minute hour day-of-month month day-of-week (for example '0 9 * * MON-FRI')",
+        )
+    normalized = " ".join(fields)
+    try:
+        CronSim(normalized, datetime(2000, 1, 1))
+    except CronSimError as exc:
+        raise ValidationFailed.single("cron", f"{expression!r} is not a valid cron expression: {exc}") from exc
+    return normalized
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """When a schedule runs.
+
+    ``anchor`` is the local wall time that defines a daily or weekly rule (its time of
+    day, and its weekday). It is kept apart from the next run so that a run moved to a DST
+    jump does not move the rule. A one-time schedule has no further occurrences.
+    """
+
+    kind: RecurrenceKind
+    tz: ZoneInfo
+    anchor: datetime | None = None
+    cron: str | None = None
+
+    def occurrences_after(self, after: datetime) -> Iterator[datetime]:
+        """UTC instants strictly after ``after``, strictly increasing."""
+        last = after
+        for wall in self._wall_times_from(wall_time(after, self.tz)):
+            instant = resolve(wall, self.tz)
+            if instant > last:
+                last = instant
+                yield instant
+
+    def next_after(self, after: datetime) -> datetime | None:
+        return next(self.occurrences_after(after), None)
+
+    def upcoming(self, after: datetime, count: int) -> list[datetime]:
+        return list(islice(self.occurrences_after(after), count))
+
+    def latest_at_or_before(self, instant: datetime, not_before: datetime) -> datetime | None:
+        """The last occurrence in ``[not_before, instant]``, if any (for catch-up)."""
+        latest = None
+        for occurrence in self.occurrences_after(not_before - timedelta(seconds=1)):
+            if occurrence > instant:
+                break
+            latest = occurrence
+        return latest
+
+    def _wall_times_from(self, start: datetime) -> Iterator[datetime]:
+        """The rule's wall times from ``start``'s day on, in order (may include earlier ones)."""
+        if self.kind is RecurrenceKind.CRON:
+            assert self.cron is not None
+            # cronsim walks naive datetimes as plain wall-clock values and yields
+            # matches strictly after its start; DST is handled by ``resolve``.
+            yield from CronSim(self.cron, start)
+            return
+        if self.kind is RecurrenceKind.NONE:
+            return  # a one-time schedule's only run is its runAt, not a rule
+        assert self.anchor is not None
+        at: time = self.anchor.time()
+        day: date = start.date()
+        step = timedelta(days=1)
+        if self.kind is RecurrenceKind.WEEKLY:
+            day += timedelta(days=(self.anchor.weekday() - day.weekday()) % 7)
+            step = timedelta(days=7)
+        while day.year < 10000 - 1:
+            yield datetime.combine(day, at)
+            day += step

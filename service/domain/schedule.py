@@ -1,0 +1,243 @@
+"""The schedule: its definition, its state, and how both are validated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from service.domain.errors import FieldProblem, PayloadTooLarge, ValidationFailed
+from service.domain.local_time import resolve, wall_time, zone
+from service.domain.recurrence import Recurrence, RecurrenceKind, validate_cron
+from service.domain.runs import Run
+
+MAX_PAYLOAD_BYTES = 256 * 1024  # SQS's message size limit
+# Run times are kept in whole seconds between 1970 and the year 9000, so that every
+# instant, and every daily or weekly occurrence after it, has a four-digit year.
+LATEST_RUN_AT = datetime(9000, 1, 1, tzinfo=UTC)
+MAX_MINUTE = int(LATEST_RUN_AT.timestamp()) // 60
+
+
+class State(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+
+
+@dataclass(frozen=True)
+class ScheduleInput:
+    """A definition as a client sent it, before validation (REST body or GraphQL input)."""
+
+    payload: str
+    recurring: str = "none"
+    timezone: str = "UTC"
+    minute: int | None = None
+    run_at: str | None = None
+    cron: str | None = None
+    immediate: bool = False
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A valid definition: what to send, and when."""
+
+    payload: str
+    recurrence: Recurrence
+    timezone: str
+    run_at: datetime | None  # the requested run (UTC, whole seconds), if one was given
+    immediate: bool
+
+    def first_run(self, now: datetime) -> datetime | None:
+        """The first occurrence this definition asks for, judged at ``now``.
+
+        ``None`` only for a cron rule that never matches again. A result at or before
+        ``now`` is due at once.
+        """
+        kind = self.recurrence.kind
+        if self.immediate:
+            return now
+        if kind is RecurrenceKind.CRON:
+            start = self.run_at if self.run_at is not None and self.run_at > now else now
+            return self.recurrence.next_after(start - timedelta(seconds=1))
+        assert self.run_at is not None
+        if kind is RecurrenceKind.NONE or self.run_at > now:
+            return self.run_at
+        # A daily or weekly rule that started in the past: its latest occurrence is due.
+        return self.recurrence.latest_at_or_before(now, not_before=self.run_at) or self.run_at
+
+
+@dataclass(frozen=True)
+class Schedule:
+    namespace: str
+    job_id: str
+    payload: str
+    recurring: RecurrenceKind
+    timezone: str
+    cron: str | None
+    anchor: datetime | None  # local wall time of a daily/weekly rule
+    run_at: datetime | None  # next run; the run that happened, once completed
+    state: State
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    last_run: Run | None = None
+    # Set while the API itself delivers a due run; the dispatcher waits until it passes.
+    claimed_until: datetime | None = None
+
+    @property
+    def minute(self) -> int | None:
+        return None if self.run_at is None else int(self.run_at.timestamp()) // 60
+
+    @property
+    def recurrence(self) -> Recurrence:
+        return Recurrence(self.recurring, zone(self.timezone), self.anchor, self.cron)
+
+    @property
+    def is_due_pending(self) -> bool:
+        """Whether the dispatcher has a run to deliver (the schedule is in the due index)."""
+        return self.state is State.ACTIVE and self.run_at is not None
+
+    def upcoming(self, count: int) -> list[datetime]:
+        """The next ``count`` run instants of an active or paused schedule, from ``run_at``."""
+        if self.state is State.COMPLETED or self.run_at is None or count <= 0:
+            return []
+        return [self.run_at, *self.recurrence.upcoming(self.run_at, count - 1)]
+
+    def after_run(self, scheduled_for: datetime, now: datetime, run: Run) -> Schedule:
+        """The schedule once the occurrence at ``scheduled_for`` has been dealt with.
+
+        A one-time schedule completes. A recurring one moves to its first occurrence after
+        both the one just run and ``now``, so a late run never leaves it in the past.
+        """
+        changes: dict[str, Any] = {"last_run": run, "updated_at": now, "version": self.version + 1}
+        if self.recurring is RecurrenceKind.NONE:
+            changes["state"] = State.COMPLETED
+        else:
+            next_run = self.recurrence.next_after(max(scheduled_for, now))
+            changes["run_at"] = next_run
+            if next_run is None:
+                changes["state"] = State.COMPLETED
+        return replace(self, **changes)
+
+
+def define(raw: ScheduleInput) -> Definition:
+    """Validate a definition, reporting every broken rule at once."""
+    problems: list[FieldProblem] = []
+
+    def check(fn: Any, *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except ValidationFailed as exc:
+            problems.extend(exc.problems)
+            return None
+
+    _check_payload(raw.payload)  # too large is its own error (413), raised first
+    payload_problem = _payload_problem(raw.payload)
+    if payload_problem:
+        problems.append(payload_problem)
+    kind = check(_kind, raw.recurring)
+    tz = check(zone, raw.timezone)
+    cron = None
+    if kind is RecurrenceKind.CRON:
+        if raw.cron is None:
+            problems.append(FieldProblem("cron", "is required when recurring is 'cron'"))
+        else:
+            cron = check(validate_cron, raw.cron)
+    elif raw.cron is not None:
+        problems.append(FieldProblem("cron", "is only allowed when recurring is 'cron'"))
+    run_at = check(_requested_run, raw, tz) if tz is not None else None
+    if (
+        not problems
+        and run_at is None
+        and not raw.immediate
+        and kind is not RecurrenceKind.CRON
+    ):
+        problems.append(
+            FieldProblem("runAt", "one of runAt or minute is required, unless immediate is true or recurring is 'cron'")
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    assert kind is not None and tz is not None
+    anchor = None
+    if kind in (RecurrenceKind.DAILY, RecurrenceKind.WEEKLY):
+        anchor = wall_time(run_at, tz) if run_at is not None else None
+    return Definition(
+        payload=raw.payload,
+        recurrence=Recurrence(kind, tz, anchor, cron),
+        timezone=raw.timezone,
+        run_at=run_at,
+        immediate=raw.immediate,
+    )
+
+
+def _kind(value: str) -> RecurrenceKind:
+    try:
+        return RecurrenceKind(value)
+    except ValueError:
+        allowed = ", ".join(repr(k.value) for k in RecurrenceKind)
+        raise ValidationFailed.single("recurring", f"{value!r} is not one of {allowed}") from None
+
+
+def _check_payload(payload: str) -> None:
+    size = len(payload.encode("utf-8", errors="surrogatepass"))
+    if size > MAX_PAYLOAD_BYTES:
+        raise PayloadTooLarge(
+            [FieldProblem("payload", f"is {size} bytes in UTF-8; the limit is {MAX_PAYLOAD_BYTES} bytes (256 KiB)")]
+        )
+
+
+def _payload_problem(payload: str) -> FieldProblem | None:
+    if payload == "":
+        return FieldProblem("payload", "must not be empty")
+    for index, char in enumerate(payload):
+        if not _sqs_allows(ord(char)):
+            return FieldProblem(
+                "payload",
+                f"contains U+{ord(char):04X} at position {index}; SQS accepts tab, newline, "
+                "carriage return and characters from U+0020 up, except surrogates, U+FFFE and U+FFFF",
+            )
+    return None
+
+
+def _sqs_allows(code: int) -> bool:
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
+def _requested_run(raw: ScheduleInput, tz: Any) -> datetime | None:
+    from_minute = None
+    if raw.minute is not None:
+        if not 0 <= raw.minute <= MAX_MINUTE:
+            raise ValidationFailed.single("minute", f"must be between 0 and {MAX_MINUTE} (minutes since 1970-01-01 UTC)")
+        from_minute = datetime.fromtimestamp(raw.minute * 60, UTC)
+    from_run_at = _parse_run_at(raw.run_at, tz) if raw.run_at is not None else None
+    if from_minute is not None and from_run_at is not None:
+        if int(from_run_at.timestamp()) // 60 != raw.minute:
+            raise ValidationFailed.single(
+                "minute", f"{raw.minute} and runAt {raw.run_at!r} name different times; give one of them"
+            )
+        return from_run_at
+    return from_run_at or from_minute
+
+
+def _parse_run_at(text: str, tz: Any) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed.single(
+            "runAt", f"{text!r} is not an ISO-8601 date and time (for example '2027-03-28T09:30:00Z')"
+        ) from None
+    if parsed.tzinfo is None:
+        # A time without an offset is a local time in the schedule's own zone.
+        instant = resolve(parsed, tz)
+    else:
+        instant = parsed.astimezone(UTC)
+    instant = instant.replace(microsecond=0)
+    if not datetime(1970, 1, 1, tzinfo=UTC) <= instant < LATEST_RUN_AT:
+        raise ValidationFailed.single("runAt", "must be between 1970-01-01 and 9000-01-01")
+    return instant

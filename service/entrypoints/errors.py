@@ -1,0 +1,91 @@
+"""Domain errors to HTTP: one table, and the JSON error body every 4xx uses.
+
+Body: ``{"error": "<code>", "message": "<human sentence>", "problems": [{"field", "message"}]}``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.domain.errors import (
+    DeliveryFailed,
+    DomainError,
+    InvalidCursor,
+    InvalidState,
+    PayloadTooLarge,
+    ScheduleNotFound,
+    ValidationFailed,
+    VersionConflict,
+)
+
+logger = logging.getLogger(__name__)
+
+STATUS_BY_ERROR: dict[type[DomainError], int] = {
+    PayloadTooLarge: 413,
+    ValidationFailed: 422,
+    InvalidCursor: 400,
+    ScheduleNotFound: 404,
+    VersionConflict: 412,
+    InvalidState: 409,
+    DeliveryFailed: 503,
+}
+
+
+def status_for(error: DomainError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return 400
+
+
+def error_body(code: str, message: str, problems: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"error": code, "message": message}
+    if problems:
+        body["problems"] = problems
+    return body
+
+
+def _field_path(location: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
+        problems = None
+        if isinstance(exc, ValidationFailed):
+            problems = [{"field": p.field, "message": p.message} for p in exc.problems]
+        return JSONResponse(error_body(exc.code, exc.message, problems), status_code=status_for(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = list(exc.errors())
+        if any(error.get("type") == "json_invalid" for error in errors):
+            detail = next(e for e in errors if e.get("type") == "json_invalid")
+            reason = (detail.get("ctx") or {}).get("error", "")
+            return JSONResponse(
+                error_body("malformed_json", f"the request body is not valid JSON: {reason}".rstrip(": ")),
+                status_code=400,
+            )
+        problems = [{"field": _field_path(tuple(e.get("loc", ()))), "message": str(e.get("msg"))} for e in errors]
+        message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+        return JSONResponse(error_body("validation_failed", message, problems), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}.get(exc.status_code, "error")
+        return JSONResponse(
+            error_body(code, str(exc.detail)), status_code=exc.status_code, headers=getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(error_body("internal_error", "the service failed to handle this request"), status_code=500)

@@ -1,0 +1,200 @@
+"""The GraphQL schema (SPEC section 2): the same use cases as REST."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+import strawberry
+from fastapi import Depends
+from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.fastapi import BaseContext, GraphQLRouter
+from strawberry.types import Info
+
+from service.config import Settings
+from service.domain.errors import DomainError
+from service.domain.schedule import State
+from service.entrypoints.dependencies import get_namespace, get_schedules
+from service.entrypoints.graphql.types import (
+    DeletedSchedule,
+    InvalidStateError,
+    NotFoundError,
+    PageInfo,
+    Preview,
+    RunTime,
+    Schedule,
+    ScheduleConnection,
+    ScheduleInput,
+    ScheduleState,
+    ValidationError,
+    VersionConflictError,
+    DeliveryError,
+    error_result,
+)
+from service.services.schedules import ScheduleService
+
+MAX_DEPTH = 8
+MAX_TOKENS = 2000
+MAX_ALIASES = 20
+
+T = TypeVar("T")
+
+ScheduleResult = Annotated[
+    Schedule | NotFoundError | ValidationError | VersionConflictError | InvalidStateError | DeliveryError,
+    strawberry.union("ScheduleResult"),
+]
+DeleteResult = Annotated[
+    DeletedSchedule | NotFoundError | VersionConflictError, strawberry.union("DeleteResult")
+]
+PreviewResult = Annotated[Preview | ValidationError, strawberry.union("PreviewResult")]
+
+
+class Context(BaseContext):
+    def __init__(self, schedules: ScheduleService, namespace: str) -> None:
+        super().__init__()
+        self.schedules = schedules
+        self.namespace = namespace
+
+
+def _attempt(action: Callable[[], T]) -> T:
+    """Run a resolver body; an expected failure becomes a GraphQL error with its code."""
+    try:
+        return action()
+    except DomainError as exc:
+        raise GraphQLError(exc.message, extensions={"code": exc.code}, original_error=exc) from exc
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="One page of the namespace's schedules (1 to 100).")
+    def schedules(
+        self, info: Info[Context, None], first: int = 50, after: str | None = None, state: ScheduleState | None = None
+    ) -> ScheduleConnection:
+        ctx = info.context
+        page = _attempt(lambda: ctx.schedules.list(ctx.namespace, first, after, State(state.value) if state else None))
+        return ScheduleConnection(
+            nodes=[Schedule.from_domain(s) for s in page.items],
+            page_info=PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor),
+        )
+
+    @strawberry.field(description="A schedule by id, or null.")
+    def schedule(self, info: Info[Context, None], job_id: strawberry.ID) -> Schedule | None:
+        ctx = info.context
+        try:
+            return Schedule.from_domain(ctx.schedules.get(ctx.namespace, str(job_id)))
+        except DomainError:
+            return None
+
+    @strawberry.field(description="The run instants of an unsaved definition (1 to 100).")
+    def preview_schedule(self, info: Info[Context, None], input: ScheduleInput, count: int = 5) -> PreviewResult:
+        try:
+            runs = info.context.schedules.preview(input.to_domain(), count)
+        except DomainError as exc:
+            return error_result(exc)  # type: ignore[return-value]
+        return Preview(timezone=input.timezone, runs=[RunTime.at(r, input.timezone) for r in runs])
+
+
+def _schedule_result(action: Callable[[], object]) -> ScheduleResult:
+    try:
+        schedule = action()
+    except DomainError as exc:
+        return error_result(exc)
+    return Schedule.from_domain(schedule)  # type: ignore[arg-type]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    def create_schedule(self, info: Info[Context, None], input: ScheduleInput) -> ScheduleResult:
+        ctx = info.context
+        return _schedule_result(lambda: ctx.schedules.create(ctx.namespace, input.to_domain()))
+
+    @strawberry.mutation(description="Replace the definition; never creates a schedule.")
+    def update_schedule(
+        self,
+        info: Info[Context, None],
+        job_id: strawberry.ID,
+        input: ScheduleInput,
+        expected_version: int | None = None,
+    ) -> ScheduleResult:
+        ctx = info.context
+        return _schedule_result(
+            lambda: ctx.schedules.replace(ctx.namespace, str(job_id), input.to_domain(), expected_version)
+        )
+
+    @strawberry.mutation
+    def delete_schedule(
+        self, info: Info[Context, None], job_id: strawberry.ID, expected_version: int | None = None
+    ) -> DeleteResult:
+        ctx = info.context
+        try:
+            deleted = ctx.schedules.delete(ctx.namespace, str(job_id), expected_version)
+        except DomainError as exc:
+            return error_result(exc)  # type: ignore[return-value]
+        return DeletedSchedule(job_id=job_id, schedule=Schedule.from_domain(deleted))
+
+    @strawberry.mutation
+    def pause_schedule(
+        self, info: Info[Context, None], job_id: strawberry.ID, expected_version: int | None = None
+    ) -> ScheduleResult:
+        ctx = info.context
+        return _schedule_result(lambda: ctx.schedules.pause(ctx.namespace, str(job_id), expected_version))
+
+    @strawberry.mutation
+    def resume_schedule(
+        self, info: Info[Context, None], job_id: strawberry.ID, expected_version: int | None = None
+    ) -> ScheduleResult:
+        ctx = info.context
+        return _schedule_result(lambda: ctx.schedules.resume(ctx.namespace, str(job_id), expected_version))
+
+    @strawberry.mutation(description="Deliver one occurrence now; the schedule's own runs are unchanged.")
+    def run_schedule_now(self, info: Info[Context, None], job_id: strawberry.ID) -> ScheduleResult:
+        ctx = info.context
+        return _schedule_result(lambda: ctx.schedules.run_now(ctx.namespace, str(job_id)))
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    """Hide only unexpected failures; syntax, validation, limits and domain errors stay readable."""
+    original = error.original_error
+    return original is not None and not isinstance(original, (DomainError, GraphQLError))
+
+
+def build_schema(introspection: bool = True) -> strawberry.Schema:
+    extensions: list[SchemaExtension | type[SchemaExtension]] = [
+        QueryDepthLimiter(max_depth=MAX_DEPTH),
+        MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        ParserCache(maxsize=256),
+        ValidationCache(maxsize=256),
+        MaskErrors(should_mask_error=_should_mask, error_message="Internal error."),
+    ]
+    if not introspection:
+        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+
+
+async def _context(
+    schedules: Annotated[ScheduleService, Depends(get_schedules)],
+    namespace: Annotated[str, Depends(get_namespace)],
+) -> Context:
+    return Context(schedules, namespace)
+
+
+def graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:
+    return GraphQLRouter(
+        build_schema(settings.graphql_introspection),
+        graphql_ide="graphiql" if settings.graphql_ide else None,
+        allow_queries_via_get=False,
+        context_getter=_context,
+    )

@@ -1,0 +1,264 @@
+"""Use cases on schedules, shared by REST and GraphQL."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from service.domain.errors import (
+    DeliveryFailed,
+    InvalidState,
+    ScheduleNotFound,
+    ValidationFailed,
+    VersionConflict,
+)
+from service.domain.ids import is_job_id
+from service.domain.recurrence import RecurrenceKind
+from service.domain.runs import Run, RunStatus, RunTrigger
+from service.domain.schedule import Definition, Schedule, ScheduleInput, State, define
+from service.services.ports import Occurrence, Page, ScheduleRepository, Sender
+
+logger = logging.getLogger(__name__)
+
+MAX_PAGE_SIZE = 100
+MAX_PREVIEW = 100
+# While the API delivers a run itself, the stored schedule is claimed for this long:
+# the dispatcher leaves it alone, and takes it over if the API never finishes.
+DELIVERY_CLAIM = timedelta(seconds=60)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class ScheduleService:
+    repository: ScheduleRepository
+    sender: Sender
+    new_id: Callable[[], str]
+    clock: Callable[[], datetime] = utc_now
+
+    # -- reads ---------------------------------------------------------------------
+
+    def get(self, namespace: str, job_id: str) -> Schedule:
+        if not is_job_id(job_id):
+            raise ScheduleNotFound(job_id)
+        schedule = self.repository.get(namespace, job_id)
+        if schedule is None:
+            raise ScheduleNotFound(job_id)
+        return schedule
+
+    def list(
+        self, namespace: str, limit: int = 50, cursor: str | None = None, state: State | None = None
+    ) -> Page[Schedule]:
+        _check_range("limit", limit, 1, MAX_PAGE_SIZE)
+        return self.repository.list(namespace, limit, cursor, state)
+
+    def runs(self, namespace: str, job_id: str, limit: int = 50, cursor: str | None = None) -> Page[Run]:
+        _check_range("limit", limit, 1, MAX_PAGE_SIZE)
+        self.get(namespace, job_id)
+        return self.repository.list_runs(namespace, job_id, limit, cursor)
+
+    def next_runs(self, namespace: str, job_id: str, count: int) -> tuple[Schedule, list[datetime]]:
+        """The schedule and its next ``count`` run instants."""
+        _check_range("count", count, 1, MAX_PREVIEW)
+        schedule = self.get(namespace, job_id)
+        return schedule, schedule.upcoming(count)
+
+    def preview(self, raw: ScheduleInput, count: int) -> list[datetime]:
+        """The run instants that creating ``raw`` now would give, without storing it."""
+        _check_range("count", count, 1, MAX_PREVIEW)
+        definition = define(raw)
+        first = definition.first_run(self._now())
+        if first is None:
+            return []
+        return [first, *definition.recurrence.upcoming(first, count - 1)]
+
+    # -- writes --------------------------------------------------------------------
+
+    def create(self, namespace: str, raw: ScheduleInput) -> Schedule:
+        definition = define(raw)
+        now = self._now()
+        first = definition.first_run(now)
+        schedule = Schedule(
+            namespace=namespace,
+            job_id=self.new_id(),
+            payload=definition.payload,
+            recurring=definition.recurrence.kind,
+            timezone=definition.timezone,
+            cron=definition.recurrence.cron,
+            anchor=definition.recurrence.anchor,
+            run_at=first,
+            state=State.ACTIVE if first is not None else State.COMPLETED,
+            version=1,
+            created_at=now,
+            updated_at=now,
+        )
+        if schedule.is_due_pending and first is not None and first <= now:
+            return self._deliver_due_run(schedule, None, _trigger(definition), now)
+        self.repository.add(schedule)
+        return schedule
+
+    def replace(
+        self, namespace: str, job_id: str, raw: ScheduleInput, expected_version: int | None = None
+    ) -> Schedule:
+        """Replace the definition of an existing schedule (never creates one)."""
+        definition = define(raw)
+        current = self._current(namespace, job_id, expected_version)
+        now = self._now()
+        first = definition.first_run(now)
+        state = State.PAUSED if current.state is State.PAUSED else State.ACTIVE
+        updated = replace(
+            current,
+            payload=definition.payload,
+            recurring=definition.recurrence.kind,
+            timezone=definition.timezone,
+            cron=definition.recurrence.cron,
+            anchor=definition.recurrence.anchor,
+            run_at=first,
+            state=state if first is not None else State.COMPLETED,
+            version=current.version + 1,
+            updated_at=now,
+        )
+        payload_changed = updated.payload != current.payload
+        if updated.is_due_pending and first is not None and first <= now:
+            return self._deliver_due_run(updated, current.version, _trigger(definition), now, payload_changed)
+        self.repository.replace(updated, current.version, payload_changed=payload_changed)
+        return updated
+
+    def delete(self, namespace: str, job_id: str, expected_version: int | None = None) -> Schedule:
+        if not is_job_id(job_id):
+            raise ScheduleNotFound(job_id)
+        return self.repository.delete(namespace, job_id, expected_version)
+
+    def pause(self, namespace: str, job_id: str, expected_version: int | None = None) -> Schedule:
+        current = self._current(namespace, job_id, expected_version)
+        if current.state is State.PAUSED:
+            return current
+        if current.state is State.COMPLETED:
+            raise InvalidState(f"schedule {job_id!r} has completed; there is nothing to pause")
+        return self._store(current, state=State.PAUSED)
+
+    def resume(self, namespace: str, job_id: str, expected_version: int | None = None) -> Schedule:
+        """Make a paused schedule active again; runs that fell due while paused are not made up."""
+        current = self._current(namespace, job_id, expected_version)
+        if current.state is State.ACTIVE:
+            return current
+        if current.state is State.COMPLETED:
+            raise InvalidState(f"schedule {job_id!r} has completed; update it with a new run time instead")
+        now = self._now()
+        run_at = current.run_at
+        if current.recurring is not RecurrenceKind.NONE and (run_at is None or run_at <= now):
+            run_at = current.recurrence.next_after(now)
+        resumed = replace(
+            current,
+            state=State.ACTIVE if run_at is not None else State.COMPLETED,
+            run_at=run_at,
+            version=current.version + 1,
+            updated_at=now,
+        )
+        if resumed.is_due_pending and run_at is not None and run_at <= now:
+            # A one-time schedule whose time passed while it was paused runs now.
+            return self._deliver_due_run(resumed, current.version, RunTrigger.IMMEDIATE, now)
+        self.repository.replace(resumed, current.version)
+        return resumed
+
+    def run_now(self, namespace: str, job_id: str) -> Schedule:
+        """Deliver one occurrence now; the schedule's own runs are unchanged."""
+        current = self.get(namespace, job_id)
+        now = self._now()
+        scheduled_for = now.replace(microsecond=0)
+        message_id = self._send_one(Occurrence(job_id, scheduled_for, current.payload))
+        run = _delivered(current, scheduled_for, now, RunTrigger.MANUAL, message_id)
+        updated = replace(current, last_run=run, version=current.version + 1, updated_at=now)
+        try:
+            self.repository.record_run(updated, current.version, run)
+        except (VersionConflict, ScheduleNotFound):
+            # Changed or deleted while we sent: the message is out, so keep its record.
+            self.repository.add_run(run)
+            return self.get(namespace, job_id)
+        return updated
+
+    # -- helpers -------------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        return self.clock()
+
+    def _current(self, namespace: str, job_id: str, expected_version: int | None) -> Schedule:
+        current = self.get(namespace, job_id)
+        if expected_version is not None and expected_version != current.version:
+            raise VersionConflict(job_id, expected_version, current.version)
+        return current
+
+    def _store(self, current: Schedule, state: State) -> Schedule:
+        updated = replace(current, state=state, version=current.version + 1, updated_at=self._now())
+        self.repository.replace(updated, current.version)
+        return updated
+
+    def _deliver_due_run(
+        self,
+        schedule: Schedule,
+        stored_version: int | None,
+        trigger: RunTrigger,
+        now: datetime,
+        payload_changed: bool = False,
+    ) -> Schedule:
+        """Deliver the run at ``schedule.run_at`` (due already) from the API itself.
+
+        The schedule is stored first, claimed for a short while, so that a crash or a
+        refused send leaves it due for the dispatcher instead of losing the run; then
+        the message is sent; then the run is recorded and the schedule moves on.
+        """
+        assert schedule.run_at is not None
+        scheduled_for = schedule.run_at
+        claimed = replace(schedule, claimed_until=now + DELIVERY_CLAIM)
+        if stored_version is None:
+            self.repository.add(claimed)
+        else:
+            self.repository.replace(claimed, stored_version, payload_changed=payload_changed)
+        try:
+            message_id = self._send_one(Occurrence(schedule.job_id, scheduled_for, schedule.payload))
+        except DeliveryFailed:
+            logger.warning("immediate delivery failed; the dispatcher will deliver %s", schedule.job_id)
+            return claimed
+        run = _delivered(schedule, scheduled_for, now, trigger, message_id)
+        done = replace(claimed.after_run(scheduled_for, now, run), claimed_until=None)
+        try:
+            self.repository.record_run(done, claimed.version, run)
+        except (VersionConflict, ScheduleNotFound):
+            self.repository.add_run(run)
+            return self.get(schedule.namespace, schedule.job_id)
+        return done
+
+    def _send_one(self, occurrence: Occurrence) -> str:
+        (outcome,) = self.sender.send([occurrence])
+        if outcome.message_id is None:
+            raise DeliveryFailed(f"the queue did not accept the message: {outcome.error}")
+        return outcome.message_id
+
+
+def _trigger(definition: Definition) -> RunTrigger:
+    return RunTrigger.IMMEDIATE if definition.immediate else RunTrigger.SCHEDULE
+
+
+def _delivered(
+    schedule: Schedule, scheduled_for: datetime, now: datetime, trigger: RunTrigger, message_id: str
+) -> Run:
+    lateness = max(0, int((now - scheduled_for).total_seconds() * 1000))
+    return Run(
+        namespace=schedule.namespace,
+        job_id=schedule.job_id,
+        scheduled_for=scheduled_for,
+        status=RunStatus.DELIVERED,
+        trigger=trigger,
+        recorded_at=now,
+        message_id=message_id,
+        lateness_ms=lateness,
+    )
+
+
+def _check_range(name: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise ValidationFailed.single(name, f"must be between {low} and {high}, got {value}")

@@ -1,0 +1,110 @@
+"""Hand-written fakes of the ports, for unit tests (no AWS, no moto)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from service.domain.errors import InvalidCursor, ScheduleNotFound, VersionConflict
+from service.domain.runs import Run
+from service.domain.schedule import Schedule, State
+from service.services.ports import Occurrence, Page, ScheduleRepository, Sender, SendOutcome
+
+
+class InMemoryRepository(ScheduleRepository):
+    def __init__(self) -> None:
+        self.schedules: dict[tuple[str, str], Schedule] = {}
+        self.runs: dict[tuple[str, str], dict[str, Run]] = {}
+        self.payload_writes = 0
+
+    def get(self, namespace: str, job_id: str) -> Schedule | None:
+        return self.schedules.get((namespace, job_id))
+
+    def add(self, schedule: Schedule) -> None:
+        key = (schedule.namespace, schedule.job_id)
+        assert key not in self.schedules, "add must never overwrite"
+        self.schedules[key] = schedule
+        self.payload_writes += 1
+
+    def replace(self, schedule: Schedule, expected_version: int, *, payload_changed: bool = False) -> None:
+        self._check(schedule.namespace, schedule.job_id, expected_version)
+        self.schedules[(schedule.namespace, schedule.job_id)] = schedule
+        self.payload_writes += int(payload_changed)
+
+    def delete(self, namespace: str, job_id: str, expected_version: int | None = None) -> Schedule:
+        self._check(namespace, job_id, expected_version)
+        return self.schedules.pop((namespace, job_id))
+
+    def list(self, namespace: str, limit: int, cursor: str | None, state: State | None) -> Page[Schedule]:
+        ordered = sorted((s for (ns, _), s in self.schedules.items() if ns == namespace), key=lambda s: s.job_id)
+        if state is not None:
+            ordered = [s for s in ordered if s.state is state]
+        if cursor is not None:
+            if not cursor.startswith("after:"):
+                raise InvalidCursor()
+            ordered = [s for s in ordered if s.job_id > cursor[len("after:") :]]
+        page = ordered[:limit]
+        more = len(ordered) > limit
+        return Page(page, f"after:{page[-1].job_id}" if more else None)
+
+    def record_run(self, schedule: Schedule, expected_version: int, run: Run) -> None:
+        self.replace(schedule, expected_version)
+        self.add_run(run)
+
+    def add_run(self, run: Run) -> None:
+        self.runs.setdefault((run.namespace, run.job_id), {})[f"{run.scheduled_for}#{run.trigger}"] = run
+
+    def list_runs(self, namespace: str, job_id: str, limit: int, cursor: str | None) -> Page[Run]:
+        runs = sorted(self.runs.get((namespace, job_id), {}).values(), key=lambda r: r.scheduled_for, reverse=True)
+        start = int(cursor) if cursor else 0
+        return Page(runs[start : start + limit], str(start + limit) if start + limit < len(runs) else None)
+
+    def _check(self, namespace: str, job_id: str, expected_version: int | None) -> None:
+        current = self.schedules.get((namespace, job_id))
+        if current is None:
+            raise ScheduleNotFound(job_id)
+        if expected_version is not None and current.version != expected_version:
+            raise VersionConflict(job_id, expected_version, current.version)
+
+
+class FakeSender(Sender):
+    """Records every message; can be told to refuse the next sends."""
+
+    def __init__(self) -> None:
+        self.messages: list[Occurrence] = []
+        self.refuse_next = 0
+        self._ids = itertools.count(1)
+
+    def send(self, occurrences: Sequence[Occurrence]) -> list[SendOutcome]:
+        outcomes = []
+        for occurrence in occurrences:
+            if self.refuse_next:
+                self.refuse_next -= 1
+                outcomes.append(SendOutcome(occurrence, error="ServiceUnavailable: refused by the test"))
+                continue
+            self.messages.append(occurrence)
+            outcomes.append(SendOutcome(occurrence, message_id=f"msg-{next(self._ids)}"))
+        return outcomes
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+    def set(self, instant: datetime) -> None:
+        self.now = instant
+
+
+def id_factory() -> Callable[[], str]:
+    """Job ids in creation order: 00000000-0000-7000-8000-000000000001, ...002, ..."""
+    counter = itertools.count(1)
+    return lambda: f"00000000-0000-7000-8000-{next(counter):012d}"
