@@ -9,17 +9,24 @@ STAMP := $(VENV)/.installed
 export PIP_CACHE_DIR := $(CURDIR)/.cache/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint typecheck unit bench clean
+# Parts of the project add their own steps to these (see make/*.mk).
+RUN_DEPS :=
+TEST_DEPS :=
+BENCHMARKS :=
+
+.PHONY: install run test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,infra]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
-run: install
+-include make/*.mk
+
+run: install $(RUN_DEPS)
 	$(BIN)/scheduler dev
 
 lint: install
@@ -29,14 +36,13 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-unit: install
-	$(BIN)/pytest -q -n 2 tests/unit tests/integration tests/api
-
-test: lint typecheck
+pytest: install $(TEST_DEPS)
 	$(BIN)/pytest -q -n 2
 
-bench: install
-	$(PY) -m benchmarks
+test: lint typecheck pytest
+
+bench: install $(TEST_DEPS)
+	@for b in $(BENCHMARKS); do echo "== $$b"; $(PY) -m $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache
