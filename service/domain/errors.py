@@ -27,7 +27,7 @@ class FieldProblem:
     message: str
 
 
-class ValidationFailed(DomainError):
+class ValidationFailed(DomainError):  # noqa: N818 - the names say what failed
     """The input breaks one or more rules; nothing was written."""
 
     code = "validation_failed"
@@ -47,7 +47,7 @@ class PayloadTooLarge(ValidationFailed):
     code = "payload_too_large"
 
 
-class ScheduleNotFound(DomainError):
+class ScheduleNotFound(DomainError):  # noqa: N818 - the names say what failed
     code = "not_found"
 
     def __init__(self, job_id: str) -> None:
@@ -55,35 +55,33 @@ class ScheduleNotFound(DomainError):
         self.job_id = job_id
 
 
-class VersionConflict(DomainError):
+class VersionConflict(DomainError):  # noqa: N818 - the names say what failed
     """The caller's expected version is not the stored one (optimistic locking)."""
 
     code = "version_conflict"
 
     def __init__(self, job_id: str, expected: int, actual: int | None) -> None:
         actual_text = "it was changed concurrently" if actual is None else f"it is at version {actual}"
-        super().__init__(
-            f"schedule {job_id!r} is not at version {expected}: {actual_text}; read it again and retry"
-        )
+        super().__init__(f"schedule {job_id!r} is not at version {expected}: {actual_text}; read it again and retry")
         self.job_id = job_id
         self.expected = expected
         self.actual = actual
 
 
-class InvalidCursor(DomainError):
+class InvalidCursor(DomainError):  # noqa: N818 - the names say what failed
     code = "invalid_cursor"
 
     def __init__(self) -> None:
         super().__init__("cursor is not one this API returned; start again without a cursor")
 
 
-class DeliveryFailed(DomainError):
+class DeliveryFailed(DomainError):  # noqa: N818 - the names say what failed
     """The queue refused a message after retries."""
 
     code = "delivery_failed"
 
 
-class InvalidState(DomainError):
+class InvalidState(DomainError):  # noqa: N818 - the names say what failed
     """The action does not apply to the schedule's current state."""
 
     code = "invalid_state"

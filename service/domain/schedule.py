@@ -147,12 +147,7 @@ def define(raw: ScheduleInput) -> Definition:
     elif raw.cron is not None:
         problems.append(FieldProblem("cron", "is only allowed when recurring is 'cron'"))
     run_at = check(_requested_run, raw, tz) if tz is not None else None
-    if (
-        not problems
-        and run_at is None
-        and not raw.immediate
-        and kind is not RecurrenceKind.CRON
-    ):
+    if not problems and run_at is None and not raw.immediate and kind is not RecurrenceKind.CRON:
         problems.append(
             FieldProblem("runAt", "one of runAt or minute is required, unless immediate is true or recurring is 'cron'")
         )
@@ -201,19 +196,16 @@ def _payload_problem(payload: str) -> FieldProblem | None:
 
 
 def _sqs_allows(code: int) -> bool:
-    return (
-        code in (0x9, 0xA, 0xD)
-        or 0x20 <= code <= 0xD7FF
-        or 0xE000 <= code <= 0xFFFD
-        or 0x10000 <= code <= 0x10FFFF
-    )
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
 
 
 def _requested_run(raw: ScheduleInput, tz: Any) -> datetime | None:
     from_minute = None
     if raw.minute is not None:
         if not 0 <= raw.minute <= MAX_MINUTE:
-            raise ValidationFailed.single("minute", f"must be between 0 and {MAX_MINUTE} (minutes since 1970-01-01 UTC)")
+            raise ValidationFailed.single(
+                "minute", f"must be between 0 and {MAX_MINUTE} (minutes since 1970-01-01 UTC)"
+            )
         from_minute = datetime.fromtimestamp(raw.minute * 60, UTC)
     from_run_at = _parse_run_at(raw.run_at, tz) if raw.run_at is not None else None
     if from_minute is not None and from_run_at is not None:
@@ -232,11 +224,8 @@ def _parse_run_at(text: str, tz: Any) -> datetime:
         raise ValidationFailed.single(
             "runAt", f"{text!r} is not an ISO-8601 date and time (for example '2027-03-28T09:30:00Z')"
         ) from None
-    if parsed.tzinfo is None:
-        # A time without an offset is a local time in the schedule's own zone.
-        instant = resolve(parsed, tz)
-    else:
-        instant = parsed.astimezone(UTC)
+    # A time without an offset is a local time in the schedule's own zone.
+    instant = resolve(parsed, tz) if parsed.tzinfo is None else parsed.astimezone(UTC)
     instant = instant.replace(microsecond=0)
     if not datetime(1970, 1, 1, tzinfo=UTC) <= instant < LATEST_RUN_AT:
         raise ValidationFailed.single("runAt", "must be between 1970-01-01 and 9000-01-01")

@@ -101,9 +101,7 @@ class ScheduleService:
         self.repository.add(schedule)
         return schedule
 
-    def replace(
-        self, namespace: str, job_id: str, raw: ScheduleInput, expected_version: int | None = None
-    ) -> Schedule:
+    def replace(self, namespace: str, job_id: str, raw: ScheduleInput, expected_version: int | None = None) -> Schedule:
         """Replace the definition of an existing schedule (never creates one)."""
         definition = define(raw)
         current = self._current(namespace, job_id, expected_version)
@@ -243,9 +241,7 @@ def _trigger(definition: Definition) -> RunTrigger:
     return RunTrigger.IMMEDIATE if definition.immediate else RunTrigger.SCHEDULE
 
 
-def _delivered(
-    schedule: Schedule, scheduled_for: datetime, now: datetime, trigger: RunTrigger, message_id: str
-) -> Run:
+def _delivered(schedule: Schedule, scheduled_for: datetime, now: datetime, trigger: RunTrigger, message_id: str) -> Run:
     lateness = max(0, int((now - scheduled_for).total_seconds() * 1000))
     return Run(
         namespace=schedule.namespace,

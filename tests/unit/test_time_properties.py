@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import available_timezones
 
@@ -45,7 +46,7 @@ def test_daily_and_weekly_runs_increase_and_land_on_the_rule_or_at_a_jump(
     runs = rule.upcoming(start, 20)
 
     assert len(runs) == 20
-    assert all(a < b for a, b in zip(runs, runs[1:], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(runs))
     assert all(r > start for r in runs)
     for run in runs:
         assert _lands_on_rule_or_jump(run, at, tz_name), (run, run.astimezone(tz))
@@ -64,7 +65,7 @@ def test_cron_runs_increase_and_each_matches_a_local_time_or_a_jump(tz_name: str
 
     runs = rule.upcoming(start, 15)
 
-    assert all(a < b for a, b in zip(runs, runs[1:], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(runs))
     assert all(r > start for r in runs)
     # Each run either shows a wall time the expression matches, or is the instant of a jump.
     for run in runs:

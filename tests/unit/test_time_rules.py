@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 
 from service.domain.local_time import resolve, wall_time, zone
@@ -61,8 +62,10 @@ def test_weekly_0900_new_york_stays_at_0900_local_across_both_2027_changes() -> 
     assert {r.astimezone(NEW_YORK).strftime("%a %H:%M:%S") for r in runs} == {"Mon 09:00:00"}
     offsets = {r.astimezone(NEW_YORK).utcoffset() for r in runs}
     assert offsets == {timedelta(hours=-5), timedelta(hours=-4)}  # it did cross both changes
-    assert all(later - earlier in (timedelta(days=7, hours=-1), timedelta(days=7), timedelta(days=7, hours=1))
-               for earlier, later in zip(runs, runs[1:], strict=False))
+    assert all(
+        later - earlier in (timedelta(days=7, hours=-1), timedelta(days=7), timedelta(days=7, hours=1))
+        for earlier, later in itertools.pairwise(runs)
+    )
 
 
 def test_cron_every_20_minutes_in_the_skipped_hour_collapses_to_one_run_at_the_jump() -> None:

@@ -28,6 +28,7 @@ from service.domain.schedule import State
 from service.entrypoints.dependencies import get_namespace, get_schedules
 from service.entrypoints.graphql.types import (
     DeletedSchedule,
+    DeliveryError,
     InvalidStateError,
     NotFoundError,
     PageInfo,
@@ -39,7 +40,6 @@ from service.entrypoints.graphql.types import (
     ScheduleState,
     ValidationError,
     VersionConflictError,
-    DeliveryError,
     error_result,
 )
 from service.services.schedules import ScheduleService
@@ -54,9 +54,7 @@ ScheduleResult = Annotated[
     Schedule | NotFoundError | ValidationError | VersionConflictError | InvalidStateError | DeliveryError,
     strawberry.union("ScheduleResult"),
 ]
-DeleteResult = Annotated[
-    DeletedSchedule | NotFoundError | VersionConflictError, strawberry.union("DeleteResult")
-]
+DeleteResult = Annotated[DeletedSchedule | NotFoundError | VersionConflictError, strawberry.union("DeleteResult")]
 PreviewResult = Annotated[Preview | ValidationError, strawberry.union("PreviewResult")]
 
 

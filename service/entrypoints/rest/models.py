@@ -28,8 +28,7 @@ class ScheduleCreate(BaseModel):
     minute: StrictInt | None = Field(None, description="Run time in whole minutes since 1970-01-01 UTC.")
     runAt: StrictStr | None = Field(
         None,
-        description="Run time, ISO-8601. With an offset or Z it is that instant; without, a local time "
-        "in `timezone`.",
+        description="Run time, ISO-8601. With an offset or Z it is that instant; without, a local time in `timezone`.",
         examples=["2027-03-28T09:30:00Z"],
     )
     recurring: RecurringName = "none"

@@ -73,9 +73,7 @@ async def list_schedules(
     return [SchedulePublic.from_domain(s) for s in page.items]
 
 
-@router.post(
-    "/schedules", status_code=201, response_model=SchedulePublic, responses=_ERRORS, tags=["schedules"]
-)
+@router.post("/schedules", status_code=201, response_model=SchedulePublic, responses=_ERRORS, tags=["schedules"])
 async def create_schedule(
     body: ScheduleCreate, response: Response, schedules: Schedules, namespace: Namespace
 ) -> SchedulePublic:
@@ -164,4 +162,3 @@ async def next_runs(
 ) -> RunTimes:
     schedule, runs = schedules.next_runs(namespace, jobId, count)
     return RunTimes(timezone=schedule.timezone, runs=[RunTime.at(r, schedule.timezone) for r in runs])
-
