@@ -84,6 +84,10 @@ class Schedule:
     last_run: Run | None = None
     # Set while the API itself delivers a due run; the dispatcher waits until it passes.
     claimed_until: datetime | None = None
+    # False when ``last_run`` is the only record of that run: the dispatcher keeps the one
+    # run of a one-time schedule in the schedule item alone (a write saved per run), and
+    # whoever replaces ``last_run`` must first copy it into the run history.
+    last_run_in_history: bool = True
 
     @property
     def minute(self) -> int | None:
