@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import builtins
 import json
 import re
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from botocore.exceptions import ClientError
 
@@ -133,13 +134,13 @@ class DynamoScheduleRepository(ScheduleRepository):
 
     def _query_page(
         self, query: dict[str, Any], limit: int, start: dict[str, str] | None, filtered: bool
-    ) -> tuple[list[Item], str | None]:
+    ) -> tuple[builtins.list[Item], str | None]:
         """Up to ``limit`` items, and the sort key to continue after if more may exist.
 
         One item more than the page is asked for, so that a page that ends exactly at the
         end of the data carries no cursor to an empty page.
         """
-        collected: list[Item] = []
+        collected: builtins.list[Item] = []
         exclusive_start = to_attributes(start) if start else None
         for _ in range(MAX_QUERIES_PER_PAGE):
             wanted = limit + 1 - len(collected)
@@ -182,7 +183,7 @@ class DynamoScheduleRepository(ScheduleRepository):
             return {"Delete": {"TableName": self._table, "Key": key}}
         return {"Put": {"TableName": self._table, "Item": payload_to_item(schedule)}}
 
-    def _write(self, schedule: Schedule, expected_version: int, writes: list[dict[str, Any]]) -> None:
+    def _write(self, schedule: Schedule, expected_version: int, writes: builtins.list[dict[str, Any]]) -> None:
         try:
             if len(writes) == 1:
                 self._client.put_item(**writes[0]["Put"])
@@ -203,12 +204,12 @@ class DynamoScheduleRepository(ScheduleRepository):
         error = exc.response.get("Error", {})
         code = error.get("Code")
         if code == "ConditionalCheckFailedException":
-            old = exc.response.get("Item")
+            old = cast("Item | None", exc.response.get("Item"))
         elif code == "TransactionCanceledException":
             reasons = exc.response.get("CancellationReasons") or [{}]
             if reasons[0].get("Code") != "ConditionalCheckFailed":
                 return exc
-            old = reasons[0].get("Item")
+            old = cast("Item | None", reasons[0].get("Item"))
         else:
             return exc
         if not old:

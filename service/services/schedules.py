@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -61,13 +62,13 @@ class ScheduleService:
         self.get(namespace, job_id)
         return self.repository.list_runs(namespace, job_id, limit, cursor)
 
-    def next_runs(self, namespace: str, job_id: str, count: int) -> tuple[Schedule, list[datetime]]:
+    def next_runs(self, namespace: str, job_id: str, count: int) -> tuple[Schedule, builtins.list[datetime]]:
         """The schedule and its next ``count`` run instants."""
         _check_range("count", count, 1, MAX_PREVIEW)
         schedule = self.get(namespace, job_id)
         return schedule, schedule.upcoming(count)
 
-    def preview(self, raw: ScheduleInput, count: int) -> list[datetime]:
+    def preview(self, raw: ScheduleInput, count: int) -> builtins.list[datetime]:
         """The run instants that creating ``raw`` now would give, without storing it."""
         _check_range("count", count, 1, MAX_PREVIEW)
         definition = define(raw)

@@ -75,7 +75,7 @@ def _attempt(action: Callable[[], T]) -> T:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="One page of the namespace's schedules (1 to 100).")
+    @strawberry.field(description="One page of the namespace's schedules (1 to 100).")  # type: ignore[untyped-decorator]
     def schedules(
         self, info: Info[Context, None], first: int = 50, after: str | None = None, state: ScheduleState | None = None
     ) -> ScheduleConnection:
@@ -86,7 +86,7 @@ class Query:
             page_info=PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor),
         )
 
-    @strawberry.field(description="A schedule by id, or null.")
+    @strawberry.field(description="A schedule by id, or null.")  # type: ignore[untyped-decorator]
     def schedule(self, info: Info[Context, None], job_id: strawberry.ID) -> Schedule | None:
         ctx = info.context
         try:
@@ -94,7 +94,7 @@ class Query:
         except DomainError:
             return None
 
-    @strawberry.field(description="The run instants of an unsaved definition (1 to 100).")
+    @strawberry.field(description="The run instants of an unsaved definition (1 to 100).")  # type: ignore[untyped-decorator]
     def preview_schedule(self, info: Info[Context, None], input: ScheduleInput, count: int = 5) -> PreviewResult:
         try:
             runs = info.context.schedules.preview(input.to_domain(), count)
@@ -118,7 +118,7 @@ class Mutation:
         ctx = info.context
         return _schedule_result(lambda: ctx.schedules.create(ctx.namespace, input.to_domain()))
 
-    @strawberry.mutation(description="Replace the definition; never creates a schedule.")
+    @strawberry.mutation(description="Replace the definition; never creates a schedule.")  # type: ignore[untyped-decorator]
     def update_schedule(
         self,
         info: Info[Context, None],
@@ -156,7 +156,7 @@ class Mutation:
         ctx = info.context
         return _schedule_result(lambda: ctx.schedules.resume(ctx.namespace, str(job_id), expected_version))
 
-    @strawberry.mutation(description="Deliver one occurrence now; the schedule's own runs are unchanged.")
+    @strawberry.mutation(description="Deliver one occurrence now; the schedule's own runs are unchanged.")  # type: ignore[untyped-decorator]
     def run_schedule_now(self, info: Info[Context, None], job_id: strawberry.ID) -> ScheduleResult:
         ctx = info.context
         return _schedule_result(lambda: ctx.schedules.run_now(ctx.namespace, str(job_id)))

@@ -108,13 +108,13 @@ class Schedule:
     updated_at: str
     last_run: Run | None
 
-    @strawberry.field(description="The next run instants, from the next run on (1 to 100).")
+    @strawberry.field(description="The next run instants, from the next run on (1 to 100).")  # type: ignore[untyped-decorator]
     def next_runs(self, info: Info, count: int = 5) -> list[RunTime]:
         service = info.context.schedules
         runs = service.next_runs(info.context.namespace, str(self.job_id), count)[1]
         return [RunTime.at(r, self.timezone) for r in runs]
 
-    @strawberry.field(description="Run history, newest first.")
+    @strawberry.field(description="Run history, newest first.")  # type: ignore[untyped-decorator]
     def runs(self, info: Info, first: int = 20, after: str | None = None) -> RunConnection:
         page = info.context.schedules.runs(info.context.namespace, str(self.job_id), first, after)
         return RunConnection(
