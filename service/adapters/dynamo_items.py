@@ -58,6 +58,7 @@ def schedule_to_item(schedule: Schedule) -> Item:
         "updatedAt": _text(schedule.updated_at),
         "lastRun": _run_summary(schedule.last_run) if schedule.last_run else None,
         "claimedUntil": _text(schedule.claimed_until),
+        "lastRunInHistory": None if schedule.last_run_in_history else False,
     }
     if schedule.is_due_pending:
         assert schedule.run_at is not None
@@ -90,6 +91,7 @@ def item_to_schedule(item: Item, payload: str | None = None) -> Schedule:
         updated_at=_parsed(values["updatedAt"]),
         last_run=_run_from_summary(values["namespace"], values["jobId"], last_run) if last_run else None,
         claimed_until=_instant(values.get("claimedUntil")),
+        last_run_in_history=values.get("lastRunInHistory", True),
     )
 
 

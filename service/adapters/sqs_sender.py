@@ -57,6 +57,7 @@ class SqsSender(Sender):
         self._client = client
         self._queue_url = queue_url
         self._fifo = queue_url.endswith(".fifo")
+        self.supports_delay = not self._fifo
         self._max_attempts = max_attempts
         self._base_delay = base_delay
         self._sleep = sleep

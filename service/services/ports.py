@@ -92,6 +92,10 @@ class SendOutcome:
 class Sender(abc.ABC):
     """Sends occurrences to the queue, each as one message (SPEC section 4)."""
 
+    # Whether a message can be held back until its time (SQS DelaySeconds); a FIFO
+    # queue cannot, so its runs are sent when due rather than ahead of time.
+    supports_delay: bool = True
+
     @abc.abstractmethod
     def send(self, occurrences: Sequence[Occurrence]) -> list[SendOutcome]:
         """One outcome per occurrence, in order. Never raises for a refused message."""
