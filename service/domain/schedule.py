@@ -16,7 +16,7 @@ MAX_PAYLOAD_BYTES = 256 * 1024  # SQS's message size limit
 # Run times are kept in whole seconds between 1970 and the year 9000, so that every
 # instant, and every daily or weekly occurrence after it, has a four-digit year.
 LATEST_RUN_AT = datetime(9000, 1, 1, tzinfo=UTC)
-MAX_MINUTE = int(LATEST_RUN_AT.timestamp()) // 60
+MAX_MINUTE = int(LATEST_RUN_AT.timestamp()) // 60 - 1  # the last whole minute before LATEST_RUN_AT
 
 
 class State(StrEnum):
