@@ -151,7 +151,10 @@ def define(raw: ScheduleInput) -> Definition:
     elif raw.cron is not None:
         problems.append(FieldProblem("cron", "is only allowed when recurring is 'cron'"))
     run_at = check(_requested_run, raw, tz) if tz is not None else None
-    if not problems and run_at is None and not raw.immediate and kind is not RecurrenceKind.CRON:
+    if not problems and run_at is None and kind in (RecurrenceKind.DAILY, RecurrenceKind.WEEKLY):
+        # Even with immediate: the rule repeats at runAt's local time of day (and weekday).
+        problems.append(FieldProblem("runAt", f"one of runAt or minute is required: a {kind} schedule repeats at it"))
+    elif not problems and run_at is None and not raw.immediate and kind is not RecurrenceKind.CRON:
         problems.append(
             FieldProblem("runAt", "one of runAt or minute is required, unless immediate is true or recurring is 'cron'")
         )
