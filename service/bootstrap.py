@@ -8,10 +8,12 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from service.adapters.dynamo_due_store import DynamoDueStore
 from service.adapters.dynamo_repository import DynamoScheduleRepository
 from service.adapters.sqs_sender import SqsSender
 from service.config import Settings
 from service.domain.ids import new_job_id
+from service.services.dispatch import Dispatcher, DispatchSettings
 from service.services.schedules import ScheduleService
 
 # botocore's "standard" mode retries throttling and connection errors with backoff.
@@ -26,6 +28,7 @@ AWS_CLIENT_CONFIG = Config(
 class Container:
     settings: Settings
     schedules: ScheduleService
+    dispatcher: Dispatcher
     dynamodb: Any
     sqs: Any
 
@@ -37,5 +40,10 @@ def bootstrap(settings: Settings | None = None, session: boto3.Session | None = 
     sqs = session.client("sqs", config=AWS_CLIENT_CONFIG)
     repository = DynamoScheduleRepository(dynamodb, settings.table_name, settings.run_retention)
     sender = SqsSender(sqs, settings.queue_url)
-    schedules = ScheduleService(repository=repository, sender=sender, new_id=new_job_id)
-    return Container(settings=settings, schedules=schedules, dynamodb=dynamodb, sqs=sqs)
+    schedules = ScheduleService(repository=repository, sender=sender, new_id=new_job_id, lookahead=settings.lookahead)
+    dispatcher = Dispatcher(
+        DynamoDueStore(dynamodb, settings.table_name, settings.run_retention),
+        sender,
+        DispatchSettings(catch_up=settings.catch_up, lookahead=settings.lookahead),
+    )
+    return Container(settings=settings, schedules=schedules, dispatcher=dispatcher, dynamodb=dynamodb, sqs=sqs)

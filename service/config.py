@@ -21,6 +21,8 @@ class Settings:
     graphql_ide: bool = False
     graphql_introspection: bool = True
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    catch_up: timedelta = timedelta(hours=24)
+    lookahead: timedelta = timedelta(seconds=70)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -33,6 +35,8 @@ class Settings:
             graphql_ide=_flag(env, "SCHEDULER_GRAPHQL_IDE", False),
             graphql_introspection=_flag(env, "SCHEDULER_GRAPHQL_INTROSPECTION", True),
             cors_origins=tuple(o.strip() for o in env.get("SCHEDULER_CORS_ORIGINS", "").split(",") if o.strip()),
+            catch_up=timedelta(hours=_integer(env, "SCHEDULER_CATCH_UP_HOURS", 24, minimum=1)),
+            lookahead=timedelta(seconds=_integer(env, "SCHEDULER_LOOKAHEAD_SECONDS", 70, minimum=0)),
         )
 
 

@@ -55,8 +55,13 @@ class InMemoryRepository(ScheduleRepository):
     def add_run(self, run: Run) -> None:
         self.runs.setdefault((run.namespace, run.job_id), {})[f"{run.scheduled_for}#{run.trigger}"] = run
 
-    def list_runs(self, namespace: str, job_id: str, limit: int, cursor: str | None) -> Page[Run]:
-        runs = sorted(self.runs.get((namespace, job_id), {}).values(), key=lambda r: r.scheduled_for, reverse=True)
+    def list_runs(
+        self, namespace: str, job_id: str, limit: int, cursor: str | None, unrecorded: Run | None = None
+    ) -> Page[Run]:
+        stored = dict(self.runs.get((namespace, job_id), {}))
+        if unrecorded is not None:
+            stored.setdefault(f"{unrecorded.scheduled_for}#{unrecorded.trigger}", unrecorded)
+        runs = sorted(stored.values(), key=lambda r: r.scheduled_for, reverse=True)
         start = int(cursor) if cursor else 0
         return Page(runs[start : start + limit], str(start + limit) if start + limit < len(runs) else None)
 

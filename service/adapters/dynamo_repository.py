@@ -20,6 +20,7 @@ from service.adapters.dynamo_items import (
     item_to_schedule,
     payload_is_inline,
     payload_to_item,
+    run_sort_key,
     run_to_item,
     schedule_key,
     schedule_to_item,
@@ -118,7 +119,9 @@ class DynamoScheduleRepository(ScheduleRepository):
     def add_run(self, run: Run) -> None:
         self._client.put_item(TableName=self._table, Item=run_to_item(run, self._retention))
 
-    def list_runs(self, namespace: str, job_id: str, limit: int, cursor: str | None) -> Page[Run]:
+    def list_runs(
+        self, namespace: str, job_id: str, limit: int, cursor: str | None, unrecorded: Run | None = None
+    ) -> Page[Run]:
         pk = ts.runs_key(namespace, job_id)
         query = {
             "TableName": self._table,
@@ -126,9 +129,12 @@ class DynamoScheduleRepository(ScheduleRepository):
             "ExpressionAttributeValues": to_attributes({":pk": pk}),
             "ScanIndexForward": False,
         }
-        start = {"pk": pk, "sk": _decode(cursor)} if cursor else None
-        items, next_key = self._query_page(query, limit, start, filtered=False)
-        return Page([item_to_run(item) for item in items], _encode(next_key) if next_key else None)
+        after = _decode(cursor) if cursor else None
+        items, next_key = self._query_page(query, limit, {"pk": pk, "sk": after} if after else None, filtered=False)
+        page = [(item[ts.SORT_KEY]["S"], item_to_run(item)) for item in items]
+        if unrecorded is not None:
+            page, next_key = _merge_unrecorded(page, next_key, after, unrecorded, limit)
+        return Page([run for _, run in page], _encode(next_key) if next_key else None)
 
     # -- helpers -------------------------------------------------------------------
 
@@ -216,6 +222,25 @@ class DynamoScheduleRepository(ScheduleRepository):
             return ScheduleNotFound(job_id)
         actual = int(old["version"]["N"]) if "version" in old else None
         return VersionConflict(job_id, expected_version if expected_version is not None else -1, actual)
+
+
+def _merge_unrecorded(
+    page: list[tuple[str, Run]], next_key: str | None, after: str | None, run: Run, limit: int
+) -> tuple[list[tuple[str, Run]], str | None]:
+    """Place a run that has no history item (see ``Schedule.last_run_in_history``) in the
+    newest-first sequence, as if it were stored: on the page its sort key falls in."""
+    key = run_sort_key(run)
+    if after is not None and key >= after:
+        return page, next_key  # an earlier page held it
+    if next_key is not None and key < next_key:
+        return page, next_key  # a later page will hold it
+    if any(existing == key for existing, _ in page):
+        return page, next_key
+    merged = sorted([*page, (key, run)], key=lambda pair: pair[0], reverse=True)
+    if len(merged) > limit:
+        merged = merged[:limit]
+        next_key = merged[-1][0]
+    return merged, next_key
 
 
 def _encode(sort_key: str) -> str:

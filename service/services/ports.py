@@ -56,8 +56,11 @@ class ScheduleRepository(abc.ABC):
     def add_run(self, run: Run) -> None: ...
 
     @abc.abstractmethod
-    def list_runs(self, namespace: str, job_id: str, limit: int, cursor: str | None) -> Page[Run]:
-        """Runs of one schedule, newest first."""
+    def list_runs(
+        self, namespace: str, job_id: str, limit: int, cursor: str | None, unrecorded: Run | None = None
+    ) -> Page[Run]:
+        """Runs of one schedule, newest first; ``unrecorded`` is a run with no history item
+        of its own (the schedule's last run), placed where it belongs."""
 
 
 @dataclass(frozen=True)

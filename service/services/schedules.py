@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -40,6 +41,8 @@ class ScheduleService:
     sender: Sender
     new_id: Callable[[], str]
     clock: Callable[[], datetime] = utc_now
+    # Runs due sooner than this are sent by the API with a delay (the dispatcher's window).
+    lookahead: timedelta = timedelta(0)
 
     # -- reads ---------------------------------------------------------------------
 
@@ -59,8 +62,9 @@ class ScheduleService:
 
     def runs(self, namespace: str, job_id: str, limit: int = 50, cursor: str | None = None) -> Page[Run]:
         _check_range("limit", limit, 1, MAX_PAGE_SIZE)
-        self.get(namespace, job_id)
-        return self.repository.list_runs(namespace, job_id, limit, cursor)
+        schedule = self.get(namespace, job_id)
+        unrecorded = schedule.last_run if not schedule.last_run_in_history else None
+        return self.repository.list_runs(namespace, job_id, limit, cursor, unrecorded)
 
     def next_runs(self, namespace: str, job_id: str, count: int) -> tuple[Schedule, builtins.list[datetime]]:
         """The schedule and its next ``count`` run instants."""
@@ -97,7 +101,7 @@ class ScheduleService:
             created_at=now,
             updated_at=now,
         )
-        if schedule.is_due_pending and first is not None and first <= now:
+        if schedule.is_due_pending and self._due_soon(first, now):
             return self._deliver_due_run(schedule, None, _trigger(definition), now)
         self.repository.add(schedule)
         return schedule
@@ -122,7 +126,7 @@ class ScheduleService:
             updated_at=now,
         )
         payload_changed = updated.payload != current.payload
-        if updated.is_due_pending and first is not None and first <= now:
+        if updated.is_due_pending and self._due_soon(first, now):
             return self._deliver_due_run(updated, current.version, _trigger(definition), now, payload_changed)
         self.repository.replace(updated, current.version, payload_changed=payload_changed)
         return updated
@@ -158,7 +162,7 @@ class ScheduleService:
             version=current.version + 1,
             updated_at=now,
         )
-        if resumed.is_due_pending and run_at is not None and run_at <= now:
+        if resumed.is_due_pending and self._due_soon(run_at, now):
             # A one-time schedule whose time passed while it was paused runs now.
             return self._deliver_due_run(resumed, current.version, RunTrigger.IMMEDIATE, now)
         self.repository.replace(resumed, current.version)
@@ -171,7 +175,8 @@ class ScheduleService:
         scheduled_for = now.replace(microsecond=0)
         message_id = self._send_one(Occurrence(job_id, scheduled_for, current.payload))
         run = _delivered(current, scheduled_for, now, RunTrigger.MANUAL, message_id)
-        updated = replace(current, last_run=run, version=current.version + 1, updated_at=now)
+        self._keep_last_run(current)
+        updated = replace(current, last_run=run, last_run_in_history=True, version=current.version + 1, updated_at=now)
         try:
             self.repository.record_run(updated, current.version, run)
         except (VersionConflict, ScheduleNotFound):
@@ -204,7 +209,9 @@ class ScheduleService:
         now: datetime,
         payload_changed: bool = False,
     ) -> Schedule:
-        """Deliver the run at ``schedule.run_at`` (due already) from the API itself.
+        """Deliver the run at ``schedule.run_at`` from the API itself: it is due already, or
+        due before the dispatcher's next tick would send it (then with a delay, so that it
+        arrives on time).
 
         The schedule is stored first, claimed for a short while, so that a crash or a
         refused send leaves it due for the dispatcher instead of losing the run; then
@@ -212,24 +219,39 @@ class ScheduleService:
         """
         assert schedule.run_at is not None
         scheduled_for = schedule.run_at
+        delay = max(0, math.ceil((scheduled_for - now).total_seconds()))
         claimed = replace(schedule, claimed_until=now + DELIVERY_CLAIM)
         if stored_version is None:
             self.repository.add(claimed)
         else:
             self.repository.replace(claimed, stored_version, payload_changed=payload_changed)
         try:
-            message_id = self._send_one(Occurrence(schedule.job_id, scheduled_for, schedule.payload))
+            message_id = self._send_one(Occurrence(schedule.job_id, scheduled_for, schedule.payload, delay))
         except DeliveryFailed:
             logger.warning("immediate delivery failed; the dispatcher will deliver %s", schedule.job_id)
             return claimed
-        run = _delivered(schedule, scheduled_for, now, trigger, message_id)
-        done = replace(claimed.after_run(scheduled_for, now, run), claimed_until=None)
+        run = _delivered(schedule, scheduled_for, now, trigger, message_id, delay)
+        self._keep_last_run(schedule)
+        done = replace(claimed.after_run(scheduled_for, now, run), claimed_until=None, last_run_in_history=True)
         try:
             self.repository.record_run(done, claimed.version, run)
         except (VersionConflict, ScheduleNotFound):
             self.repository.add_run(run)
             return self.get(schedule.namespace, schedule.job_id)
         return done
+
+    def _keep_last_run(self, schedule: Schedule) -> None:
+        """Copy a last run that only the schedule item holds into the history, before
+        it is replaced (the dispatcher keeps a one-time run in the item alone)."""
+        if schedule.last_run is not None and not schedule.last_run_in_history:
+            self.repository.add_run(schedule.last_run)
+
+    def _due_soon(self, run_at: datetime | None, now: datetime) -> bool:
+        """Whether the API sends this run itself rather than leave it to the dispatcher."""
+        if run_at is None:
+            return False
+        window = self.lookahead if self.sender.supports_delay else timedelta(0)
+        return run_at <= now + window
 
     def _send_one(self, occurrence: Occurrence) -> str:
         (outcome,) = self.sender.send([occurrence])
@@ -242,8 +264,16 @@ def _trigger(definition: Definition) -> RunTrigger:
     return RunTrigger.IMMEDIATE if definition.immediate else RunTrigger.SCHEDULE
 
 
-def _delivered(schedule: Schedule, scheduled_for: datetime, now: datetime, trigger: RunTrigger, message_id: str) -> Run:
-    lateness = max(0, int((now - scheduled_for).total_seconds() * 1000))
+def _delivered(
+    schedule: Schedule,
+    scheduled_for: datetime,
+    now: datetime,
+    trigger: RunTrigger,
+    message_id: str,
+    delay_seconds: int = 0,
+) -> Run:
+    arrival = now + timedelta(seconds=delay_seconds)
+    lateness = max(0, int((arrival - scheduled_for).total_seconds() * 1000))
     return Run(
         namespace=schedule.namespace,
         job_id=schedule.job_id,

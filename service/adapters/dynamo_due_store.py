@@ -1,0 +1,180 @@
+"""The dispatcher's store on DynamoDB: due-index queries, shard leases, advances, history.
+
+Billed per occurrence (on-demand): the advance is one conditional ``UpdateItem`` of the
+schedule item (about 1 KB, one write unit) that moves or removes its due-index keys (one
+index write to remove, two to move); a recurring run adds one history item, written in
+batches of 25. A shard lease is two writes per busy shard per tick, shared by every
+occurrence of that shard.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from service.adapters import table_schema as ts
+from service.adapters.dynamo_items import (
+    Item,
+    from_attributes,
+    has_external_payload,
+    item_to_schedule,
+    run_to_item,
+    schedule_key,
+    schedule_to_item,
+    to_attributes,
+)
+from service.adapters.dynamo_repository import DEFAULT_RUN_RETENTION
+from service.domain.runs import Run
+from service.domain.schedule import Schedule
+from service.services.due_store import DueStore
+
+PAGE_SIZE = 100
+MAX_BATCH_WRITE = 25  # DynamoDB limit per BatchWriteItem
+MAX_BATCH_GET = 100  # DynamoDB limit per BatchGetItem
+_ADVANCED_ATTRIBUTES = ("runAt", "state", "version", "updatedAt", "lastRun", "lastRunInHistory")
+
+
+def _lease_key(shard: str) -> Item:
+    return to_attributes({ts.PARTITION_KEY: f"LEASE#{shard}", ts.SORT_KEY: "LEASE"})
+
+
+def _millis(instant: datetime) -> int:
+    return int(instant.timestamp() * 1000)
+
+
+class DynamoDueStore(DueStore):
+    def __init__(self, client: Any, table_name: str, run_retention: Any = DEFAULT_RUN_RETENTION) -> None:
+        self._client = client
+        self._table = table_name
+        self._retention = run_retention
+
+    def shards(self) -> Sequence[str]:
+        return ts.all_shards()
+
+    def has_due(self, shard: str, until: datetime) -> bool:
+        response = self._client.query(**self._due_query(shard, until), Limit=1, Select="COUNT")
+        return bool(response["Count"])
+
+    def lease(self, shard: str, owner: str, now: datetime, until: datetime) -> bool:
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item={**_lease_key(shard), **to_attributes({"owner": owner, "leaseUntil": _millis(until)})},
+                # Free, or the last lease has lapsed (its owner released it or died).
+                ConditionExpression="attribute_not_exists(pk) OR leaseUntil <= :now",
+                ExpressionAttributeValues=to_attributes({":now": _millis(now)}),
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def release(self, shard: str, owner: str, free_from: datetime) -> None:
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=_lease_key(shard),
+                UpdateExpression="SET leaseUntil = :free",
+                ConditionExpression="#owner = :owner",  # never shorten someone else's lease
+                ExpressionAttributeNames={"#owner": "owner"},
+                ExpressionAttributeValues=to_attributes({":free": _millis(free_from), ":owner": owner}),
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+
+    def due(self, shard: str, until: datetime) -> Iterator[list[Schedule]]:
+        request = {**self._due_query(shard, until), "Limit": PAGE_SIZE}
+        while True:
+            response = self._client.query(**request)
+            if response["Items"]:
+                yield self._schedules(response["Items"])
+            if "LastEvaluatedKey" not in response:
+                return
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def advance(self, schedule: Schedule, expected_version: int) -> bool:
+        item = from_attributes(schedule_to_item(schedule))
+        sets = [f"#{name} = :{name}" for name in _ADVANCED_ATTRIBUTES if name in item]
+        removes = [f"#{name}" for name in (*_ADVANCED_ATTRIBUTES, "claimedUntil") if name not in item]
+        names = {f"#{name}": name for name in (*_ADVANCED_ATTRIBUTES, "claimedUntil")}
+        values = {f":{name}": item[name] for name in _ADVANCED_ATTRIBUTES if name in item}
+        if schedule.is_due_pending:
+            sets += [f"{ts.DUE_SHARD} = :shard", f"{ts.DUE_AT} = :due"]
+            values.update({":shard": item[ts.DUE_SHARD], ":due": item[ts.DUE_AT]})
+        else:
+            removes += [ts.DUE_SHARD, ts.DUE_AT]
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=schedule_key(schedule.namespace, schedule.job_id),
+                UpdateExpression=expression,
+                ConditionExpression="attribute_exists(pk) AND version = :expected",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=to_attributes({**values, ":expected": expected_version}),
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def add_runs(self, runs: Sequence[Run]) -> None:
+        items = {(run.job_id, run.scheduled_for, run.trigger): run for run in runs}  # one write per key
+        requests = [{"PutRequest": {"Item": run_to_item(run, self._retention)}} for run in items.values()]
+        for start in range(0, len(requests), MAX_BATCH_WRITE):
+            self._batch_write(requests[start : start + MAX_BATCH_WRITE])
+
+    # -- helpers -------------------------------------------------------------------
+
+    def _due_query(self, shard: str, until: datetime) -> dict[str, Any]:
+        return {
+            "TableName": self._table,
+            "IndexName": ts.DUE_INDEX,
+            "KeyConditionExpression": f"{ts.DUE_SHARD} = :shard AND {ts.DUE_AT} <= :until",
+            "ExpressionAttributeValues": to_attributes({":shard": shard, ":until": int(until.timestamp())}),
+        }
+
+    def _schedules(self, items: list[Item]) -> list[Schedule]:
+        external = [item for item in items if has_external_payload(item)]
+        payloads = self._payloads(external) if external else {}
+        return [item_to_schedule(item, payloads.get((item["namespace"]["S"], item["jobId"]["S"]))) for item in items]
+
+    def _payloads(self, items: list[Item]) -> dict[tuple[str, str], str]:
+        """Large payloads, kept in items of their own (one more read per such schedule)."""
+        found: dict[tuple[str, str], str] = {}
+        keys = [to_attributes(ts.payload_key(i["namespace"]["S"], i["jobId"]["S"])) for i in items]
+        for start in range(0, len(keys), MAX_BATCH_GET):
+            pending: dict[str, Any] = {self._table: {"Keys": keys[start : start + MAX_BATCH_GET]}}
+            for attempt in range(8):
+                response = self._client.batch_get_item(RequestItems=pending)
+                for item in response["Responses"].get(self._table, []):
+                    _, namespace, job_id = item[ts.PARTITION_KEY]["S"].split("#", 2)
+                    found[(namespace, job_id)] = item["payload"]["S"]
+                pending = response.get("UnprocessedKeys") or {}
+                if not pending:
+                    break
+                _backoff(attempt)
+        return found
+
+    def _batch_write(self, requests: list[dict[str, Any]]) -> None:
+        pending: dict[str, Any] = {self._table: requests}
+        for attempt in range(8):
+            response = self._client.batch_write_item(RequestItems=pending)
+            pending = response.get("UnprocessedItems") or {}
+            if not pending:
+                return
+            _backoff(attempt)
+        raise RuntimeError(f"DynamoDB left {len(pending[self._table])} run records unwritten after retries")
+
+
+def _backoff(attempt: int) -> None:
+    # Unprocessed items of a batch are throttled ones: wait with full jitter, then retry them.
+    time.sleep(random.uniform(0, min(1.0, 0.05 * 2**attempt)))

@@ -1,0 +1,225 @@
+"""The dispatch use case: every due occurrence delivered once, on time, nothing lost.
+
+One tick, for each shard of the due index (in parallel):
+
+1. look: is anything due by ``now + lookahead``? If not, the shard costs one read;
+2. lease the shard (one conditional write) or skip it if another dispatcher holds it;
+3. page through its due schedules; for each page: plan each schedule, **send** the
+   occurrences (``SendMessageBatch``), **record** the runs that need a history item,
+   then **advance** each schedule (one conditional write that also carries ``lastRun``);
+4. release the lease.
+
+A crash between send and advance leaves the schedule due: the next dispatcher to take
+the lease sends the same occurrence again, with the same occurrence id. Runs are
+recorded before the advance for the same reason: a crash never leaves a delivered
+recurring run out of the history.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from threading import Lock
+
+from service.domain.dispatch_plan import Plan, plan
+from service.domain.recurrence import RecurrenceKind
+from service.domain.runs import Run, RunStatus, RunTrigger
+from service.domain.schedule import Schedule
+from service.services.due_store import DueStore
+from service.services.ports import Occurrence, Sender, SendOutcome
+
+logger = logging.getLogger(__name__)
+
+LATE_AFTER_MS = 1000
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class DispatchSettings:
+    catch_up: timedelta = timedelta(hours=24)
+    # Runs due before the next tick are sent now, with a delay: EventBridge ticks once a
+    # minute, a little late at times, so the window is a minute plus a margin.
+    lookahead: timedelta = timedelta(seconds=70)
+    # A lease outlives the tick's deadline by this much, then lapses (a crash, a timeout).
+    lease_margin: timedelta = timedelta(seconds=10)
+    # A released shard stays closed this long, so the next owner reads a settled index.
+    settle: timedelta = timedelta(seconds=5)
+    shard_workers: int = 8
+    write_workers: int = 16
+
+
+@dataclass
+class TickReport:
+    now: datetime
+    delivered: int = 0
+    late: int = 0
+    missed: int = 0
+    missed_not_recorded: int = 0
+    send_failures: int = 0
+    conflicts: int = 0
+    shards_leased: int = 0
+    shards_busy: int = 0
+    shards_empty: int = 0
+    stopped_early: bool = False
+    lateness_ms: list[int] = field(default_factory=list)
+    _lock: Lock = field(default_factory=Lock, repr=False)
+
+    def add(self, **counts: int) -> None:
+        with self._lock:
+            for name, value in counts.items():
+                setattr(self, name, getattr(self, name) + value)
+
+    def summary(self) -> dict[str, object]:
+        lateness = sorted(self.lateness_ms)
+        return {
+            "now": self.now.isoformat(),
+            "delivered": self.delivered,
+            "late": self.late,
+            "missed": self.missed + self.missed_not_recorded,
+            "sendFailures": self.send_failures,
+            "conflicts": self.conflicts,
+            "shardsLeased": self.shards_leased,
+            "shardsBusy": self.shards_busy,
+            "shardsEmpty": self.shards_empty,
+            "stoppedEarly": self.stopped_early,
+            "maxLatenessMs": lateness[-1] if lateness else None,
+        }
+
+
+@dataclass
+class _Outcome:
+    """What one schedule's plan led to, before its advance is written."""
+
+    schedule: Schedule
+    updated: Schedule
+    history: list[Run]
+    delivered: Run | None
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        store: DueStore,
+        sender: Sender,
+        settings: DispatchSettings | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        owner: str | None = None,
+    ) -> None:
+        self._store = store
+        self._sender = sender
+        self._settings = settings or DispatchSettings()
+        self._clock = clock
+        self._owner = owner or str(uuid.uuid4())
+        self._lookahead = self._settings.lookahead if sender.supports_delay else timedelta(0)
+
+    def tick(self, now: datetime, deadline: datetime, shards: Sequence[str] | None = None) -> TickReport:
+        """Deliver what is due at ``now``; take no new page of work after ``deadline``."""
+        report = TickReport(now=now)
+        chosen = list(shards) if shards is not None else list(self._store.shards())
+        workers = max(1, min(self._settings.shard_workers, len(chosen)))
+        with (
+            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="shard") as shard_pool,
+            ThreadPoolExecutor(max_workers=self._settings.write_workers, thread_name_prefix="write") as write_pool,
+        ):
+            for future in [shard_pool.submit(self._shard, s, now, deadline, report, write_pool) for s in chosen]:
+                future.result()
+        return report
+
+    # -- one shard -----------------------------------------------------------------
+
+    def _shard(
+        self, shard: str, now: datetime, deadline: datetime, report: TickReport, write_pool: ThreadPoolExecutor
+    ) -> None:
+        until = now + self._lookahead
+        if not self._store.has_due(shard, until):
+            report.add(shards_empty=1)
+            return
+        if not self._store.lease(shard, self._owner, now, deadline + self._settings.lease_margin):
+            report.add(shards_busy=1)
+            return
+        report.add(shards_leased=1)
+        try:
+            for page in self._store.due(shard, until):
+                if self._clock() >= deadline:
+                    report.stopped_early = True
+                    break
+                self._page(page, max(now, self._clock()), report, write_pool)
+        finally:
+            self._store.release(shard, self._owner, free_from=self._clock() + self._settings.settle)
+
+    def _page(self, page: list[Schedule], now: datetime, report: TickReport, write_pool: ThreadPoolExecutor) -> None:
+        settings = self._settings
+        plans = [(s, plan(s, now, settings.catch_up, self._lookahead)) for s in page]
+        plans = [(s, p) for s, p in plans if not p.is_empty]
+        to_send = [
+            Occurrence(s.job_id, p.deliver, s.payload, p.delay_seconds) for s, p in plans if p.deliver is not None
+        ]
+        sent = iter(self._sender.send(to_send))
+        outcomes: list[_Outcome] = []
+        for schedule, schedule_plan in plans:
+            outcome = next(sent) if schedule_plan.deliver is not None else None
+            if outcome is not None and not outcome.delivered:
+                # Left due: the next tick sends it again, with the same occurrence id.
+                logger.warning("send failed for %s: %s", outcome.occurrence.occurrence_id, outcome.error)
+                report.add(send_failures=1)
+                continue
+            outcomes.append(self._outcome(schedule, schedule_plan, outcome, now, report))
+        self._store.add_runs([run for o in outcomes for run in o.history])
+        results = list(write_pool.map(lambda o: self._store.advance(o.updated, o.schedule.version), outcomes))
+        stale = [o for o, advanced in zip(outcomes, results, strict=True) if not advanced]
+        if stale:
+            # Changed or deleted by the API meanwhile: its new state stands. A delivered run
+            # the history would otherwise lack is recorded on its own.
+            report.add(conflicts=len(stale))
+            self._store.add_runs([o.delivered for o in stale if o.delivered and o.delivered not in o.history])
+
+    def _outcome(
+        self, schedule: Schedule, schedule_plan: Plan, sent: SendOutcome | None, now: datetime, report: TickReport
+    ) -> _Outcome:
+        missed = [_run(schedule, at, RunStatus.MISSED, now) for at in schedule_plan.missed]
+        history = list(missed)
+        delivered = None
+        if sent is not None and schedule_plan.deliver is not None:
+            arrival = now + timedelta(seconds=schedule_plan.delay_seconds)
+            lateness = max(0, int((arrival - schedule_plan.deliver).total_seconds() * 1000))
+            delivered = _run(schedule, schedule_plan.deliver, RunStatus.DELIVERED, now, sent.message_id, lateness)
+            report.add(delivered=1, late=int(lateness > LATE_AFTER_MS))
+            with report._lock:
+                report.lateness_ms.append(lateness)
+        report.add(missed=len(missed), missed_not_recorded=schedule_plan.missed_not_recorded)
+        final = delivered or missed[-1]
+        updated = replace(schedule.after_run(final.scheduled_for, now, final), claimed_until=None)
+        # The one run of a one-time schedule lives in its lastRun alone: one write saved.
+        only_in_item = delivered is not None and schedule.recurring is RecurrenceKind.NONE
+        if delivered is not None and not only_in_item:
+            history.append(delivered)
+        if schedule.last_run is not None and not schedule.last_run_in_history:
+            history.append(schedule.last_run)  # about to be replaced: keep its record
+        return _Outcome(schedule, replace(updated, last_run_in_history=not only_in_item), history, delivered)
+
+
+def _run(
+    schedule: Schedule,
+    scheduled_for: datetime,
+    status: RunStatus,
+    now: datetime,
+    message_id: str | None = None,
+    lateness_ms: int | None = None,
+) -> Run:
+    return Run(
+        namespace=schedule.namespace,
+        job_id=schedule.job_id,
+        scheduled_for=scheduled_for,
+        status=status,
+        trigger=RunTrigger.SCHEDULE,
+        recorded_at=now,
+        message_id=message_id,
+        lateness_ms=lateness_ms,
+    )

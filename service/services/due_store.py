@@ -1,0 +1,52 @@
+"""The port the dispatcher reads due work from and writes progress to."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from service.domain.runs import Run
+from service.domain.schedule import Schedule
+
+
+class DueStore(abc.ABC):
+    """The sparse due index, its shard leases, and the writes that follow a delivery.
+
+    A dispatcher works on a shard only while it holds that shard's lease, so two
+    dispatchers never send the same occurrence. A lease that is not released (a crash)
+    lapses at its ``until``, and the next dispatcher takes the shard over; what the crashed
+    one sent but did not record is sent again, with the same occurrence id.
+    """
+
+    @abc.abstractmethod
+    def shards(self) -> Sequence[str]: ...
+
+    @abc.abstractmethod
+    def has_due(self, shard: str, until: datetime) -> bool:
+        """Whether the shard holds a run due by ``until`` (a cheap look before leasing)."""
+
+    @abc.abstractmethod
+    def lease(self, shard: str, owner: str, now: datetime, until: datetime) -> bool:
+        """Take the shard until ``until`` unless another owner holds an unexpired lease."""
+
+    @abc.abstractmethod
+    def release(self, shard: str, owner: str, free_from: datetime) -> None:
+        """Give the shard back; nobody may take it before ``free_from``.
+
+        The pause lets the index, which DynamoDB updates a moment after the table, show the
+        writes just made before the next owner reads it.
+        """
+
+    @abc.abstractmethod
+    def due(self, shard: str, until: datetime) -> Iterator[list[Schedule]]:
+        """Pages of the shard's schedules due by ``until``, earliest first, with payloads."""
+
+    @abc.abstractmethod
+    def advance(self, schedule: Schedule, expected_version: int) -> bool:
+        """Store the schedule's new run state (run, state, last run, due keys) if it is still
+        at ``expected_version``; False if it changed or went meanwhile."""
+
+    @abc.abstractmethod
+    def add_runs(self, runs: Sequence[Run]) -> None:
+        """Append runs to the history (batched)."""
