@@ -1,0 +1,84 @@
+"""Settings are read once from the environment; a missing or bad value fails fast, by name."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from service.config import ConfigError, Settings
+
+REQUIRED = {
+    "SCHEDULER_TABLE_NAME": "scheduler",
+    "SCHEDULER_QUEUE_URL": "https://sqs.eu-central-1.amazonaws.com/123456789012/deliveries",
+}
+
+
+def test_only_the_table_and_the_queue_are_required_and_the_rest_has_defaults() -> None:
+    settings = Settings.from_env(REQUIRED)
+
+    assert settings == Settings(
+        table_name="scheduler",
+        queue_url="https://sqs.eu-central-1.amazonaws.com/123456789012/deliveries",
+        default_namespace="default",
+        run_retention=timedelta(days=90),
+        graphql_ide=False,
+        graphql_introspection=True,
+        cors_origins=(),
+    )
+
+
+@pytest.mark.parametrize("missing", ["SCHEDULER_TABLE_NAME", "SCHEDULER_QUEUE_URL"])
+def test_a_missing_required_setting_is_named(missing: str) -> None:
+    env = {k: v for k, v in REQUIRED.items() if k != missing}
+
+    with pytest.raises(ConfigError, match=f"{missing} must be set"):
+        Settings.from_env(env)
+
+
+def test_a_blank_required_setting_counts_as_missing() -> None:
+    with pytest.raises(ConfigError, match="SCHEDULER_TABLE_NAME must be set"):
+        Settings.from_env({**REQUIRED, "SCHEDULER_TABLE_NAME": "   "})
+
+
+def test_every_optional_setting_is_read() -> None:
+    settings = Settings.from_env(
+        {
+            **REQUIRED,
+            "SCHEDULER_NAMESPACE": "team-a",
+            "SCHEDULER_RUN_RETENTION_DAYS": "7",
+            "SCHEDULER_GRAPHQL_IDE": "on",
+            "SCHEDULER_GRAPHQL_INTROSPECTION": "false",
+            "SCHEDULER_CORS_ORIGINS": " http://localhost:5173 , https://app.example.com,, ",
+        }
+    )
+
+    assert settings.default_namespace == "team-a"
+    assert settings.run_retention == timedelta(days=7)
+    assert settings.graphql_ide is True
+    assert settings.graphql_introspection is False
+    assert settings.cors_origins == ("http://localhost:5173", "https://app.example.com")
+
+
+@pytest.mark.parametrize(("text", "expected"), [("1", True), ("YES", True), ("off", False), ("0", False), ("", False)])
+def test_flags_accept_the_usual_words(text: str, expected: bool) -> None:
+    assert Settings.from_env({**REQUIRED, "SCHEDULER_GRAPHQL_IDE": text}).graphql_ide is expected
+
+
+def test_a_flag_that_is_not_on_or_off_is_refused_by_name() -> None:
+    with pytest.raises(ConfigError, match="SCHEDULER_GRAPHQL_IDE must be on or off, got 'maybe'"):
+        Settings.from_env({**REQUIRED, "SCHEDULER_GRAPHQL_IDE": "maybe"})
+
+
+@pytest.mark.parametrize(("text", "message"), [("ninety", "must be a whole number"), ("0", "must be at least 1")])
+def test_a_bad_retention_is_refused_by_name(text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=f"SCHEDULER_RUN_RETENTION_DAYS {message}"):
+        Settings.from_env({**REQUIRED, "SCHEDULER_RUN_RETENTION_DAYS": text})
+
+
+def test_the_process_environment_is_read_when_no_mapping_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in REQUIRED.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("SCHEDULER_NAMESPACE", "from-env")
+
+    assert Settings.from_env().default_namespace == "from-env"
