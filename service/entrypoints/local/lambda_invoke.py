@@ -1,0 +1,118 @@
+"""Invokes the dispatcher's Lambda handler locally, as EventBridge and Lambda would:
+with a real "Scheduled Event" and a context object of the same shape as Lambda's."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from service.domain.runs import iso_seconds
+
+logger = logging.getLogger(__name__)
+
+DISPATCHER_MODULE = "service.entrypoints.lambda_dispatcher"
+FUNCTION_NAME = "scheduler-dispatcher"
+RULE_NAME = "scheduler-dispatch"
+LOCAL_ACCOUNT = "000000000000"
+TIMEOUT_SECONDS = 60  # the dispatcher Lambda's time-out: one tick must finish before the next
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+def scheduled_event(at: datetime, region: str, account: str = LOCAL_ACCOUNT) -> dict[str, Any]:
+    """The event an EventBridge schedule rule sends; ``time`` is the scheduled instant."""
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": account,
+        "time": iso_seconds(at),
+        "region": region,
+        "resources": [f"arn:aws:events:{region}:{account}:rule/{RULE_NAME}"],
+        "detail": {},
+    }
+
+
+def account_of_queue(queue_url: str) -> str:
+    """The account in ``http://host/123456789012/name``, or the local placeholder."""
+    parts = queue_url.rstrip("/").split("/")
+    return parts[-2] if len(parts) >= 2 and parts[-2].isdigit() and len(parts[-2]) == 12 else LOCAL_ACCOUNT
+
+
+@dataclass
+class LambdaContext:
+    """The attributes of the Python Lambda runtime's context that handlers (and Powertools) read."""
+
+    region: str
+    account: str
+    function_name: str = FUNCTION_NAME
+    timeout_seconds: int = TIMEOUT_SECONDS
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 256
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    log_group_name: str = f"/aws/lambda/{FUNCTION_NAME}"
+    log_stream_name: str = "local"
+    _deadline: float = field(default=0.0, repr=False)
+
+    def __post_init__(self) -> None:
+        self._deadline = time.monotonic() + self.timeout_seconds
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:{self.region}:{self.account}:function:{self.function_name}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def load_dispatcher() -> Handler:
+    """Import the handler as Lambda would (its module reads its settings at import)."""
+    handler: Handler = importlib.import_module(DISPATCHER_MODULE).handler
+    return handler
+
+
+class DispatcherInvoker:
+    """One invocation per tick, each in a thread of its own: Lambda runs a slow
+    invocation beside the next one instead of delaying it."""
+
+    def __init__(self, handler: Handler, region: str, account: str) -> None:
+        self._handler = handler
+        self._region = region
+        self._account = account
+        self._running: set[threading.Thread] = set()
+        self._lock = threading.Lock()
+
+    def invoke(self, at: datetime) -> Any:
+        event = scheduled_event(at, self._region, self._account)
+        return self._handler(event, LambdaContext(region=self._region, account=self._account))
+
+    def __call__(self, at: datetime) -> None:
+        thread = threading.Thread(target=self._invoke_logged, args=(at,), name=f"dispatch-{iso_seconds(at)}")
+        with self._lock:
+            self._running.add(thread)
+        thread.start()
+
+    def join(self, timeout: float) -> None:
+        """Wait for invocations in flight (at most ``timeout`` seconds in all)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            running = list(self._running)
+        for thread in running:
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+    def _invoke_logged(self, at: datetime) -> None:
+        try:
+            self.invoke(at)
+        except Exception:  # Lambda would log the error and wait for the next event
+            logger.exception("the dispatcher failed on the tick of %s", iso_seconds(at))
+        finally:
+            with self._lock:
+                self._running.discard(threading.current_thread())

@@ -1,0 +1,148 @@
+"""``scheduler dev``: starts every part of the local stack, in order, and stops them in
+the reverse order: API first (no new writes), then consumer and dispatcher, then the data
+is saved, then the emulator goes."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import MutableMapping
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from service.bootstrap import AWS_CLIENT_CONFIG, bootstrap
+from service.entrypoints.app import create_app
+from service.entrypoints.local import data_file
+from service.entrypoints.local.aws_defaults import apply_aws_defaults
+from service.entrypoints.local.banner import StackInfo, browse_url, startup_lines
+from service.entrypoints.local.consumer import Consumer
+from service.entrypoints.local.emulator import open_endpoint
+from service.entrypoints.local.lambda_invoke import (
+    DISPATCHER_MODULE,
+    TIMEOUT_SECONDS,
+    DispatcherInvoker,
+    account_of_queue,
+    load_dispatcher,
+)
+from service.entrypoints.local.options import LocalOptions
+from service.entrypoints.local.resources import Resources, ensure_resources
+from service.entrypoints.local.server import ApiServer, bind
+from service.entrypoints.local.signals import StopRequest
+from service.entrypoints.local.ticker import Ticker
+from service.entrypoints.local.web import mount_web
+
+logger = logging.getLogger(__name__)
+
+# The emulator keeps nothing on disk: saving this often bounds what a crash (or a
+# `kill -9`) loses to the last minute.
+AUTOSAVE_SECONDS = 60
+WATCH_INTERVAL_SECONDS = 0.2
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging() -> None:
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format=LOG_FORMAT)
+    logging.getLogger("service.entrypoints.local").setLevel(logging.INFO)
+
+
+def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
+    configure_logging()
+    apply_aws_defaults(env)
+    # The GraphQL IDE is off by default (the cloud); a local stack is where it is wanted.
+    env.setdefault("SCHEDULER_GRAPHQL_IDE", "on")
+    if options.data_file is not None:
+        data_file.check_writable(options.data_file)
+    sock = bind(options.host, options.port)
+    stop = StopRequest()
+    stop.install()
+    with ExitStack() as stack:
+        stack.callback(sock.close)
+        endpoint = open_endpoint(options.endpoint_url)
+        stack.callback(endpoint.stop)
+        # Every client of this process (the app's, the dispatcher's) reads these at creation.
+        env["AWS_ENDPOINT_URL"] = endpoint.url
+        session = boto3.Session()
+        dynamodb = session.client("dynamodb", config=AWS_CLIENT_CONFIG)
+        sqs = session.client("sqs", config=AWS_CLIENT_CONFIG)
+        resources = ensure_resources(dynamodb, sqs, options.table_name, options.queue)
+        env["SCHEDULER_TABLE_NAME"] = resources.table_name
+        env["SCHEDULER_QUEUE_URL"] = resources.queue_url
+
+        loaded = 0
+        if options.data_file is not None:
+            loaded = data_file.load(dynamodb, resources.table_name, options.data_file)
+            stack.callback(_save, dynamodb, resources.table_name, options.data_file)
+
+        dispatch = "off (SCHEDULER_DISPATCH=off)"
+        if options.dispatch:
+            dispatch = _start_dispatcher(stack, session.region_name or "us-east-1", resources)
+
+        if options.consume:
+            consumer = Consumer(sqs, resources.queue_url)
+            consumer.start()
+            stack.callback(consumer.stop)
+
+        app = create_app(bootstrap())
+        web_served = mount_web(app, options.web_dist)
+        server = ApiServer(app, sock)
+        server.start()
+        stack.callback(server.stop)
+
+        info = StackInfo(
+            base_url=browse_url(options.host, options.port),
+            endpoint_url=endpoint.url,
+            embedded_emulator=endpoint.embedded,
+            resources=resources,
+            web_served=web_served,
+            dispatch=dispatch,
+            consume=options.consume,
+            data_file=options.data_file,
+            items_loaded=loaded,
+        )
+        sys.stderr.write("\n".join(startup_lines(info)) + "\n")
+        sys.stderr.flush()
+        _wait(stop, server, dynamodb, resources.table_name, options.data_file)
+    sys.stderr.write("Stopped.\n")
+    return 0
+
+
+def _start_dispatcher(stack: ExitStack, region: str, resources: Resources) -> str:
+    try:
+        # Imported now, not at the first tick: its cold start must not make that tick late.
+        handler = load_dispatcher()
+    except ModuleNotFoundError as exc:
+        if exc.name != DISPATCHER_MODULE:
+            raise
+        logger.warning("%s is not there yet: nothing will tick", DISPATCHER_MODULE)
+        return "missing (no dispatcher module yet)"
+    invoker = DispatcherInvoker(handler, region, account_of_queue(resources.queue_url))
+    ticker = Ticker(invoker)
+    ticker.start()
+    stack.callback(invoker.join, TIMEOUT_SECONDS)
+    stack.callback(ticker.stop)
+    return "invoked at each minute boundary, as EventBridge rate(1 minute)"
+
+
+def _wait(stop: StopRequest, server: ApiServer, dynamodb: Any, table_name: str, path: Path | None) -> None:
+    next_save = time.monotonic() + AUTOSAVE_SECONDS
+    while not stop.requested:
+        if not server.running:
+            logger.error("the web server stopped on its own; stopping the stack")
+            return
+        if path is not None and time.monotonic() >= next_save:
+            _save(dynamodb, table_name, path, logging.DEBUG)
+            next_save = time.monotonic() + AUTOSAVE_SECONDS
+        time.sleep(WATCH_INTERVAL_SECONDS)
+
+
+def _save(dynamodb: Any, table_name: str, path: Path, level: int = logging.INFO) -> None:
+    try:
+        count = data_file.save(dynamodb, table_name, path)
+    except Exception:  # keep stopping the rest; the previous save is still whole on disk
+        logger.exception("could not save the data to %s", path)
+        return
+    logger.log(level, "saved %d items to %s", count, path)
