@@ -1,0 +1,28 @@
+# The web UI (web/): installed from its lock file, built into web/dist, tested with vitest.
+# Stamps keep `make run` and `make test` from reinstalling or rebuilding what has not changed.
+NPM := npm --prefix web --cache $(CURDIR)/.cache/npm --no-audit --no-fund --loglevel=error
+WEB_INSTALLED := web/node_modules/.installed
+WEB_BUILT := web/dist/.built
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) \
+	web/index.html web/vite.config.ts web/postcss.config.cjs web/tsconfig.json web/tsconfig.app.json \
+	web/tsconfig.node.json web/scripts/print-initial-size.mjs
+
+.PHONY: web-install web-build web-test
+
+$(WEB_INSTALLED): web/package-lock.json web/package.json
+	$(NPM) ci
+	touch $@
+
+web-install: $(WEB_INSTALLED)
+
+$(WEB_BUILT): $(WEB_INSTALLED) $(WEB_SOURCES)
+	$(NPM) run build
+	touch $@
+
+web-build: $(WEB_BUILT)
+
+web-test: web-install
+	$(NPM) test
+
+RUN_DEPS += web-build
+TEST_DEPS += web-test web-build

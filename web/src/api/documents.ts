@@ -1,0 +1,81 @@
+// GraphQL documents. Every mutation selects the members of its result union it can meet, and
+// `__typename` tells them apart (see graphqlBaseQuery).
+
+const RUN_FIELDS = `occurrenceId scheduledFor status trigger recordedAt messageId latenessMs`;
+
+const SCHEDULE_FIELDS = `
+  __typename jobId payload recurring minute runAt timezone cron state version createdAt updatedAt
+  lastRun { ${RUN_FIELDS} }
+`;
+
+const FAILURES = `
+  ... on Error { __typename code message }
+  ... on ValidationError { problems { field message } }
+`;
+
+export const SCHEDULES_QUERY = `
+query Schedules($first: Int!, $after: String, $state: ScheduleState) {
+  schedules(first: $first, after: $after, state: $state) {
+    nodes { ${SCHEDULE_FIELDS} }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export const SCHEDULE_QUERY = `
+query Schedule($jobId: ID!, $runs: Int!) {
+  schedule(jobId: $jobId) {
+    ${SCHEDULE_FIELDS}
+    nextRuns(count: 5) { runAt minute local }
+    runs(first: $runs) { nodes { ${RUN_FIELDS} } pageInfo { hasNextPage endCursor } }
+  }
+}`;
+
+export const PREVIEW_QUERY = `
+query PreviewSchedule($input: ScheduleInput!, $count: Int!) {
+  previewSchedule(input: $input, count: $count) {
+    __typename
+    ... on Preview { timezone runs { runAt minute local } }
+    ${FAILURES}
+  }
+}`;
+
+/** Used at sign-in: the cheapest request that needs a valid key. */
+export const WHOAMI_QUERY = `
+query SignInCheck {
+  schedules(first: 1) { pageInfo { hasNextPage } }
+}`;
+
+const scheduleResult = `{ ... on Schedule { ${SCHEDULE_FIELDS} } ${FAILURES} }`;
+
+export const CREATE_MUTATION = `
+mutation CreateSchedule($input: ScheduleInput!) {
+  createSchedule(input: $input) ${scheduleResult}
+}`;
+
+export const UPDATE_MUTATION = `
+mutation UpdateSchedule($jobId: ID!, $input: ScheduleInput!, $expectedVersion: Int) {
+  updateSchedule(jobId: $jobId, input: $input, expectedVersion: $expectedVersion) ${scheduleResult}
+}`;
+
+export const PAUSE_MUTATION = `
+mutation PauseSchedule($jobId: ID!) {
+  pauseSchedule(jobId: $jobId) ${scheduleResult}
+}`;
+
+export const RESUME_MUTATION = `
+mutation ResumeSchedule($jobId: ID!) {
+  resumeSchedule(jobId: $jobId) ${scheduleResult}
+}`;
+
+export const RUN_NOW_MUTATION = `
+mutation RunScheduleNow($jobId: ID!) {
+  runScheduleNow(jobId: $jobId) ${scheduleResult}
+}`;
+
+export const DELETE_MUTATION = `
+mutation DeleteSchedule($jobId: ID!) {
+  deleteSchedule(jobId: $jobId) {
+    ... on DeletedSchedule { __typename jobId }
+    ${FAILURES}
+  }
+}`;

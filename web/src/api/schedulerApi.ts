@@ -1,0 +1,112 @@
+import { createApi } from '@reduxjs/toolkit/query/react';
+import {
+  CREATE_MUTATION,
+  DELETE_MUTATION,
+  PAUSE_MUTATION,
+  PREVIEW_QUERY,
+  RESUME_MUTATION,
+  RUN_NOW_MUTATION,
+  SCHEDULE_QUERY,
+  SCHEDULES_QUERY,
+  UPDATE_MUTATION,
+} from './documents';
+import { graphqlBaseQuery } from './graphqlBaseQuery';
+import type {
+  Preview,
+  Schedule,
+  ScheduleConnection,
+  ScheduleDetail,
+  ScheduleInput,
+  ScheduleState,
+} from './types';
+
+export const PAGE_SIZE = 50;
+
+export interface ListArgs {
+  state: ScheduleState | null;
+  after: string | null;
+  first?: number;
+}
+
+type Tag = { type: 'Schedule'; id: string };
+const LIST: Tag = { type: 'Schedule', id: 'LIST' };
+const one = (jobId: string): Tag => ({ type: 'Schedule', id: jobId });
+
+// Any change to a schedule can move it between pages and state filters, so it refreshes the
+// list as well as the schedule itself.
+const changed = (jobId: string): Tag[] => [one(jobId), LIST];
+
+export const schedulerApi = createApi({
+  reducerPath: 'schedulerApi',
+  baseQuery: graphqlBaseQuery,
+  tagTypes: ['Schedule'],
+  endpoints: (build) => ({
+    listSchedules: build.query<ScheduleConnection, ListArgs>({
+      query: ({ state, after, first = PAGE_SIZE }) => ({
+        document: SCHEDULES_QUERY,
+        variables: { first, after, state },
+        field: 'schedules',
+      }),
+      providesTags: (result) => [LIST, ...(result?.nodes.map((s) => one(s.jobId)) ?? [])],
+    }),
+    getSchedule: build.query<ScheduleDetail | null, { jobId: string; runs?: number }>({
+      query: ({ jobId, runs = 20 }) => ({ document: SCHEDULE_QUERY, variables: { jobId, runs }, field: 'schedule' }),
+      providesTags: (_result, _error, { jobId }) => [one(jobId)],
+    }),
+    previewSchedule: build.query<Preview, { input: ScheduleInput; count?: number }>({
+      query: ({ input, count = 5 }) => ({
+        document: PREVIEW_QUERY,
+        variables: { input, count },
+        field: 'previewSchedule',
+        expect: 'Preview',
+      }),
+      keepUnusedDataFor: 30,
+    }),
+    createSchedule: build.mutation<Schedule, ScheduleInput>({
+      query: (input) => ({ document: CREATE_MUTATION, variables: { input }, field: 'createSchedule', expect: 'Schedule' }),
+      invalidatesTags: [LIST],
+    }),
+    updateSchedule: build.mutation<Schedule, { jobId: string; input: ScheduleInput; expectedVersion?: number }>({
+      query: ({ jobId, input, expectedVersion }) => ({
+        document: UPDATE_MUTATION,
+        variables: { jobId, input, expectedVersion: expectedVersion ?? null },
+        field: 'updateSchedule',
+        expect: 'Schedule',
+      }),
+      invalidatesTags: (_result, _error, { jobId }) => changed(jobId),
+    }),
+    pauseSchedule: build.mutation<Schedule, string>({
+      query: (jobId) => ({ document: PAUSE_MUTATION, variables: { jobId }, field: 'pauseSchedule', expect: 'Schedule' }),
+      invalidatesTags: (_result, _error, jobId) => changed(jobId),
+    }),
+    resumeSchedule: build.mutation<Schedule, string>({
+      query: (jobId) => ({ document: RESUME_MUTATION, variables: { jobId }, field: 'resumeSchedule', expect: 'Schedule' }),
+      invalidatesTags: (_result, _error, jobId) => changed(jobId),
+    }),
+    runScheduleNow: build.mutation<Schedule, string>({
+      query: (jobId) => ({ document: RUN_NOW_MUTATION, variables: { jobId }, field: 'runScheduleNow', expect: 'Schedule' }),
+      invalidatesTags: (_result, _error, jobId) => changed(jobId),
+    }),
+    deleteSchedule: build.mutation<{ jobId: string }, string>({
+      query: (jobId) => ({
+        document: DELETE_MUTATION,
+        variables: { jobId },
+        field: 'deleteSchedule',
+        expect: 'DeletedSchedule',
+      }),
+      invalidatesTags: (_result, _error, jobId) => changed(jobId),
+    }),
+  }),
+});
+
+export const {
+  useListSchedulesQuery,
+  useGetScheduleQuery,
+  usePreviewScheduleQuery,
+  useCreateScheduleMutation,
+  useUpdateScheduleMutation,
+  usePauseScheduleMutation,
+  useResumeScheduleMutation,
+  useRunScheduleNowMutation,
+  useDeleteScheduleMutation,
+} = schedulerApi;

@@ -1,0 +1,85 @@
+// The GraphQL API's shapes, as the UI selects them (see docs/schema.graphql).
+
+export type Recurring = 'NONE' | 'DAILY' | 'WEEKLY' | 'CRON';
+export type ScheduleState = 'ACTIVE' | 'PAUSED' | 'COMPLETED';
+export type RunStatus = 'DELIVERED' | 'MISSED';
+export type RunTrigger = 'SCHEDULE' | 'IMMEDIATE' | 'MANUAL';
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface Run {
+  occurrenceId: string;
+  scheduledFor: string;
+  status: RunStatus;
+  trigger: RunTrigger;
+  recordedAt: string;
+  messageId: string | null;
+  latenessMs: number | null;
+}
+
+export interface RunTime {
+  runAt: string;
+  minute: number;
+  local: string;
+}
+
+export interface Schedule {
+  __typename?: 'Schedule';
+  jobId: string;
+  payload: string;
+  recurring: Recurring;
+  minute: number | null;
+  runAt: string | null;
+  timezone: string;
+  cron: string | null;
+  state: ScheduleState;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  lastRun: Run | null;
+}
+
+export interface ScheduleDetail extends Schedule {
+  nextRuns: RunTime[];
+  runs: { nodes: Run[]; pageInfo: PageInfo };
+}
+
+export interface ScheduleConnection {
+  nodes: Schedule[];
+  pageInfo: PageInfo;
+}
+
+export interface ScheduleInput {
+  payload: string;
+  recurring: Recurring;
+  timezone: string;
+  runAt?: string | null;
+  cron?: string | null;
+  immediate?: boolean;
+}
+
+export interface Problem {
+  field: string;
+  message: string;
+}
+
+export interface Preview {
+  timezone: string;
+  runs: RunTime[];
+}
+
+/** Every way a request can fail, as the UI tells them apart. */
+export type ApiError =
+  | { kind: 'unauthorized'; message: string }
+  | { kind: 'http'; status: number; message: string }
+  | { kind: 'network'; message: string }
+  | { kind: 'graphql'; message: string }
+  /** An expected failure returned as a typed union member (NotFoundError, ValidationError, ...). */
+  | { kind: 'result'; typename: string; code: string; message: string; problems: Problem[] };
+
+export function isApiError(value: unknown): value is ApiError {
+  return typeof value === 'object' && value !== null && 'kind' in value && 'message' in value;
+}

@@ -1,0 +1,23 @@
+import { MantineProvider, type MantineColorScheme } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import type { ReactNode } from 'react';
+import { Provider } from 'react-redux';
+import type { AppStore } from './store';
+import { theme } from './theme';
+
+interface Props {
+  store: AppStore;
+  children: ReactNode;
+  defaultColorScheme?: MantineColorScheme;
+}
+
+export function Providers({ store, children, defaultColorScheme = 'auto' }: Props) {
+  return (
+    <Provider store={store}>
+      <MantineProvider theme={theme} defaultColorScheme={defaultColorScheme}>
+        <Notifications position="top-right" />
+        {children}
+      </MantineProvider>
+    </Provider>
+  );
+}

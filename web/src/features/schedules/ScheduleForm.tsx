@@ -1,0 +1,256 @@
+import '@mantine/dates/styles.css';
+import { Alert, Button, Group, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { DateInput, TimeInput } from '@mantine/dates';
+import { useDebouncedValue } from '@mantine/hooks';
+import { skipToken } from '@reduxjs/toolkit/query/react';
+import { IconAlertCircle } from '@tabler/icons-react';
+import { useMemo, useState, type FormEvent } from 'react';
+import { useCreateScheduleMutation, usePreviewScheduleQuery, useUpdateScheduleMutation } from '../../api/schedulerApi';
+import { isApiError, type ApiError, type Schedule } from '../../api/types';
+import { notifyFailure, notifySuccess } from '../../lib/notify';
+import { formatBytes, MAX_PAYLOAD_BYTES, utf8Length } from '../../lib/payload';
+import { browserTimeZone, dayjs, timeZones } from '../../lib/time';
+import {
+  emptyValues,
+  needsCron,
+  needsRunAt,
+  normaliseTime,
+  payloadSizeError,
+  problemsByField,
+  toScheduleInput,
+  validate,
+  valuesFromSchedule,
+  type FieldName,
+  type FormErrors,
+  type FormValues,
+  type Repeat,
+  type When,
+} from './formModel';
+import { describeCron } from './recurrenceText';
+import { ChoiceField } from './ChoiceField';
+import { RunPreview } from './RunPreview';
+import classes from './ScheduleForm.module.css';
+
+export interface ScheduleFormProps {
+  /** The schedule to edit; a new one is created when absent. */
+  schedule?: Schedule;
+  onDone: (saved: Schedule | null) => void;
+}
+
+const WHEN_OPTIONS: { value: When; label: string }[] = [
+  { value: 'immediate', label: 'Immediate' },
+  { value: 'future', label: 'Future' },
+  { value: 'recurring', label: 'Recurring' },
+];
+const REPEAT_OPTIONS: { value: Repeat; label: string }[] = [
+  { value: 'DAILY', label: 'Daily' },
+  { value: 'WEEKLY', label: 'Weekly' },
+  { value: 'CRON', label: 'Cron' },
+];
+const PREVIEW_DELAY_MS = 400;
+const TIMING_FIELDS: FieldName[] = ['date', 'time', 'timezone', 'cron', 'repeat'];
+
+const parseIsoDate = (text: string): string | null => {
+  const value = text.trim();
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && dayjs(value).isValid() ? value : null;
+};
+
+function timingOnly(errors: FormErrors): FormErrors {
+  return Object.fromEntries(Object.entries(errors).filter(([field]) => TIMING_FIELDS.includes(field as FieldName)));
+}
+
+export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
+  const [values, setValues] = useState<FormValues>(() =>
+    schedule ? valuesFromSchedule(schedule) : emptyValues(browserTimeZone()),
+  );
+  const [attempted, setAttempted] = useState(false);
+  const [serverErrors, setServerErrors] = useState<FormErrors>({});
+  const [generalErrors, setGeneralErrors] = useState<string[]>([]);
+  const [create, creating] = useCreateScheduleMutation();
+  const [update, updating] = useUpdateScheduleMutation();
+  const zones = useMemo(timeZones, []);
+
+  const set = <K extends keyof FormValues>(field: K, value: FormValues[K]) => {
+    setValues((current) => ({ ...current, [field]: value }));
+    setServerErrors(({ [field as FieldName]: _dropped, ...rest }) => rest);
+  };
+
+  const clientErrors = validate(values);
+  const bytes = utf8Length(values.payload);
+  const tooLarge = payloadSizeError(values.payload);
+
+  // The preview depends only on timing, so the payload is left out of it (it may be 256 KiB).
+  const [debounced] = useDebouncedValue(values, PREVIEW_DELAY_MS);
+  const previewInput = useMemo(() => {
+    if (debounced.when === 'immediate') return null;
+    if (Object.keys(timingOnly(validate(debounced))).length) return null;
+    return { ...toScheduleInput(debounced), payload: 'preview' };
+  }, [debounced]);
+  const preview = usePreviewScheduleQuery(previewInput ? { input: previewInput, count: 5 } : skipToken);
+  const previewError = (preview.error as ApiError | undefined) ?? null;
+  const previewProblems =
+    previewInput && previewError?.kind === 'result' ? problemsByField(previewError.problems).fields : {};
+
+  const shown: FormErrors = {
+    ...timingOnly(previewProblems),
+    ...(attempted ? clientErrors : tooLarge ? { payload: tooLarge } : {}),
+    ...serverErrors,
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setAttempted(true);
+    setGeneralErrors([]);
+    if (Object.keys(clientErrors).length) return;
+    const input = toScheduleInput(values);
+    try {
+      const saved = schedule
+        ? await update({ jobId: schedule.jobId, input, expectedVersion: schedule.version }).unwrap()
+        : await create(input).unwrap();
+      notifySuccess(schedule ? 'Schedule saved' : 'Schedule created');
+      onDone(saved);
+    } catch (error) {
+      if (isApiError(error) && error.kind === 'result' && error.typename === 'ValidationError') {
+        const { fields, general } = problemsByField(error.problems);
+        setServerErrors(fields);
+        setGeneralErrors(general);
+        return;
+      }
+      if (isApiError(error) && error.kind === 'result' && error.typename === 'VersionConflictError') {
+        setGeneralErrors(['Someone else changed this schedule since you opened it. Close the form and open it again.']);
+        return;
+      }
+      notifyFailure(schedule ? 'save the schedule' : 'create the schedule', error);
+    }
+  };
+
+  const cronWords = needsCron(values) && values.cron.trim() ? describeCron(values.cron.trim()) : null;
+  const idleText =
+    values.when === 'immediate'
+      ? 'Delivered once, as soon as it is saved.'
+      : previewInput
+        ? null
+        : needsCron(values)
+          ? 'Enter a cron expression to see the next runs.'
+          : 'Pick a date and time to see the next runs.';
+
+  return (
+    <form onSubmit={submit} noValidate aria-label={schedule ? 'Edit schedule' : 'New schedule'} data-testid="schedule-form">
+      <Stack gap="md">
+        {generalErrors.length > 0 && (
+          <Alert color="red" icon={<IconAlertCircle />} data-testid="form-errors">
+            {generalErrors.map((text) => (
+              <div key={text}>{text}</div>
+            ))}
+          </Alert>
+        )}
+        <ChoiceField label="When" options={WHEN_OPTIONS} value={values.when} onChange={(v) => set('when', v)} testId="when" />
+        {values.when === 'recurring' && (
+          <ChoiceField
+            label="Repeat"
+            options={REPEAT_OPTIONS}
+            value={values.repeat}
+            onChange={(v) => set('repeat', v)}
+            error={shown.repeat}
+            testId="repeat"
+          />
+        )}
+        {needsRunAt(values) && (
+          <Group grow align="flex-start">
+            <DateInput
+              label={values.when === 'recurring' ? 'First run date' : 'Date'}
+              placeholder="YYYY-MM-DD"
+              valueFormat="YYYY-MM-DD"
+              dateParser={parseIsoDate}
+              value={values.date || null}
+              onChange={(value) => set('date', value ?? '')}
+              error={shown.date}
+              required
+              data-testid="date-input"
+            />
+            <TimeInput
+              label="Time"
+              withSeconds
+              value={values.time}
+              onChange={(event) => set('time', normaliseTime(event.currentTarget.value))}
+              error={shown.time}
+              required
+              data-testid="time-input"
+            />
+          </Group>
+        )}
+        {needsCron(values) && (
+          <TextInput
+            label="Cron expression"
+            description={cronWords ?? 'Five fields: minute hour day-of-month month day-of-week, e.g. 0 9 * * 1-5'}
+            placeholder="0 9 * * 1-5"
+            value={values.cron}
+            onChange={(event) => set('cron', event.currentTarget.value)}
+            error={shown.cron}
+            required
+            ff="monospace"
+            data-testid="cron-input"
+          />
+        )}
+        {values.when !== 'immediate' && (
+          <Select
+            label="Time zone"
+            description={
+              values.when === 'recurring' ? 'Runs keep their wall-clock time in this zone across DST changes.' : undefined
+            }
+            data={zones}
+            value={values.timezone}
+            onChange={(value) => value && set('timezone', value)}
+            searchable
+            allowDeselect={false}
+            nothingFoundMessage="No such zone"
+            limit={100}
+            error={shown.timezone}
+            data-testid="timezone-select"
+          />
+        )}
+        <Textarea
+          label="Payload"
+          description="The SQS message body, sent exactly as written."
+          value={values.payload}
+          onChange={(event) => set('payload', event.currentTarget.value)}
+          error={shown.payload}
+          required
+          autosize
+          minRows={4}
+          maxRows={12}
+          ff="monospace"
+          data-testid="payload-input"
+          inputWrapperOrder={['label', 'description', 'input', 'error']}
+        />
+        <Text
+          size="xs"
+          ta="right"
+          c={tooLarge ? 'red' : 'dimmed'}
+          className={classes.counter}
+          data-testid="payload-counter"
+          data-error={tooLarge ? 'true' : undefined}
+          aria-live="polite"
+        >
+          {formatBytes(bytes)} / {formatBytes(MAX_PAYLOAD_BYTES)}
+        </Text>
+        <RunPreview
+          preview={previewInput ? preview.data : undefined}
+          error={previewError}
+          loading={preview.isFetching}
+          idleText={idleText}
+        />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={() => onDone(null)}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={creating.isLoading || updating.isLoading} data-testid="save-schedule">
+            {schedule ? 'Save changes' : 'Create schedule'}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+export default ScheduleForm;

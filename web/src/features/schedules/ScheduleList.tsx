@@ -1,0 +1,121 @@
+import { Alert, Button, Center, Group, Loader, SegmentedControl, Stack, Text } from '@mantine/core';
+import { IconAlertCircle, IconCalendarOff, IconChevronLeft, IconChevronRight } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useListSchedulesQuery } from '../../api/schedulerApi';
+import type { Schedule, ScheduleState } from '../../api/types';
+import { errorMessage } from '../../lib/notify';
+import { useNow } from '../../lib/useNow';
+import { ScheduleTable } from './ScheduleTable';
+
+type Filter = 'ALL' | ScheduleState;
+
+const FILTERS: { value: Filter; label: string }[] = [
+  { value: 'ALL', label: 'All' },
+  { value: 'ACTIVE', label: 'Active' },
+  { value: 'PAUSED', label: 'Paused' },
+  { value: 'COMPLETED', label: 'Completed' },
+];
+
+interface Props {
+  onOpen: (schedule: Schedule) => void;
+  onEdit: (schedule: Schedule) => void;
+  onDelete: (schedule: Schedule) => void;
+  onCreate: () => void;
+}
+
+/** The schedules, a server page at a time, with their state filter. */
+export function ScheduleList({ onCreate, ...handlers }: Props) {
+  const [filter, setFilter] = useState<Filter>('ALL');
+  // The cursor that starts each page seen so far: page n starts after cursors[n].
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const page = cursors.length - 1;
+  const now = useNow();
+  const { data, error, isLoading, isFetching, refetch } = useListSchedulesQuery(
+    { state: filter === 'ALL' ? null : filter, after: cursors[page] },
+    { pollingInterval: 30_000, skipPollingIfUnfocused: true },
+  );
+
+  const changeFilter = (value: string) => {
+    setFilter(value as Filter);
+    setCursors([null]);
+  };
+  const next = () => {
+    if (data?.pageInfo.endCursor) setCursors([...cursors, data.pageInfo.endCursor]);
+  };
+  const previous = () => setCursors(cursors.slice(0, -1));
+
+  let body;
+  if (isLoading) {
+    body = (
+      <Center py="xl" data-testid="schedules-loading">
+        <Loader aria-label="Loading schedules" />
+      </Center>
+    );
+  } else if (error && !data) {
+    body = (
+      <Alert color="red" icon={<IconAlertCircle />} title="Could not load schedules" data-testid="schedules-error">
+        <Stack gap="xs" align="flex-start">
+          <Text size="sm">{errorMessage(error)}</Text>
+          <Button size="xs" variant="light" onClick={() => refetch()}>
+            Try again
+          </Button>
+        </Stack>
+      </Alert>
+    );
+  } else if (!data || data.nodes.length === 0) {
+    body = (
+      <Stack align="center" py="xl" gap="xs" data-testid="schedules-empty">
+        <IconCalendarOff size={40} aria-hidden />
+        <Text fw={500}>{filter === 'ALL' ? 'No schedules yet' : `No ${filter.toLowerCase()} schedules`}</Text>
+        {filter === 'ALL' && (
+          <Button variant="light" onClick={onCreate}>
+            Create your first schedule
+          </Button>
+        )}
+      </Stack>
+    );
+  } else {
+    body = <ScheduleTable schedules={data.nodes} now={now} {...handlers} />;
+  }
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between">
+        <SegmentedControl
+          aria-label="Filter by state"
+          data={FILTERS}
+          value={filter}
+          onChange={changeFilter}
+          data-testid="state-filter"
+        />
+        {isFetching && !isLoading && <Loader size="xs" aria-label="Refreshing" />}
+      </Group>
+      {body}
+      <Group justify="flex-end" gap="xs" aria-label="Pages" role="navigation">
+        <Text size="sm" c="dimmed" data-testid="page-number">
+          Page {page + 1}
+        </Text>
+        <Button
+          variant="default"
+          size="xs"
+          leftSection={<IconChevronLeft size={16} />}
+          disabled={page === 0}
+          onClick={previous}
+          data-testid="page-previous"
+        >
+          Previous
+        </Button>
+        <Button
+          variant="default"
+          size="xs"
+          rightSection={<IconChevronRight size={16} />}
+          disabled={!data?.pageInfo.hasNextPage || isFetching}
+          onClick={next}
+          data-testid="page-next"
+        >
+          Next
+        </Button>
+      </Group>
+    </Stack>
+  );
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { aSchedule } from '../../test/builders';
+import { emptyValues, problemsByField, toScheduleInput, validate, valuesFromSchedule, type FormValues } from './formModel';
+
+const future: FormValues = {
+  ...emptyValues('Europe/Berlin'),
+  when: 'future',
+  date: '2030-03-31',
+  time: '02:30:15',
+  payload: 'hello',
+};
+
+describe('validate', () => {
+  it('accepts a complete future schedule', () => {
+    expect(validate(future)).toEqual({});
+  });
+
+  it('requires a cron expression for a cron schedule', () => {
+    expect(validate({ ...future, when: 'recurring', repeat: 'CRON', cron: '  ' }).cron).toMatch(/cron expression is required/);
+  });
+
+  it('does not ask a cron schedule for a date or time', () => {
+    expect(validate({ ...future, when: 'recurring', repeat: 'CRON', cron: '0 9 * * *', date: '', time: '' })).toEqual({});
+  });
+
+  it('requires a date and a time for a future or daily schedule', () => {
+    const errors = validate({ ...future, when: 'recurring', repeat: 'DAILY', date: '', time: '' });
+    expect(errors.date).toBeDefined();
+    expect(errors.time).toBeDefined();
+  });
+
+  it('does not ask an immediate schedule for a date', () => {
+    expect(validate({ ...future, when: 'immediate', date: '', time: '' })).toEqual({});
+  });
+
+  it('rejects a payload over 256 KiB counted in UTF-8 bytes', () => {
+    // 87,382 three-byte characters: 262,146 bytes, two over the limit, though far fewer characters
+    const errors = validate({ ...future, payload: '€'.repeat(87_382) });
+    expect(errors.payload).toMatch(/limit is 256 KiB/);
+  });
+
+  it('accepts a payload of exactly 256 KiB', () => {
+    expect(validate({ ...future, payload: 'a'.repeat(256 * 1024) })).toEqual({});
+  });
+
+  it('requires a payload', () => {
+    expect(validate({ ...future, payload: '' }).payload).toBe('Payload is required');
+  });
+});
+
+describe('toScheduleInput', () => {
+  it('sends the run time as local wall time without an offset, with the chosen zone', () => {
+    expect(toScheduleInput(future)).toEqual({
+      payload: 'hello',
+      recurring: 'NONE',
+      timezone: 'Europe/Berlin',
+      runAt: '2030-03-31T02:30:15',
+    });
+  });
+
+  it('sends an immediate schedule without a run time', () => {
+    expect(toScheduleInput({ ...future, when: 'immediate' })).toEqual({
+      payload: 'hello',
+      recurring: 'NONE',
+      timezone: 'Europe/Berlin',
+      immediate: true,
+    });
+  });
+
+  it('sends a weekly rule with its first run', () => {
+    expect(toScheduleInput({ ...future, when: 'recurring', repeat: 'WEEKLY', time: '09:00' })).toMatchObject({
+      recurring: 'WEEKLY',
+      runAt: '2030-03-31T09:00:00',
+    });
+  });
+
+  it('sends a cron rule with its expression and no run time', () => {
+    const input = toScheduleInput({ ...future, when: 'recurring', repeat: 'CRON', cron: ' 0 9 * * 1-5 ' });
+    expect(input).toEqual({ payload: 'hello', recurring: 'CRON', timezone: 'Europe/Berlin', cron: '0 9 * * 1-5' });
+  });
+});
+
+describe('valuesFromSchedule', () => {
+  it('reads the run time back as wall time in the schedule zone', () => {
+    const values = valuesFromSchedule(
+      aSchedule({ recurring: 'DAILY', runAt: '2030-01-15T08:00:05Z', timezone: 'Europe/Berlin', payload: 'p' }),
+    );
+    expect(values).toMatchObject({ when: 'recurring', repeat: 'DAILY', date: '2030-01-15', time: '09:00:05' });
+  });
+});
+
+describe('problemsByField', () => {
+  it('puts runAt problems beside the date and keeps unknown fields general', () => {
+    const { fields, general } = problemsByField([
+      { field: 'runAt', message: 'is not a valid ISO-8601 time' },
+      { field: 'cron', message: 'has 4 fields; 5 are needed' },
+      { field: 'namespace', message: 'is odd' },
+    ]);
+    expect(fields).toEqual({ date: 'runAt is not a valid ISO-8601 time', cron: 'cron has 4 fields; 5 are needed' });
+    expect(general).toEqual(['namespace is odd']);
+  });
+});

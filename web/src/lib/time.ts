@@ -1,0 +1,50 @@
+import dayjs from 'dayjs';
+import relativeTime from 'dayjs/plugin/relativeTime';
+import timezone from 'dayjs/plugin/timezone';
+import utc from 'dayjs/plugin/utc';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+dayjs.extend(relativeTime);
+
+export { dayjs };
+
+/** The viewer's IANA zone, as the browser reports it. */
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** Every IANA zone the browser knows, with the browser's own and UTC always present. */
+export function timeZones(): string[] {
+  const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return Array.from(new Set(['UTC', browserTimeZone(), ...known])).sort();
+}
+
+/** An instant shown in a zone: "Fri 28 Nov 2026, 09:00:00". */
+export function formatInZone(instant: string, zone: string): string {
+  return dayjs(instant).tz(zone).format('ddd D MMM YYYY, HH:mm:ss');
+}
+
+/** An instant in the viewer's own zone. */
+export function formatLocal(instant: string, viewerZone: string = browserTimeZone()): string {
+  return formatInZone(instant, viewerZone);
+}
+
+/** "in 3 minutes", "2 hours ago", from `now`. */
+export function relativeTo(instant: string, now: Date = new Date()): string {
+  return dayjs(instant).from(now);
+}
+
+/** The wall-clock parts of an instant in a zone, as the form edits them. */
+export function wallTime(instant: string, zone: string): { date: string; time: string } {
+  const local = dayjs(instant).tz(zone);
+  return { date: local.format('YYYY-MM-DD'), time: local.format('HH:mm:ss') };
+}
+
+/** Lateness for people: "120 ms", "2.4 s", "3 min". */
+export function formatLateness(ms: number | null): string {
+  if (ms === null) return '—';
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.round(ms / 60_000)} min`;
+}
