@@ -253,6 +253,6 @@ def _decode(cursor: str) -> str:
         value = json.loads(raw)["k"]
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise InvalidCursor() from None
-    if not isinstance(value, str) or not _CURSOR_VALUE.match(value):
+    if not isinstance(value, str) or not _CURSOR_VALUE.fullmatch(value):
         raise InvalidCursor()
     return value
