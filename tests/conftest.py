@@ -1,0 +1,108 @@
+"""Fixtures shared by the integration and API tests: moto, the table, the queues, a Container.
+
+Unit tests use the fakes of ``tests.fakes`` and need none of this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from service.adapters.table_schema import ensure_table
+from service.bootstrap import Container, bootstrap
+from service.config import Settings
+from tests.fakes import FakeClock
+
+REGION = "us-east-1"
+TABLE_NAME = "scheduler-test"
+QUEUE_NAME = "scheduler-test-deliveries"
+FIFO_QUEUE_NAME = "scheduler-test-deliveries.fifo"
+# The fixed "now" of tests that need one: a Monday, in winter time in Europe and America.
+NOW = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Aws:
+    """The moto account of one test: a session, its clients, the table and both queues."""
+
+    session: boto3.Session
+    dynamodb: Any
+    sqs: Any
+    table_name: str
+    queue_url: str
+    fifo_queue_url: str
+
+
+@pytest.fixture
+def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dummy credentials and region, and no endpoint or profile of the machine leaking in."""
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SQS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+
+
+@pytest.fixture
+def aws(aws_credentials: None) -> Iterator[Aws]:
+    with mock_aws():
+        session = boto3.Session(region_name=REGION)
+        dynamodb = session.client("dynamodb")
+        sqs = session.client("sqs")
+        ensure_table(dynamodb, TABLE_NAME)
+        queue_url = sqs.create_queue(QueueName=QUEUE_NAME)["QueueUrl"]
+        fifo_queue_url = sqs.create_queue(QueueName=FIFO_QUEUE_NAME, Attributes={"FifoQueue": "true"})["QueueUrl"]
+        yield Aws(session, dynamodb, sqs, TABLE_NAME, queue_url, fifo_queue_url)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+def settings(aws: Aws) -> Settings:
+    return Settings(table_name=aws.table_name, queue_url=aws.queue_url)
+
+
+@pytest.fixture
+def container(aws: Aws, settings: Settings, clock: FakeClock) -> Container:
+    """The real wiring (``bootstrap``) on moto, with the use cases reading the fake clock."""
+    built = bootstrap(settings, aws.session)
+    built.schedules.clock = clock
+    return built
+
+
+def table_items(aws: Aws) -> list[dict[str, Any]]:
+    """Every item of the table (a Scan: for assertions only, never from the code under test)."""
+    items: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {"TableName": aws.table_name}
+    while True:
+        page = aws.dynamodb.scan(**kwargs)
+        items.extend(page["Items"])
+        if "LastEvaluatedKey" not in page:
+            return items
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def received(aws: Aws, queue_url: str | None = None) -> list[dict[str, Any]]:
+    """Every message waiting in the queue, with its attributes."""
+    messages: list[dict[str, Any]] = []
+    while True:
+        batch = aws.sqs.receive_message(
+            QueueUrl=queue_url or aws.queue_url,
+            MaxNumberOfMessages=10,
+            MessageAttributeNames=["All"],
+            AttributeNames=["All"],
+            VisibilityTimeout=60,
+        ).get("Messages", [])
+        if not batch:
+            return messages
+        messages.extend(batch)
