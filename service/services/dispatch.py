@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from threading import Lock
+from typing import TypeVar
 
 from service.domain.dispatch_plan import Plan, plan
 from service.domain.recurrence import RecurrenceKind
@@ -35,6 +36,8 @@ from service.services.ports import Occurrence, Sender, SendOutcome
 logger = logging.getLogger(__name__)
 
 LATE_AFTER_MS = 1000
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def utc_now() -> datetime:
@@ -118,25 +121,26 @@ class Dispatcher:
         self._clock = clock
         self._owner = owner or str(uuid.uuid4())
         self._lookahead = self._settings.lookahead if sender.supports_delay else timedelta(0)
+        # Kept for the life of the (warm) Lambda environment, not made at each tick.
+        self._shard_pool = _pool(self._settings.shard_workers, "shard")
+        self._write_pool = _pool(self._settings.write_workers, "write")
 
     def tick(self, now: datetime, deadline: datetime, shards: Sequence[str] | None = None) -> TickReport:
         """Deliver what is due at ``now``; take no new page of work after ``deadline``."""
         report = TickReport(now=now)
         chosen = list(shards) if shards is not None else list(self._store.shards())
-        workers = max(1, min(self._settings.shard_workers, len(chosen)))
-        with (
-            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="shard") as shard_pool,
-            ThreadPoolExecutor(max_workers=self._settings.write_workers, thread_name_prefix="write") as write_pool,
-        ):
-            for future in [shard_pool.submit(self._shard, s, now, deadline, report, write_pool) for s in chosen]:
-                future.result()
+        self._each(self._shard_pool, lambda shard: self._shard(shard, now, deadline, report), chosen)
         return report
+
+    def _each(self, pool: ThreadPoolExecutor | None, action: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """``action`` over ``items``, on the pool when there is one (the calls are I/O bound)."""
+        if pool is None or len(items) <= 1:
+            return [action(item) for item in items]
+        return list(pool.map(action, items))
 
     # -- one shard -----------------------------------------------------------------
 
-    def _shard(
-        self, shard: str, now: datetime, deadline: datetime, report: TickReport, write_pool: ThreadPoolExecutor
-    ) -> None:
+    def _shard(self, shard: str, now: datetime, deadline: datetime, report: TickReport) -> None:
         until = now + self._lookahead
         if not self._store.has_due(shard, until):
             report.add(shards_empty=1)
@@ -150,11 +154,11 @@ class Dispatcher:
                 if self._clock() >= deadline:
                     report.stopped_early = True
                     break
-                self._page(page, max(now, self._clock()), report, write_pool)
+                self._page(page, max(now, self._clock()), report)
         finally:
             self._store.release(shard, self._owner, free_from=self._clock() + self._settings.settle)
 
-    def _page(self, page: list[Schedule], now: datetime, report: TickReport, write_pool: ThreadPoolExecutor) -> None:
+    def _page(self, page: list[Schedule], now: datetime, report: TickReport) -> None:
         settings = self._settings
         plans = [(s, plan(s, now, settings.catch_up, self._lookahead)) for s in page]
         plans = [(s, p) for s, p in plans if not p.is_empty]
@@ -172,7 +176,7 @@ class Dispatcher:
                 continue
             outcomes.append(self._outcome(schedule, schedule_plan, outcome, now, report))
         self._store.add_runs([run for o in outcomes for run in o.history])
-        results = list(write_pool.map(lambda o: self._store.advance(o.updated, o.schedule.version), outcomes))
+        results = self._each(self._write_pool, lambda o: self._store.advance(o.updated, o.schedule.version), outcomes)
         stale = [o for o, advanced in zip(outcomes, results, strict=True) if not advanced]
         if stale:
             # Changed or deleted by the API meanwhile: its new state stands. A delivered run
@@ -203,6 +207,10 @@ class Dispatcher:
         if schedule.last_run is not None and not schedule.last_run_in_history:
             history.append(schedule.last_run)  # about to be replaced: keep its record
         return _Outcome(schedule, replace(updated, last_run_in_history=not only_in_item), history, delivered)
+
+
+def _pool(workers: int, name: str) -> ThreadPoolExecutor | None:
+    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name) if workers > 1 else None
 
 
 def _run(

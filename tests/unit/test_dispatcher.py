@@ -1,0 +1,212 @@
+"""The dispatch use case against hand-written fakes."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from service.domain.runs import RunStatus
+from service.domain.schedule import ScheduleInput, State
+from service.services.dispatch import Dispatcher, DispatchSettings
+from service.services.schedules import ScheduleService
+from tests.dispatch_fakes import InMemoryDueStore
+from tests.fakes import FakeClock, FakeSender, InMemoryRepository, id_factory
+
+START = datetime(2027, 5, 10, 12, 0, tzinfo=UTC)
+NS = "default"
+
+
+@dataclass
+class World:
+    clock: FakeClock
+    repository: InMemoryRepository
+    sender: FakeSender
+    store: InMemoryDueStore
+    api: ScheduleService
+    settings: DispatchSettings
+
+    def dispatcher(self, **overrides: object) -> Dispatcher:
+        settings = DispatchSettings(**{**self.settings.__dict__, **overrides})  # type: ignore[arg-type]
+        return Dispatcher(self.store, self.sender, settings, clock=self.clock)
+
+    def tick(self, dispatcher: Dispatcher | None = None) -> object:
+        now = self.clock()
+        return (dispatcher or self.dispatcher()).tick(now, now + timedelta(seconds=50))
+
+    def create(self, **fields: object) -> str:
+        return self.api.create(NS, ScheduleInput(**{"payload": "p", **fields})).job_id  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def world() -> World:
+    clock = FakeClock(START)
+    repository = InMemoryRepository()
+    sender = FakeSender()
+    store = InMemoryDueStore(repository)
+    api = ScheduleService(repository, sender, id_factory(), clock, lookahead=timedelta(seconds=70))
+    settings = DispatchSettings(shard_workers=1, write_workers=1)
+    return World(clock, repository, sender, store, api, settings)
+
+
+def _iso(instant: datetime) -> str:
+    return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_a_future_one_time_run_is_sent_ahead_with_a_delay_and_arrives_at_its_time(world: World) -> None:
+    job = world.create(run_at=_iso(START + timedelta(minutes=10, seconds=17)))
+    world.clock.set(START + timedelta(minutes=9, seconds=10))
+
+    world.tick()
+
+    (message,) = world.sender.messages
+    assert message.occurrence_id == f"{job}/{_iso(START + timedelta(minutes=10, seconds=17))}"
+    assert message.delay_seconds == 67  # sent at 12:09:10 for 12:10:17
+    stored = world.repository.get(NS, job)
+    assert stored is not None and stored.state is State.COMPLETED
+    assert stored.last_run is not None and stored.last_run.lateness_ms == 0
+
+
+def test_a_one_time_run_lives_in_last_run_alone_yet_appears_in_its_history(world: World) -> None:
+    job = world.create(run_at=_iso(START + timedelta(minutes=5)))
+    world.clock.set(START + timedelta(minutes=5))
+
+    world.tick()
+
+    assert world.repository.runs.get((NS, job), {}) == {}  # no history item written
+    (run,) = world.api.runs(NS, job).items
+    assert run.status is RunStatus.DELIVERED
+    assert run.scheduled_for == START + timedelta(minutes=5)
+
+
+def test_run_now_after_a_one_time_run_keeps_both_in_the_history(world: World) -> None:
+    job = world.create(run_at=_iso(START + timedelta(minutes=5)))
+    world.clock.set(START + timedelta(minutes=5))
+    world.tick()
+    world.clock.advance(minutes=1)
+
+    world.api.run_now(NS, job)
+
+    statuses = [(r.trigger.value, r.status.value) for r in world.api.runs(NS, job).items]
+    assert statuses == [("manual", "delivered"), ("schedule", "delivered")]
+
+
+def test_each_occurrence_is_sent_once_across_many_ticks(world: World) -> None:
+    world.create(recurring="cron", cron="*/5 * * * *")
+    world.create(recurring="daily", run_at=_iso(START + timedelta(minutes=7)))
+
+    for _ in range(120):
+        world.clock.advance(minutes=1)
+        world.tick()
+
+    ids = Counter(m.occurrence_id for m in world.sender.messages)
+    assert set(ids.values()) == {1}
+    assert len(ids) == 25 + 1  # 12:00 (sent by the API at creation) to 14:00 every 5 minutes, one daily run
+
+
+def test_a_late_tick_delivers_the_latest_run_and_records_the_missed_ones(world: World) -> None:
+    job = world.create(recurring="cron", cron="*/20 * * * *")  # 12:00 is sent by the API at once
+    world.clock.advance(hours=3)  # the dispatcher was down
+    world.sender.messages.clear()
+
+    world.tick()
+
+    (message,) = world.sender.messages
+    assert message.scheduled_for == START + timedelta(hours=3)
+    runs = world.api.runs(NS, job, limit=100).items
+    assert [r.status for r in runs].count(RunStatus.MISSED) == 8
+    stored = world.repository.get(NS, job)
+    assert stored is not None and stored.run_at == START + timedelta(hours=3, minutes=20)
+
+
+def test_the_dispatcher_down_for_three_hours_delivers_every_one_time_run_on_recovery(world: World) -> None:
+    jobs = [world.create(run_at=_iso(START + timedelta(minutes=m))) for m in range(5, 180, 7)]
+    daily = world.create(recurring="daily", run_at=_iso(START + timedelta(minutes=30)))
+    world.clock.advance(hours=3)
+
+    world.tick()
+
+    delivered = {m.job_id for m in world.sender.messages}
+    assert delivered == {*jobs, daily}
+    assert len(world.sender.messages) == len(jobs) + 1
+    assert all(world.repository.get(NS, j).state is State.COMPLETED for j in jobs)  # type: ignore[union-attr]
+
+
+def test_a_run_older_than_the_catch_up_window_is_recorded_missed_and_never_sent(world: World) -> None:
+    job = world.create(run_at=_iso(START + timedelta(minutes=2)))
+    world.clock.advance(hours=30)
+
+    world.tick()
+
+    assert world.sender.messages == []
+    (run,) = world.api.runs(NS, job).items
+    assert run.status is RunStatus.MISSED
+    assert world.repository.get(NS, job).state is State.COMPLETED  # type: ignore[union-attr]
+
+
+def test_a_refused_send_leaves_the_run_due_and_the_next_tick_sends_it_with_the_same_id(world: World) -> None:
+    job = world.create(run_at=_iso(START + timedelta(minutes=2)))
+    world.clock.advance(minutes=2)
+    world.sender.refuse_next = 1
+
+    world.tick()
+    assert world.sender.messages == []
+    world.clock.advance(minutes=1)
+    world.tick()
+
+    (message,) = world.sender.messages
+    assert message.occurrence_id == f"{job}/{_iso(START + timedelta(minutes=2))}"
+
+
+def test_a_second_dispatcher_skips_a_leased_shard(world: World) -> None:
+    world.create(run_at=_iso(START + timedelta(minutes=2)))
+    world.clock.advance(minutes=2)
+    (shard,) = [s for s in world.store.shards() if world.store.has_due(s, world.clock())]
+    assert world.store.lease(shard, "someone-else", world.clock(), world.clock() + timedelta(seconds=60))
+
+    report = world.tick()
+
+    assert world.sender.messages == []
+    assert report.shards_busy == 1  # type: ignore[attr-defined]
+
+
+def test_a_schedule_changed_while_its_run_was_sent_keeps_the_change(world: World) -> None:
+    job = world.create(recurring="daily", run_at=_iso(START + timedelta(minutes=2)))
+    world.clock.advance(minutes=2)
+    original_advance = world.store.advance
+
+    def change_first(schedule: object, expected_version: int) -> bool:
+        world.api.pause(NS, job)  # the user pauses it between the send and the advance
+        return original_advance(schedule, expected_version)  # type: ignore[arg-type]
+
+    world.store.advance = change_first  # type: ignore[method-assign]
+    report = world.tick()
+
+    assert report.conflicts == 1  # type: ignore[attr-defined]
+    assert world.repository.get(NS, job).state is State.PAUSED  # type: ignore[union-attr]
+    assert [r.status for r in world.api.runs(NS, job).items] == [RunStatus.DELIVERED]
+
+
+def test_four_concurrent_dispatchers_send_each_of_2000_occurrences_once(world: World) -> None:
+    for minute in range(2000):
+        world.create(run_at=_iso(START + timedelta(seconds=minute * 3 % 3600 + 60)))
+    world.clock.advance(hours=1, minutes=2)
+    dispatchers = [world.dispatcher(shard_workers=4, write_workers=4) for _ in range(4)]
+    barrier = threading.Barrier(4)
+
+    def run(d: Dispatcher) -> None:
+        barrier.wait()
+        world.tick(d)
+
+    threads = [threading.Thread(target=run, args=(d,)) for d in dispatchers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    ids = Counter(m.occurrence_id for m in world.sender.messages)
+    assert len(ids) == 2000
+    assert set(ids.values()) == {1}
