@@ -1,0 +1,103 @@
+"""IAM policy documents, least privilege: each function gets only the calls it makes, only
+on its own table, index and queues.
+
+Wildcards: none in actions. In resources only where AWS names nothing narrower:
+- a log group's streams (`<log-group-arn>:*`): Lambda creates a new stream name per execution
+  environment, unknown in advance;
+- a bucket's objects (`<bucket-arn>/*`): the web build's file names carry content hashes;
+- an HTTP API's routes in the API Gateway invoke permission (`<execution-arn>/*`): every route
+  of this one API invokes the same function.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Policy = dict[str, Any]
+
+# Transactions need no action of their own: IAM checks each item's Put/Update/Delete/ConditionCheck.
+# BatchGetItem and BatchWriteItem, by contrast, are actions of their own.
+API_TABLE_ACTIONS = (
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+)
+DISPATCHER_TABLE_ACTIONS = (
+    "dynamodb:BatchGetItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+)
+# SendMessageBatch is authorised by sqs:SendMessage; there is no action of its own.
+SEND_ACTIONS = ("sqs:SendMessage",)
+LOG_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
+
+
+def document(*statements: Policy) -> Policy:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def lambda_assume_role() -> Policy:
+    return document({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"})
+
+
+def logs_statement(log_group_arn: str) -> Policy:
+    # Only its own log group; no logs:CreateLogGroup, the program creates the group with a retention.
+    return {"Sid": "OwnLogs", "Effect": "Allow", "Action": list(LOG_ACTIONS), "Resource": f"{log_group_arn}:*"}
+
+
+def api_policy(*, table_arn: str, queue_arn: str, log_group_arn: str) -> Policy:
+    return document(
+        {"Sid": "Table", "Effect": "Allow", "Action": list(API_TABLE_ACTIONS), "Resource": table_arn},
+        # The API delivers "run now" and already-due occurrences itself.
+        {"Sid": "Deliver", "Effect": "Allow", "Action": list(SEND_ACTIONS), "Resource": queue_arn},
+        logs_statement(log_group_arn),
+    )
+
+
+def dispatcher_policy(
+    *, table_arn: str, due_index_arn: str, queue_arn: str, failures_arn: str, log_group_arn: str
+) -> Policy:
+    return document(
+        {"Sid": "Table", "Effect": "Allow", "Action": list(DISPATCHER_TABLE_ACTIONS), "Resource": table_arn},
+        {"Sid": "DueIndex", "Effect": "Allow", "Action": ["dynamodb:Query"], "Resource": due_index_arn},
+        {"Sid": "Deliver", "Effect": "Allow", "Action": list(SEND_ACTIONS), "Resource": queue_arn},
+        # Lambda sends the record of a failed asynchronous invocation with the function's own role.
+        {"Sid": "FailedTicks", "Effect": "Allow", "Action": list(SEND_ACTIONS), "Resource": failures_arn},
+        logs_statement(log_group_arn),
+    )
+
+
+def events_to_queue_policy(*, queue_arn: str, rule_arn: str) -> Policy:
+    """Lets the tick rule, and only it, park the events it could not deliver."""
+    return document(
+        {
+            "Sid": "RuleDeadLetters",
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": queue_arn,
+            "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
+        }
+    )
+
+
+def cloudfront_reads_bucket_policy(*, bucket_arn: str, distribution_arn: str) -> Policy:
+    """Origin access control: only this distribution reads the bucket; the bucket stays private."""
+    return document(
+        {
+            "Sid": "CloudFrontReads",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudfront.amazonaws.com"},
+            "Action": "s3:GetObject",
+            "Resource": f"{bucket_arn}/*",
+            "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}},
+        }
+    )

@@ -1,0 +1,102 @@
+"""The stack's settings: every `scheduler:*` config key, its default, read once.
+
+Pulumi.yaml documents the same keys for `pulumi config`; the defaults live here so the
+program and its tests agree on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pulumi
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ARCHITECTURES = ("arm64", "x86_64")
+
+
+def is_dev_stack(stack: str) -> bool:
+    """Dev stacks are disposable: no deletion protection, buckets emptied on destroy."""
+    return stack == "dev" or stack.startswith("dev-")
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    stack: str
+    architecture: str = "arm64"
+    deletion_protection: bool = True
+    max_receive_count: int = 5
+    fifo: bool = False
+    queue_visibility_timeout_seconds: int = 30
+    queue_retention_seconds: int = 4 * 24 * 3600
+    log_retention_days: int = 30
+    run_retention_days: int = 90
+    catch_up_hours: int = 24
+    lookahead_seconds: int | None = None
+    api_memory_mb: int = 1024
+    dispatcher_memory_mb: int = 1024
+    dispatcher_timeout_seconds: int = 60
+    dispatcher_reserved_concurrency: int | None = None
+    api_snap_start: bool = True
+    api_throttle_rate: float = 50.0
+    api_throttle_burst: int = 100
+    graphql_ide: bool = False
+    graphql_introspection: bool = True
+    web_dist: Path = PROJECT_ROOT / "web" / "dist"
+    price_class: str = "PriceClass_100"
+    alarm_email: str | None = None
+    late_alarm_threshold: int = 1
+    bundle_zip: Path | None = None
+    bundle_python: str | None = None
+
+    @classmethod
+    def from_config(cls, config: pulumi.Config, stack: str) -> StackSettings:
+        defaults = cls(stack=stack, deletion_protection=not is_dev_stack(stack))
+
+        def integer(key: str, default: int) -> int:
+            value = config.get_int(key)
+            return default if value is None else value
+
+        def flag(key: str, default: bool) -> bool:
+            value = config.get_bool(key)
+            return default if value is None else value
+
+        architecture = config.get("architecture") or defaults.architecture
+        if architecture not in ARCHITECTURES:
+            raise ValueError(f"scheduler:architecture must be one of {ARCHITECTURES}, got {architecture!r}")
+        max_receive_count = integer("maxReceiveCount", defaults.max_receive_count)
+        if not 1 <= max_receive_count <= 1000:
+            # SQS's own bounds for a redrive policy.
+            raise ValueError(f"scheduler:maxReceiveCount must be 1..1000, got {max_receive_count}")
+        web_dist = config.get("webDist")
+        bundle_zip = config.get("bundleZip")
+        return cls(
+            stack=stack,
+            architecture=architecture,
+            deletion_protection=flag("deletionProtection", defaults.deletion_protection),
+            max_receive_count=max_receive_count,
+            fifo=flag("fifo", defaults.fifo),
+            queue_visibility_timeout_seconds=integer(
+                "queueVisibilityTimeoutSeconds", defaults.queue_visibility_timeout_seconds
+            ),
+            queue_retention_seconds=integer("queueRetentionSeconds", defaults.queue_retention_seconds),
+            log_retention_days=integer("logRetentionDays", defaults.log_retention_days),
+            run_retention_days=integer("runRetentionDays", defaults.run_retention_days),
+            catch_up_hours=integer("catchUpHours", defaults.catch_up_hours),
+            lookahead_seconds=config.get_int("lookaheadSeconds"),
+            api_memory_mb=integer("apiMemoryMb", defaults.api_memory_mb),
+            dispatcher_memory_mb=integer("dispatcherMemoryMb", defaults.dispatcher_memory_mb),
+            dispatcher_timeout_seconds=integer("dispatcherTimeoutSeconds", defaults.dispatcher_timeout_seconds),
+            dispatcher_reserved_concurrency=config.get_int("dispatcherReservedConcurrency"),
+            api_snap_start=flag("apiSnapStart", defaults.api_snap_start),
+            api_throttle_rate=config.get_float("apiThrottleRate") or defaults.api_throttle_rate,
+            api_throttle_burst=integer("apiThrottleBurst", defaults.api_throttle_burst),
+            graphql_ide=flag("graphqlIde", defaults.graphql_ide),
+            graphql_introspection=flag("graphqlIntrospection", defaults.graphql_introspection),
+            web_dist=(PROJECT_ROOT / web_dist) if web_dist else defaults.web_dist,
+            price_class=config.get("priceClass") or defaults.price_class,
+            alarm_email=config.get("alarmEmail"),
+            late_alarm_threshold=integer("lateAlarmThreshold", defaults.late_alarm_threshold),
+            bundle_zip=(PROJECT_ROOT / bundle_zip) if bundle_zip else None,
+            bundle_python=config.get("bundlePython"),
+        )
