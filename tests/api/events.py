@@ -1,0 +1,132 @@
+"""API Gateway HTTP API (payload format 2.0) events, as API Gateway sends them to the Lambda.
+
+Only what the format defines: ``version`` "2.0", ``routeKey`` "$default", ``rawPath``,
+``rawQueryString`` (as the client sent it, undecoded), lower-cased ``headers`` (repeated
+headers joined with commas), ``queryStringParameters`` (decoded, repeated values joined
+with commas), ``requestContext`` with ``http.method/path/protocol/sourceIp/userAgent`` and
+``stage`` "$default", and ``body`` with ``isBase64Encoded``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+ACCOUNT_ID = "123456789012"
+API_ID = "a1b2c3d4e5"
+DOMAIN = f"{API_ID}.execute-api.us-east-1.amazonaws.com"
+SOURCE_IP = "203.0.113.7"
+USER_AGENT = "curl/8.5.0"
+TIME = "04/Jan/2027:12:00:00 +0000"
+TIME_EPOCH = 1799064000000
+
+
+def http_api_event(
+    method: str,
+    path: str,
+    *,
+    query: str = "",
+    body: str | bytes | None = None,
+    headers: dict[str, str] | None = None,
+    base64_body: bool = False,
+    request_id: str = "JKJaXmPLvHcESHA=",
+) -> dict[str, Any]:
+    """The event API Gateway sends for ``method path?query`` with ``body``."""
+    sent_headers = {
+        "accept": "*/*",
+        "host": DOMAIN,
+        "user-agent": USER_AGENT,
+        "x-amzn-trace-id": "Root=1-677923c0-1a2b3c4d5e6f708192a3b4c5",
+        "x-forwarded-for": SOURCE_IP,
+        "x-forwarded-port": "443",
+        "x-forwarded-proto": "https",
+    }
+    for name, value in (headers or {}).items():
+        sent_headers[name.lower()] = value
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": query,
+        "headers": sent_headers,
+        "requestContext": {
+            "accountId": ACCOUNT_ID,
+            "apiId": API_ID,
+            "domainName": DOMAIN,
+            "domainPrefix": API_ID,
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": SOURCE_IP,
+                "userAgent": USER_AGENT,
+            },
+            "requestId": request_id,
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": TIME,
+            "timeEpoch": TIME_EPOCH,
+        },
+        "isBase64Encoded": False,
+    }
+    if query:
+        parameters: dict[str, str] = {}
+        for name, value in parse_qsl(query, keep_blank_values=True):
+            parameters[name] = f"{parameters[name]},{value}" if name in parameters else value
+        event["queryStringParameters"] = parameters
+    if body is not None:
+        raw = body.encode() if isinstance(body, str) else body
+        if base64_body or isinstance(body, bytes):
+            event["body"] = base64.b64encode(raw).decode()
+            event["isBase64Encoded"] = True
+        else:
+            event["body"] = body
+        sent_headers.setdefault("content-length", str(len(raw)))
+    return event
+
+
+def json_event(method: str, path: str, payload: Any, **kwargs: Any) -> dict[str, Any]:
+    headers = {"content-type": "application/json", **kwargs.pop("headers", {})}
+    return http_api_event(method, path, body=json.dumps(payload), headers=headers, **kwargs)
+
+
+@dataclass
+class LambdaContext:
+    """The attributes of the Lambda context object that handlers commonly read."""
+
+    function_name: str = "scheduler-api"
+    function_version: str = "$LATEST"
+    invoked_function_arn: str = f"arn:aws:lambda:us-east-1:{ACCOUNT_ID}:function:scheduler-api"
+    memory_limit_in_mb: int = 512
+    aws_request_id: str = "6f1c2b3a-0000-4000-8000-000000000001"
+    log_group_name: str = "/aws/lambda/scheduler-api"
+    log_stream_name: str = "2027/01/04/[$LATEST]abcdef"
+    identity: Any = None
+    client_context: Any = None
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 29_000
+
+
+@dataclass
+class LambdaResponse:
+    """A handler's API Gateway v2 response, decoded."""
+
+    status: int
+    headers: dict[str, str]
+    body: str
+    raw: dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def of(cls, response: dict[str, Any]) -> LambdaResponse:
+        body = response.get("body") or ""
+        if response.get("isBase64Encoded"):
+            body = base64.b64decode(body).decode()
+        headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
+        return cls(int(response["statusCode"]), headers, body, response)
+
+    def json(self) -> Any:
+        return json.loads(self.body)

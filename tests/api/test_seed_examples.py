@@ -1,0 +1,182 @@
+"""The seed README's examples, sent through the Lambda handler as API Gateway v2 events.
+
+A client of the seed sends the same bodies and reads the same four fields with the same
+values; the stored schedule carries more fields, and a GET after each change returns
+what was written.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from tests.api.conftest import LambdaApi
+from tests.api.events import LambdaContext, LambdaResponse, http_api_event, json_event
+from tests.conftest import Aws, received, table_items
+
+SEED_FIELDS = {"jobId", "payload", "minute", "recurring"}
+NEW_FIELDS = {"runAt", "timezone", "cron", "state", "version", "createdAt", "updatedAt", "lastRun"}
+SEED_CREATE = {"payload": "cool stuff", "minute": 27789898, "recurring": "none"}
+SEED_UPDATE = {"payload": "drink more water", "minute": 27789493, "recurring": "none"}
+
+
+def minute_of(instant: datetime) -> int:
+    return int(instant.timestamp()) // 60
+
+
+FUTURE_MINUTE = minute_of(datetime(2027, 6, 1, 9, 30, tzinfo=UTC))
+
+
+def _is_job_id(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 36 and value.count("-") == 4
+
+
+def _assert_seed_shape(body: dict[str, Any], sent: dict[str, Any]) -> None:
+    assert set(body) == SEED_FIELDS | NEW_FIELDS
+    assert _is_job_id(body["jobId"])
+    assert {k: body[k] for k in ("payload", "minute", "recurring")} == sent
+
+
+def test_the_seed_create_example_with_its_past_minute_is_delivered_at_once_and_kept_completed(
+    aws: Aws, lambda_api: LambdaApi
+) -> None:
+    created = lambda_api.post("/schedules", SEED_CREATE)
+
+    assert created.status == 201
+    body = created.json()
+    _assert_seed_shape(body, SEED_CREATE)
+    assert body["state"] == "completed"
+    assert body["runAt"] == "2022-11-02T12:58:00Z"
+    assert body["timezone"] == "UTC" and body["cron"] is None
+    assert body["lastRun"]["scheduledFor"] == "2022-11-02T12:58:00Z"
+    assert body["lastRun"]["status"] == "delivered"
+    assert created.headers["location"] == f"/schedules/{body['jobId']}"
+    assert created.headers["content-type"] == "application/json"
+    (message,) = received(aws)
+    assert message["Body"] == "cool stuff"
+    assert lambda_api.get(f"/schedules/{body['jobId']}").json() == body
+
+
+def test_the_seed_create_example_with_a_future_minute_is_stored_active(aws: Aws, lambda_api: LambdaApi) -> None:
+    sent = {**SEED_CREATE, "minute": FUTURE_MINUTE}
+
+    created = lambda_api.post("/schedules", sent)
+
+    assert created.status == 201
+    body = created.json()
+    _assert_seed_shape(body, sent)
+    assert body["state"] == "active"
+    assert body["version"] == 1
+    assert body["lastRun"] is None
+    assert body["runAt"] == "2027-06-01T09:30:00Z"
+    assert created.headers["etag"] == '"1"'
+    assert received(aws) == []
+    fetched = lambda_api.get(f"/schedules/{body['jobId']}")
+    assert fetched.status == 200
+    assert fetched.json() == body
+
+
+def test_the_seed_update_example_replaces_the_schedule_and_a_get_returns_it(aws: Aws, lambda_api: LambdaApi) -> None:
+    job_id = lambda_api.post("/schedules", {**SEED_CREATE, "minute": FUTURE_MINUTE}).json()["jobId"]
+    sent = {**SEED_UPDATE, "minute": FUTURE_MINUTE + 60}
+
+    updated = lambda_api.put(f"/schedules/{job_id}", sent)
+
+    assert updated.status == 200
+    body = updated.json()
+    _assert_seed_shape(body, sent)
+    assert body["jobId"] == job_id
+    assert body["version"] == 2
+    assert lambda_api.get(f"/schedules/{job_id}").json() == body
+
+
+def test_the_seed_update_example_with_its_past_minute_delivers_the_new_payload(aws: Aws, lambda_api: LambdaApi) -> None:
+    job_id = lambda_api.post("/schedules", {**SEED_CREATE, "minute": FUTURE_MINUTE}).json()["jobId"]
+
+    updated = lambda_api.put(f"/schedules/{job_id}", SEED_UPDATE)
+
+    assert updated.status == 200
+    body = updated.json()
+    _assert_seed_shape(body, SEED_UPDATE)
+    assert body["state"] == "completed"
+    assert [m["Body"] for m in received(aws)] == ["drink more water"]
+    assert lambda_api.get(f"/schedules/{job_id}").json() == body
+
+
+def test_the_seed_list_example_shape_holds_for_a_daily_schedule(lambda_api: LambdaApi) -> None:
+    daily = lambda_api.post("/schedules", {"payload": "Nice one", "minute": FUTURE_MINUTE, "recurring": "daily"})
+    once = lambda_api.post("/schedules", {**SEED_CREATE, "minute": FUTURE_MINUTE})
+
+    listed = lambda_api.get("/schedules")
+
+    assert listed.status == 200
+    body = listed.json()
+    assert isinstance(body, list)
+    assert body == [daily.json(), once.json()]  # oldest first
+    assert body[0]["recurring"] == "daily" and body[0]["minute"] == FUTURE_MINUTE
+    assert "link" not in listed.headers  # one page only
+
+
+def test_the_seed_delete_example_answers_200_and_the_schedule_is_gone(aws: Aws, lambda_api: LambdaApi) -> None:
+    job_id = lambda_api.post("/schedules", {**SEED_CREATE, "minute": FUTURE_MINUTE}).json()["jobId"]
+
+    deleted = lambda_api.delete(f"/schedules/{job_id}")
+
+    assert deleted.status == 200
+    assert deleted.json()["jobId"] == job_id
+    assert lambda_api.get(f"/schedules/{job_id}").status == 404
+    assert lambda_api.get("/schedules").json() == []
+    assert table_items(aws) == []
+
+
+def test_a_base64_encoded_body_is_read_as_api_gateway_sends_it(lambda_api: LambdaApi) -> None:
+    event = json_event("POST", "/schedules", {**SEED_CREATE, "minute": FUTURE_MINUTE}, base64_body=True)
+    assert event["isBase64Encoded"] is True
+
+    response = LambdaResponse.of(lambda_api.handler(event, LambdaContext()))
+
+    assert response.status == 201
+    assert response.json()["payload"] == "cool stuff"
+
+
+def test_the_query_string_reaches_the_app_undecoded_as_api_gateway_passes_it(lambda_api: LambdaApi) -> None:
+    for _ in range(3):
+        lambda_api.post("/schedules", {**SEED_CREATE, "minute": FUTURE_MINUTE})
+
+    first = lambda_api.get("/schedules", query="limit=2&state=active")
+
+    assert [len(first.json())] == [2]
+    link = first.headers["link"]
+    assert link.startswith("</schedules?") and link.endswith('>; rel="next"')
+    next_query = link[len("</schedules?") : -len('>; rel="next"')]
+    second = lambda_api.get("/schedules", query=next_query)
+    assert len(second.json()) == 1
+    assert {s["jobId"] for s in first.json()}.isdisjoint(s["jobId"] for s in second.json())
+
+
+def test_the_real_lambda_module_serves_the_seed_examples_configured_by_its_environment(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCHEDULER_TABLE_NAME", aws.table_name)
+    monkeypatch.setenv("SCHEDULER_QUEUE_URL", aws.queue_url)
+    monkeypatch.delitem(sys.modules, "service.entrypoints.lambda_api", raising=False)
+    module = importlib.import_module("service.entrypoints.lambda_api")
+    try:
+        future = minute_of(datetime(2999, 1, 1, tzinfo=UTC))
+
+        created = LambdaResponse.of(module.handler(json_event("POST", "/schedules", SEED_CREATE), LambdaContext()))
+        later = LambdaResponse.of(
+            module.handler(json_event("POST", "/schedules", {**SEED_CREATE, "minute": future}), LambdaContext())
+        )
+        health = LambdaResponse.of(module.handler(http_api_event("GET", "/health"), LambdaContext()))
+
+        assert created.status == 201 and created.json()["state"] == "completed"
+        assert later.status == 201 and later.json()["state"] == "active"
+        assert health.status == 200 and health.json() == {"status": "ok"}
+        assert [m["Body"] for m in received(aws)] == ["cool stuff"]
+    finally:
+        sys.modules.pop("service.entrypoints.lambda_api", None)
