@@ -20,6 +20,7 @@ export default defineConfig({
     environment: 'jsdom',
     setupFiles: ['./src/test/setup.ts'],
     css: false,
+    testTimeout: 20_000,
     // Times in tests are read in one known zone, whatever the machine's.
     env: { TZ: 'UTC' },
   },

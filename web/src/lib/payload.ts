@@ -19,6 +19,11 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+/** "262,146 bytes": exact, so a size just over the limit never reads as the limit. */
+export function formatByteCount(bytes: number): string {
+  return `${bytes.toLocaleString('en-US')} ${bytes === 1 ? 'byte' : 'bytes'}`;
+}
+
 /** "1.5 KiB", "256 KiB", "12 B". */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

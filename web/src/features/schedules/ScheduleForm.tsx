@@ -8,7 +8,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useCreateScheduleMutation, usePreviewScheduleQuery, useUpdateScheduleMutation } from '../../api/schedulerApi';
 import { isApiError, type ApiError, type Schedule } from '../../api/types';
 import { notifyFailure, notifySuccess } from '../../lib/notify';
-import { formatBytes, MAX_PAYLOAD_BYTES, utf8Length } from '../../lib/payload';
+import { formatByteCount, formatBytes, MAX_PAYLOAD_BYTES, utf8Length } from '../../lib/payload';
 import { browserTimeZone, dayjs, timeZones } from '../../lib/time';
 import {
   emptyValues,
@@ -232,7 +232,7 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
           data-error={tooLarge ? 'true' : undefined}
           aria-live="polite"
         >
-          {formatBytes(bytes)} / {formatBytes(MAX_PAYLOAD_BYTES)}
+          {formatByteCount(bytes)} of {formatBytes(MAX_PAYLOAD_BYTES)}
         </Text>
         <RunPreview
           preview={previewInput ? preview.data : undefined}

@@ -36,7 +36,7 @@ describe('validate', () => {
   it('rejects a payload over 256 KiB counted in UTF-8 bytes', () => {
     // 87,382 three-byte characters: 262,146 bytes, two over the limit, though far fewer characters
     const errors = validate({ ...future, payload: '€'.repeat(87_382) });
-    expect(errors.payload).toMatch(/limit is 256 KiB/);
+    expect(errors.payload).toMatch(/is 262,146 bytes in UTF-8; the limit is 262,144 bytes/);
   });
 
   it('accepts a payload of exactly 256 KiB', () => {

@@ -1,5 +1,5 @@
 import type { Problem, Recurring, Schedule, ScheduleInput } from '../../api/types';
-import { formatBytes, MAX_PAYLOAD_BYTES, utf8Length } from '../../lib/payload';
+import { formatByteCount, MAX_PAYLOAD_BYTES, utf8Length } from '../../lib/payload';
 import { wallTime } from '../../lib/time';
 
 export type When = 'immediate' | 'future' | 'recurring';
@@ -55,7 +55,7 @@ export function normaliseTime(time: string): string {
 export function payloadSizeError(payload: string): string | undefined {
   const bytes = utf8Length(payload);
   if (bytes > MAX_PAYLOAD_BYTES) {
-    return `Payload is ${formatBytes(bytes)} in UTF-8; the limit is 256 KiB (SQS's message size)`;
+    return `Payload is ${formatByteCount(bytes)} in UTF-8; the limit is ${formatByteCount(MAX_PAYLOAD_BYTES)} (256 KiB, SQS's message size)`;
   }
   return undefined;
 }

@@ -1,0 +1,179 @@
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { aSchedule } from '../../test/builders';
+import { fakeGraphql, type Handler } from '../../test/fakeGraphql';
+import { renderWithStore } from '../../test/render';
+import { ScheduleForm } from './ScheduleForm';
+
+const created = (variables: Record<string, unknown>) => ({
+  createSchedule: aSchedule({ ...(variables.input as object), __typename: 'Schedule' }),
+});
+const preview = () => ({
+  previewSchedule: {
+    __typename: 'Preview',
+    timezone: 'Europe/Berlin',
+    runs: [1, 2, 3, 4, 5].map((day) => ({
+      runAt: `2030-04-0${day}T07:30:15Z`,
+      minute: 0,
+      local: `2030-04-0${day}T09:30:15+02:00`,
+    })),
+  },
+});
+
+function renderForm(handlers: Record<string, Handler> = {}, schedule = undefined as ReturnType<typeof aSchedule> | undefined) {
+  const api = fakeGraphql({ CreateSchedule: created, PreviewSchedule: preview, ...handlers });
+  const onDone = vi.fn();
+  renderWithStore(<ScheduleForm schedule={schedule} onDone={onDone} />);
+  return { api, onDone };
+}
+
+const payloadBox = () => screen.getByRole('textbox', { name: /payload/i });
+
+async function chooseZone(zone: string) {
+  const select = screen.getByRole('textbox', { name: 'Time zone' });
+  await userEvent.clear(select);
+  await userEvent.type(select, zone);
+  await userEvent.click(await screen.findByRole('option', { name: zone, hidden: true }));
+}
+
+function enterDateAndTime(date: string, time: string) {
+  fireEvent.change(screen.getByRole('textbox', { name: /date/i }), { target: { value: date } });
+  fireEvent.change(screen.getByTestId('time-input'), { target: { value: time } });
+}
+
+describe('ScheduleForm', () => {
+  it('hides the date, time and zone pickers for an immediate schedule', async () => {
+    renderForm();
+    expect(screen.getByRole('textbox', { name: /date/i })).toBeInTheDocument();
+
+    await userEvent.click(screen.getByText('Immediate'));
+
+    expect(screen.queryByRole('textbox', { name: /date/i })).not.toBeInTheDocument();
+    expect(screen.queryByTestId('time-input')).not.toBeInTheDocument();
+    expect(screen.getByText('Delivered once, as soon as it is saved.')).toBeInTheDocument();
+  });
+
+  it('sends the run time as wall time in the chosen zone, without an offset', async () => {
+    const { api, onDone } = renderForm();
+    await chooseZone('Europe/Berlin');
+    enterDateAndTime('2030-03-31', '02:30:15');
+    await userEvent.type(payloadBox(), 'hello');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Create schedule' }));
+
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    expect(api.callsOf('CreateSchedule')[0].variables.input).toEqual({
+      payload: 'hello',
+      recurring: 'NONE',
+      timezone: 'Europe/Berlin',
+      runAt: '2030-03-31T02:30:15',
+    });
+  });
+
+  it('requires a cron expression for a recurring cron schedule and sends nothing without one', async () => {
+    const { api } = renderForm();
+    await userEvent.click(screen.getByText('Recurring'));
+    await userEvent.click(screen.getByText('Cron'));
+    await userEvent.type(payloadBox(), 'tick');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Create schedule' }));
+
+    expect(await screen.findByText('A cron expression is required for a cron schedule')).toBeInTheDocument();
+    expect(screen.queryByRole('textbox', { name: /date/i })).not.toBeInTheDocument();
+    expect(api.callsOf('CreateSchedule')).toHaveLength(0);
+  });
+
+  it('describes a cron expression in words as it is typed', async () => {
+    renderForm();
+    await userEvent.click(screen.getByText('Recurring'));
+    await userEvent.click(screen.getByText('Cron'));
+    fireEvent.change(screen.getByRole('textbox', { name: /cron expression/i }), { target: { value: '0 9 * * 1-5' } });
+    expect(screen.getByText('At 09:00, Monday through Friday')).toBeInTheDocument();
+  });
+
+  it('shows the byte counter in error when the payload is over 256 KiB', async () => {
+    const { api } = renderForm();
+    fireEvent.change(payloadBox(), { target: { value: 'é'.repeat(131_073) } }); // 262,146 bytes
+
+    const counter = screen.getByTestId('payload-counter');
+    expect(counter).toHaveTextContent('262,146 bytes of 256 KiB');
+    expect(counter).toHaveAttribute('data-error', 'true');
+    expect(screen.getByText(/the limit is 262,144 bytes/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Create schedule' }));
+    expect(api.callsOf('CreateSchedule')).toHaveLength(0);
+  });
+
+  it('counts payload bytes, not characters', () => {
+    renderForm();
+    fireEvent.change(payloadBox(), { target: { value: '€€' } });
+    expect(screen.getByTestId('payload-counter')).toHaveTextContent('6 bytes of 256 KiB');
+    expect(screen.getByTestId('payload-counter')).not.toHaveAttribute('data-error');
+  });
+
+  it('previews the next five runs of the definition from the API', async () => {
+    const { api } = renderForm();
+    await chooseZone('Europe/Berlin');
+    await userEvent.click(screen.getByText('Recurring'));
+    enterDateAndTime('2030-04-01', '09:30:15');
+
+    const runs = await screen.findByTestId('preview-runs');
+    expect(runs.querySelectorAll('li')).toHaveLength(5);
+    expect(runs).toHaveTextContent('Mon 1 Apr 2030, 09:30:15 Europe/Berlin');
+    expect(api.callsOf('PreviewSchedule').at(-1)?.variables).toEqual({
+      count: 5,
+      input: { payload: 'preview', recurring: 'DAILY', timezone: 'Europe/Berlin', runAt: '2030-04-01T09:30:15' },
+    });
+  });
+
+  it('shows the API validation problems beside their fields', async () => {
+    renderForm({
+      CreateSchedule: () => ({
+        createSchedule: {
+          __typename: 'ValidationError',
+          code: 'validation_failed',
+          message: 'invalid schedule',
+          problems: [{ field: 'cron', message: "field 'minute' has a value out of range: 61" }],
+        },
+      }),
+      PreviewSchedule: () => ({ previewSchedule: { __typename: 'Preview', timezone: 'UTC', runs: [] } }),
+    });
+    await userEvent.click(screen.getByText('Recurring'));
+    await userEvent.click(screen.getByText('Cron'));
+    fireEvent.change(screen.getByRole('textbox', { name: /cron expression/i }), { target: { value: '61 * * * *' } });
+    await userEvent.type(payloadBox(), 'tick');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Create schedule' }));
+
+    const cron = screen.getByRole('textbox', { name: /cron expression/i });
+    await waitFor(() => expect(cron).toHaveAttribute('aria-invalid', 'true'));
+    expect(screen.getByText("cron field 'minute' has a value out of range: 61")).toBeInTheDocument();
+  });
+
+  it('edits a schedule in its own zone and sends the version it was read at', async () => {
+    const schedule = aSchedule({
+      jobId: 'job-42',
+      recurring: 'WEEKLY',
+      runAt: '2030-01-14T14:00:00Z',
+      timezone: 'America/New_York',
+      payload: 'weekly report',
+      version: 7,
+    });
+    const { api, onDone } = renderForm(
+      { UpdateSchedule: (variables) => ({ updateSchedule: { ...schedule, ...(variables.input as object) } }) },
+      schedule,
+    );
+    expect(screen.getByRole('textbox', { name: /date/i })).toHaveValue('2030-01-14');
+    expect(screen.getByTestId('time-input')).toHaveValue('09:00:00');
+
+    fireEvent.change(screen.getByTestId('time-input'), { target: { value: '10:15:00' } });
+    await userEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    expect(api.callsOf('UpdateSchedule')[0].variables).toEqual({
+      jobId: 'job-42',
+      expectedVersion: 7,
+      input: { payload: 'weekly report', recurring: 'WEEKLY', timezone: 'America/New_York', runAt: '2030-01-14T10:15:00' },
+    });
+  });
+});

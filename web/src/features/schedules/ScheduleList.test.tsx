@@ -1,0 +1,116 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { Schedule } from '../../api/types';
+import { aSchedule } from '../../test/builders';
+import { fakeGraphql } from '../../test/fakeGraphql';
+import { renderWithStore } from '../../test/render';
+import { ScheduleList } from './ScheduleList';
+
+function page(nodes: Schedule[], endCursor: string | null = null) {
+  return { schedules: { nodes, pageInfo: { hasNextPage: endCursor !== null, endCursor } } };
+}
+
+function renderList() {
+  const handlers = { onOpen: vi.fn(), onEdit: vi.fn(), onDelete: vi.fn(), onCreate: vi.fn() };
+  return { ...renderWithStore(<ScheduleList {...handlers} />), handlers };
+}
+
+describe('ScheduleList', () => {
+  it('renders one row per schedule with its rule, next run, state and last run', async () => {
+    fakeGraphql({
+      Schedules: () =>
+        page([
+          aSchedule({ payload: '{"report":"daily"}', recurring: 'DAILY', runAt: '2090-01-15T08:00:00Z', timezone: 'Europe/Berlin' }),
+          aSchedule({
+            payload: 'one-off',
+            runAt: '2030-01-15T09:00:00Z',
+            state: 'PAUSED',
+            lastRun: {
+              occurrenceId: 'x/2030-01-14T09:00:00Z',
+              scheduledFor: '2030-01-14T09:00:00Z',
+              status: 'MISSED',
+              trigger: 'SCHEDULE',
+              recordedAt: '2030-01-14T09:00:01Z',
+              messageId: null,
+              latenessMs: 1500,
+            },
+          }),
+        ]),
+    });
+
+    renderList();
+
+    const rows = await screen.findAllByTestId('schedule-row');
+    expect(rows).toHaveLength(2);
+    const [daily, oneOff] = rows.map((row) => within(row));
+    expect(daily.getByText('{"report":"daily"}')).toBeInTheDocument();
+    expect(daily.getByTestId('rule')).toHaveTextContent('daily at 09:00 Europe/Berlin');
+    // the viewer is in UTC in tests; the schedule's own zone is shown beside
+    expect(daily.getByTestId('next-run-local')).toHaveTextContent('Sun 15 Jan 2090, 08:00:00');
+    expect(daily.getByTestId('next-run-zone')).toHaveTextContent('Sun 15 Jan 2090, 09:00:00 Europe/Berlin');
+    expect(daily.getByTestId('next-run-zone')).toHaveTextContent(/in \d+ years/);
+    expect(daily.getByTestId('state-badge')).toHaveTextContent('active');
+    expect(daily.getByText('never')).toBeInTheDocument();
+    expect(oneOff.getByTestId('state-badge')).toHaveTextContent('paused');
+    expect(oneOff.getByTestId('run-status')).toHaveTextContent('missed');
+    expect(oneOff.getByText(/late 1.5 s/)).toBeInTheDocument();
+    expect(oneOff.getByRole('button', { name: 'Resume' })).toBeInTheDocument();
+  });
+
+  it('shows the loading state, then the empty state with a way to create one', async () => {
+    fakeGraphql({ Schedules: () => page([]) });
+    const { handlers } = renderList();
+
+    expect(screen.getByTestId('schedules-loading')).toBeInTheDocument();
+    expect(await screen.findByTestId('schedules-empty')).toHaveTextContent('No schedules yet');
+    await userEvent.click(screen.getByRole('button', { name: 'Create your first schedule' }));
+    expect(handlers.onCreate).toHaveBeenCalled();
+  });
+
+  it('pages forward with the cursor of the last page and back again', async () => {
+    const api = fakeGraphql({
+      Schedules: (variables) =>
+        variables.after === 'cursor-1'
+          ? page([aSchedule({ payload: 'second page' })])
+          : page([aSchedule({ payload: 'first page' })], 'cursor-1'),
+    });
+    renderList();
+
+    expect(await screen.findByText('first page')).toBeInTheDocument();
+    expect(screen.getByTestId('page-previous')).toBeDisabled();
+    await userEvent.click(screen.getByTestId('page-next'));
+
+    expect(await screen.findByText('second page')).toBeInTheDocument();
+    expect(screen.getByTestId('page-number')).toHaveTextContent('Page 2');
+    expect(screen.getByTestId('page-next')).toBeDisabled();
+    expect(api.callsOf('Schedules').map((call) => call.variables)).toEqual([
+      { first: 50, after: null, state: null },
+      { first: 50, after: 'cursor-1', state: null },
+    ]);
+
+    await userEvent.click(screen.getByTestId('page-previous'));
+    expect(await screen.findByText('first page')).toBeInTheDocument();
+  });
+
+  it('asks the API for one state when filtered, from the first page', async () => {
+    const api = fakeGraphql({
+      Schedules: (variables) =>
+        page(variables.state === 'PAUSED' ? [] : [aSchedule({ payload: 'any' })]),
+    });
+    renderList();
+    await screen.findByText('any');
+
+    await userEvent.click(screen.getByText('Paused'));
+
+    expect(await screen.findByTestId('schedules-empty')).toHaveTextContent('No paused schedules');
+    await waitFor(() => expect(api.callsOf('Schedules').at(-1)?.variables).toEqual({ first: 50, after: null, state: 'PAUSED' }));
+  });
+
+  it('sends the session key with every request', async () => {
+    const api = fakeGraphql({ Schedules: () => page([]) });
+    renderList();
+    await screen.findByTestId('schedules-empty');
+    expect(api.calls[0].authorization).toBe('Bearer test-key');
+  });
+});
