@@ -103,9 +103,9 @@ def test_delete_with_a_stale_if_match_is_412_and_keeps_the_schedule(client: Test
 def test_an_if_match_that_is_not_a_version_is_422(client: TestClient) -> None:
     job_id = _create(client)["jobId"]
 
-    _assert_error(
-        client.put(f"/schedules/{job_id}", json=FUTURE, headers={"If-Match": "abc"}), 422, "validation_failed", "If-Match"
-    )
+    response = client.put(f"/schedules/{job_id}", json=FUTURE, headers={"If-Match": "abc"})
+
+    _assert_error(response, 422, "validation_failed", "If-Match")
 
 
 def test_pausing_a_completed_schedule_is_409(client: TestClient) -> None:
