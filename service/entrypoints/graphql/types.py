@@ -197,7 +197,7 @@ class Problem:
 
 @strawberry.type
 class NotFoundError(Error):
-    job_id: str
+    job_id: strawberry.ID  # an ID, as on Schedule: a client selects jobId on both in one union
 
 
 @strawberry.type
@@ -227,7 +227,7 @@ ErrorResult = NotFoundError | ValidationError | VersionConflictError | InvalidSt
 def error_result(exc: domain_errors.DomainError) -> ErrorResult:
     """The typed GraphQL result of an expected failure."""
     if isinstance(exc, domain_errors.ScheduleNotFound):
-        return NotFoundError(code=exc.code, message=exc.message, job_id=exc.job_id)
+        return NotFoundError(code=exc.code, message=exc.message, job_id=strawberry.ID(exc.job_id))
     if isinstance(exc, domain_errors.ValidationFailed):
         problems = [Problem(field=p.field, message=p.message) for p in exc.problems]
         return ValidationError(code=exc.code, message=exc.message, problems=problems)
