@@ -21,6 +21,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.fastapi import BaseContext, GraphQLRouter
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
 from service.config import Settings
@@ -28,9 +29,11 @@ from service.domain.errors import DomainError
 from service.domain.schedule import State
 from service.entrypoints.dependencies import get_namespace, get_schedules
 from service.entrypoints.graphql.types import (
+    LONG_SCALAR,
     DeletedSchedule,
     DeliveryError,
     InvalidStateError,
+    Long,
     NotFoundError,
     PageInfo,
     Preview,
@@ -183,7 +186,12 @@ def build_schema(introspection: bool = True) -> strawberry.Schema:
     ]
     if not introspection:
         extensions.append(partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(scalar_map={Long: LONG_SCALAR}),
+    )
 
 
 async def _context(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Any, NewType
 
 import strawberry
 from strawberry.types import Info
@@ -13,6 +14,24 @@ from service.domain import runs as domain_runs
 from service.domain import schedule as domain
 from service.domain.local_time import zone
 from service.domain.runs import iso_seconds
+
+# GraphQL's Int stops at 2**31 - 1: a lateness of 25 days in milliseconds, or a minute
+# after the year 6053, would fail the whole response. Long carries any whole number.
+Long = NewType("Long", int)
+
+
+def _parse_long(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"Long cannot represent a non-integer value: {value!r}")
+    return value
+
+
+LONG_SCALAR = strawberry.scalar(
+    name="Long",
+    description="A whole number of any size (JSON number), used where Int's 32 bits are not enough.",
+    serialize=int,
+    parse_value=_parse_long,
+)
 
 
 @strawberry.enum
@@ -46,14 +65,14 @@ class RunTrigger(Enum):
 @strawberry.type(description="A run instant, in UTC and in the schedule's zone.")
 class RunTime:
     run_at: str
-    minute: int
+    minute: Long
     local: str
 
     @classmethod
     def at(cls, instant: datetime, timezone: str) -> RunTime:
         return cls(
             run_at=iso_seconds(instant),
-            minute=int(instant.timestamp()) // 60,
+            minute=Long(int(instant.timestamp()) // 60),
             local=instant.astimezone(zone(timezone)).isoformat(),
         )
 
@@ -66,7 +85,7 @@ class Run:
     trigger: RunTrigger
     recorded_at: str
     message_id: str | None
-    lateness_ms: int | None
+    lateness_ms: Long | None
 
     @classmethod
     def from_domain(cls, run: domain_runs.Run) -> Run:
@@ -77,7 +96,7 @@ class Run:
             trigger=RunTrigger(run.trigger.value),
             recorded_at=iso_seconds(run.recorded_at),
             message_id=run.message_id,
-            lateness_ms=run.lateness_ms,
+            lateness_ms=None if run.lateness_ms is None else Long(run.lateness_ms),
         )
 
 
@@ -98,7 +117,7 @@ class Schedule:
     job_id: strawberry.ID
     payload: str
     recurring: Recurring
-    minute: int | None
+    minute: Long | None
     run_at: str | None
     timezone: str
     cron: str | None
@@ -128,7 +147,7 @@ class Schedule:
             job_id=strawberry.ID(schedule.job_id),
             payload=schedule.payload,
             recurring=Recurring(schedule.recurring.value),
-            minute=schedule.minute,
+            minute=None if schedule.minute is None else Long(schedule.minute),
             run_at=iso_seconds(schedule.run_at) if schedule.run_at else None,
             timezone=schedule.timezone,
             cron=schedule.cron,
@@ -163,7 +182,7 @@ class ScheduleInput:
     payload: str
     recurring: Recurring = Recurring.NONE
     timezone: str = "UTC"
-    minute: int | None = None
+    minute: Long | None = None
     run_at: str | None = None
     cron: str | None = None
     immediate: bool = False
