@@ -52,10 +52,13 @@ query($id: ID!) {
   }
 }"""
 )
-LIST = SCHEDULE_FIELDS + """
+LIST = (
+    SCHEDULE_FIELDS
+    + """
 query($first: Int!, $after: String) {
   schedules(first: $first, after: $after) { nodes { ...S } pageInfo { hasNextPage endCursor } }
 }"""
+)
 
 
 def gql(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
@@ -160,9 +163,7 @@ def test_graphql_paging_returns_every_schedule_once(client: TestClient) -> None:
     assert seen == ids
 
 
-def test_validation_failures_come_back_as_validation_error_results_with_problems(
-    aws: Aws, client: TestClient
-) -> None:
+def test_validation_failures_come_back_as_validation_error_results_with_problems(aws: Aws, client: TestClient) -> None:
     result = data(client, CREATE, input={"payload": "", "recurring": "CRON", "cron": "0 9 * *", "timezone": "Mars"})
 
     assert result["__typename"] == "ValidationError"
@@ -197,7 +198,11 @@ def test_unknown_ids_are_not_found_errors(aws: Aws, client: TestClient, mutation
 def test_deleting_an_unknown_id_is_a_not_found_error(client: TestClient) -> None:
     result = data(client, DELETE, id=UNKNOWN_ID)
 
-    assert result == {"__typename": "NotFoundError", "code": "not_found", "message": f"no schedule with jobId {UNKNOWN_ID!r}"}
+    assert result == {
+        "__typename": "NotFoundError",
+        "code": "not_found",
+        "message": f"no schedule with jobId {UNKNOWN_ID!r}",
+    }
 
 
 def test_a_stale_expected_version_is_a_version_conflict_error(client: TestClient) -> None:
