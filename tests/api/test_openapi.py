@@ -1,0 +1,91 @@
+"""/openapi.json documents every REST route with its request and response models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+ROUTES = {
+    ("get", "/health"): ("200", "Health"),
+    ("get", "/schedules"): ("200", "SchedulePublic[]"),
+    ("post", "/schedules"): ("201", "SchedulePublic"),
+    ("post", "/schedules/preview"): ("200", "RunTimes"),
+    ("get", "/schedules/{jobId}"): ("200", "SchedulePublic"),
+    ("put", "/schedules/{jobId}"): ("200", "SchedulePublic"),
+    ("delete", "/schedules/{jobId}"): ("200", "SchedulePublic"),
+    ("post", "/schedules/{jobId}/pause"): ("200", "SchedulePublic"),
+    ("post", "/schedules/{jobId}/resume"): ("200", "SchedulePublic"),
+    ("post", "/schedules/{jobId}/run"): ("200", "SchedulePublic"),
+    ("get", "/schedules/{jobId}/runs"): ("200", "RunPublic[]"),
+    ("get", "/schedules/{jobId}/next"): ("200", "RunTimes"),
+}
+
+
+@pytest.fixture
+def document(client: TestClient) -> dict[str, Any]:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _model(schema: dict[str, Any]) -> str:
+    if schema.get("type") == "array":
+        return _model(schema["items"]) + "[]"
+    return str(schema["$ref"]).rsplit("/", 1)[-1]
+
+
+def test_every_rest_route_is_documented_and_nothing_else_is(document: dict[str, Any]) -> None:
+    documented = {
+        (method, path)
+        for path, operations in document["paths"].items()
+        for method in operations
+        if not path.startswith("/graphql")
+    }
+
+    assert documented == set(ROUTES)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(ROUTES))
+def test_each_route_names_its_success_model(document: dict[str, Any], method: str, path: str) -> None:
+    status, model = ROUTES[(method, path)]
+
+    responses = document["paths"][path][method]["responses"]
+
+    assert _model(responses[status]["content"]["application/json"]["schema"]) == model
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(r for r in ROUTES if r[1] != "/health"))
+def test_each_schedule_route_documents_its_errors_with_the_error_body(
+    document: dict[str, Any], method: str, path: str
+) -> None:
+    responses = document["paths"][path][method]["responses"]
+
+    for status in ("404", "412", "422"):
+        assert _model(responses[status]["content"]["application/json"]["schema"]) == "ErrorBody"
+
+
+def test_create_and_update_take_the_schedule_definition(document: dict[str, Any]) -> None:
+    for method, path in (("post", "/schedules"), ("put", "/schedules/{jobId}"), ("post", "/schedules/preview")):
+        body = document["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+        assert _model(body) == "ScheduleCreate"
+    fields = document["components"]["schemas"]["ScheduleCreate"]["properties"]
+    assert set(fields) == {"payload", "minute", "runAt", "recurring", "timezone", "cron", "immediate"}
+    assert fields["recurring"]["enum"] == ["none", "daily", "weekly", "cron"]
+
+
+def test_the_public_schedule_has_the_seed_fields_and_the_new_ones(document: dict[str, Any]) -> None:
+    schema = document["components"]["schemas"]["SchedulePublic"]
+
+    assert set(schema["required"]) >= {"jobId", "payload", "minute", "recurring", "state", "version", "runAt"}
+
+
+def test_paging_and_if_match_parameters_are_documented(document: dict[str, Any]) -> None:
+    listing = {p["name"]: p for p in document["paths"]["/schedules"]["get"]["parameters"]}
+    update = {p["name"] for p in document["paths"]["/schedules/{jobId}"]["put"]["parameters"]}
+
+    assert set(listing) == {"limit", "cursor", "state"}
+    assert (listing["limit"]["schema"]["minimum"], listing["limit"]["schema"]["maximum"]) == (1, 100)
+    assert update == {"jobId", "If-Match"}
