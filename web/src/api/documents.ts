@@ -8,8 +8,10 @@ const SCHEDULE_FIELDS = `
   lastRun { ${RUN_FIELDS} }
 `;
 
+const ERROR = `... on Error { __typename code message }`;
+// Only for unions that include ValidationError: GraphQL rejects a fragment that can never match.
 const FAILURES = `
-  ... on Error { __typename code message }
+  ${ERROR}
   ... on ValidationError { problems { field message } }
 `;
 
@@ -76,6 +78,6 @@ export const DELETE_MUTATION = `
 mutation DeleteSchedule($jobId: ID!) {
   deleteSchedule(jobId: $jobId) {
     ... on DeletedSchedule { __typename jobId }
-    ${FAILURES}
+    ${ERROR}
   }
 }`;

@@ -46,7 +46,7 @@ export function RunPreview({ preview, error, loading, idleText }: Props) {
   return (
     <Stack gap={6} className={classes.preview} aria-live="polite" aria-busy={loading} data-testid="run-preview">
       <Title order={3} size="h6">
-        Next 5 runs {loading && <Loader size={12} ml={4} aria-label="Updating preview" />}
+        Next runs {loading && <Loader size={12} ml={4} aria-label="Updating preview" />}
       </Title>
       {body ?? <Alert color="gray">…</Alert>}
     </Stack>

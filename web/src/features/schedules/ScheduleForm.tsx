@@ -188,7 +188,7 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
             onChange={(event) => set('cron', event.currentTarget.value)}
             error={shown.cron}
             required
-            ff="monospace"
+            classNames={{ input: classes.code }}
             data-testid="cron-input"
           />
         )}
@@ -219,7 +219,7 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
           autosize
           minRows={4}
           maxRows={12}
-          ff="monospace"
+          classNames={{ input: classes.code }}
           data-testid="payload-input"
           inputWrapperOrder={['label', 'description', 'input', 'error']}
         />

@@ -95,8 +95,8 @@ export function ScheduleTable({ schedules, ...rest }: Props) {
             <Table.Th>Payload</Table.Th>
             <Table.Th>Rule</Table.Th>
             <Table.Th>Next run ({viewerZone})</Table.Th>
-            <Table.Th>State</Table.Th>
-            <Table.Th>Last run</Table.Th>
+            <Table.Th w={120}>State</Table.Th>
+            <Table.Th w={170}>Last run</Table.Th>
             <Table.Th>
               <VisuallyHidden>Actions</VisuallyHidden>
             </Table.Th>

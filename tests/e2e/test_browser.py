@@ -1,0 +1,245 @@
+"""The web UI in a real browser against the local stack.
+
+Starts `scheduler dev` on a free port with a fixed API key, then drives Debian's Chromium through
+Playwright the way a person would: sign in, create a future job, find it in the list at the right
+local time, edit it, pause and resume it, run it now and see the run in its history, delete it.
+Screenshots of the list and the form are saved under artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB_DIST = ROOT / "web" / "dist"
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+API_KEY = "e2e-browser-key"
+# The browser's zone differs from the schedule's, so the list must convert between them.
+VIEWER_ZONE = "America/New_York"
+SCHEDULE_ZONE = "Europe/Berlin"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+STARTUP_SECONDS = 90
+UI_TIMEOUT_MS = 15_000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _scheduler_command() -> list[str]:
+    beside_python = Path(sys.executable).with_name("scheduler")
+    found = str(beside_python) if beside_python.exists() else shutil.which("scheduler")
+    if found is None:
+        pytest.fail("the `scheduler` command is not installed (pip install -e .)")
+    return [found, "dev"]
+
+
+def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"scheduler dev exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"scheduler dev did not answer /health within {STARTUP_SECONDS} s:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not (WEB_DIST / "index.html").is_file():
+        pytest.fail("web/dist is not built; run `make web-build` first")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("stack") / "scheduler-dev.log"
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "SCHEDULER_API_KEY": API_KEY}
+    env.pop("AWS_ENDPOINT_URL", None)  # the embedded emulator, always
+    with log.open("wb") as out:
+        process = subprocess.Popen(_scheduler_command(), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(base_url, process, log)
+        yield base_url
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, stack: str) -> Iterator[Any]:
+    context = browser.new_context(
+        base_url=stack, viewport={"width": 1280, "height": 900}, timezone_id=VIEWER_ZONE, locale="en-GB"
+    )
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def _shown_in_viewer_zone(day: date, wall_time: str) -> str:
+    """How the list prints a Berlin wall time for a New York viewer: 'Thu 3 Dec 2026, 03:00:00'."""
+    local = datetime.fromisoformat(f"{day.isoformat()}T{wall_time}").replace(tzinfo=ZoneInfo(SCHEDULE_ZONE))
+    seen = local.astimezone(ZoneInfo(VIEWER_ZONE))
+    return f"{seen:%a} {seen.day} {seen:%b %Y, %H:%M:%S}"
+
+
+def _screenshot(page: Any, name: str, saved: list[Path]) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    page.screenshot(path=str(path), full_page=True)
+    saved.append(path)
+
+
+def _create_through_api(base_url: str, schedule_input: dict[str, Any]) -> None:
+    """Neighbours for the job under test, so the list shows each kind of rule."""
+    body = json.dumps(
+        {
+            "query": "mutation($input: ScheduleInput!) { createSchedule(input: $input) { __typename } }",
+            "variables": {"input": schedule_input},
+        }
+    ).encode()
+    request = urllib.request.Request(
+        f"{base_url}/graphql",
+        data=body,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {API_KEY}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        answer = json.load(response)
+    assert answer["data"]["createSchedule"]["__typename"] == "Schedule", answer
+
+
+def _fill_run_time(page: Any, day: date, wall_time: str) -> None:
+    page.get_by_test_id("date-input").fill(day.isoformat())
+    page.get_by_test_id("time-input").fill(wall_time)
+
+
+def _choose_zone(page: Any, zone: str) -> None:
+    select = page.get_by_role("textbox", name="Time zone")
+    select.click()
+    select.fill(zone)
+    page.get_by_role("option", name=zone, exact=True).click()
+
+
+def test_a_person_manages_a_future_job_from_the_browser(
+    page: Any, stack: str, capsys: pytest.CaptureFixture[str], record_property: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    saved: list[Path] = []
+    payload = f'{{"e2e": "{uuid.uuid4()}"}}'
+    day = date.today() + timedelta(days=10)
+    _create_through_api(
+        stack,
+        {"payload": "daily report", "recurring": "DAILY", "timezone": "Europe/Berlin", "runAt": "2030-01-07T09:00:00"},
+    )
+    _create_through_api(
+        stack,
+        {"payload": "weekday tick", "recurring": "CRON", "timezone": "America/New_York", "cron": "*/15 9-17 * * 1-5"},
+    )
+
+    # Sign in
+    page.goto("/")
+    page.get_by_label("API key").fill(API_KEY)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_test_id("new-schedule")).to_be_visible()
+
+    # Create a future job at 09:00:00 Berlin time
+    page.get_by_test_id("new-schedule").click()
+    form = page.get_by_test_id("schedule-form")
+    expect(form).to_be_visible()
+    form.get_by_text("Future", exact=True).click()
+    _fill_run_time(page, day, "09:00:00")
+    _choose_zone(page, SCHEDULE_ZONE)
+    page.get_by_test_id("payload-input").fill(payload)
+    expect(page.get_by_test_id("preview-runs")).to_contain_text(f"09:00:00 {SCHEDULE_ZONE}")
+    _screenshot(page, "schedule-form.png", saved)
+    page.get_by_test_id("save-schedule").click()
+    expect(form).to_be_hidden()
+
+    # It is in the list, at the same instant in the viewer's zone
+    row = page.get_by_test_id("schedule-row").filter(has_text=payload)
+    expect(row).to_have_count(1)
+    expect(row.get_by_test_id("next-run-local")).to_have_text(_shown_in_viewer_zone(day, "09:00:00"))
+    expect(row.get_by_test_id("next-run-zone")).to_contain_text(f"09:00:00 {SCHEDULE_ZONE}")
+    expect(row.get_by_test_id("state-badge")).to_have_text("active", ignore_case=True)
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    _screenshot(page, "schedule-list.png", saved)
+
+    # Edit it: a new time, read back in the schedule's own zone
+    row.get_by_role("button", name="Edit").click()
+    expect(form).to_be_visible()
+    expect(page.get_by_test_id("time-input")).to_have_value("09:00:00")
+    page.get_by_test_id("time-input").fill("10:30:15")
+    page.get_by_test_id("save-schedule").click()
+    expect(form).to_be_hidden()
+    expect(row.get_by_test_id("next-run-local")).to_have_text(_shown_in_viewer_zone(day, "10:30:15"))
+
+    # Pause and resume it
+    row.get_by_role("button", name="Pause").click()
+    expect(row.get_by_test_id("state-badge")).to_have_text("paused", ignore_case=True)
+    row.get_by_role("button", name="Resume").click()
+    expect(row.get_by_test_id("state-badge")).to_have_text("active", ignore_case=True)
+
+    # Run it now, and see the run in its history; the schedule itself is unchanged
+    row.get_by_role("button", name="Run now").click()
+    expect(row.get_by_test_id("run-status")).to_have_text("delivered", ignore_case=True)
+    expect(row.get_by_test_id("state-badge")).to_have_text("active", ignore_case=True)
+    row.get_by_test_id("payload-preview").click()
+    history = page.get_by_test_id("run-history")
+    expect(history.get_by_test_id("run-row")).to_have_count(1)
+    expect(history).to_contain_text("delivered", ignore_case=True)
+    expect(history).to_contain_text("manual")
+    page.keyboard.press("Escape")
+    expect(history).to_be_hidden()
+
+    # Delete it, after confirming
+    row.get_by_role("button", name="Delete").click()
+    page.get_by_test_id("confirm-delete").click()
+    expect(row).to_have_count(0)
+
+    record_property("screenshots", [str(path) for path in saved])
+    with capsys.disabled():
+        for path in saved:
+            print(f"\nscreenshot: {path}")
