@@ -12,6 +12,7 @@ Deploy = Callable[..., Deployment]
 def pytest_configure(config: pytest.Config) -> None:
     # pulumi_aws warns about its own deprecated resources as it loads them; none are ours.
     config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:pulumi_aws")
+    config.addinivalue_line("markers", "network: downloads from PyPI (skipped only when PyPI cannot be reached)")
 
 
 @pytest.fixture(scope="session")

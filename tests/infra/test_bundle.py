@@ -1,0 +1,280 @@
+"""The Lambda bundle carries everything it needs: in a clean Python 3.13 whose path holds only
+the unzipped bundle, both handlers import and serve their events against an AWS emulator."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from infra.bundle import Bundle, BundleError, build_bundle, find_runtime_python, runtime_requirements
+from infra.settings import PROJECT_ROOT
+from service.adapters.table_schema import ensure_table
+
+pytestmark = pytest.mark.network
+
+REGION = "us-east-1"
+RESULT_MARK = "BUNDLE-TEST-RESULT "
+
+# Runs inside the bundle's interpreter: only the standard library and the bundle are importable.
+SCRIPT = r"""
+import json, sys
+given = json.load(sys.stdin)
+sys.path[:0] = [given["bundle"]]
+
+class Context:
+    function_name = "dispatcher"
+    aws_request_id = "c6af9ac6-7b61-11e6-9a41-93e812345678"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:dispatcher"
+    memory_limit_in_mb = 1024
+    def get_remaining_time_in_millis(self):
+        return 60_000
+
+import service.entrypoints.lambda_api as api
+import service.entrypoints.lambda_dispatcher as dispatcher
+
+responses = [api.handler(event, Context()) for event in given["api_events"]]
+summary = dispatcher.handler(given["tick"], Context())
+modules = {name: getattr(sys.modules[name], "__file__", None) for name in ("fastapi", "boto3", "pydantic_core")}
+print(given["mark"] + json.dumps({"responses": responses, "tick": summary, "modules": modules, "path": sys.path}))
+"""
+
+
+@dataclass(frozen=True)
+class Emulator:
+    endpoint: str
+    table_name: str
+    queue_url: str
+
+
+def _pypi_reachable() -> bool:
+    try:
+        socket.create_connection(("pypi.org", 443), timeout=5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def bundle() -> Bundle:
+    try:
+        return build_bundle("x86_64")
+    except BundleError:
+        if not _pypi_reachable():
+            pytest.skip("PyPI cannot be reached: the bundle's dependencies cannot be downloaded")
+        raise
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+    table_name = "bundle-test-schedules"
+    ensure_table(session.client("dynamodb", endpoint_url=endpoint), table_name)
+    queue_url = session.client("sqs", endpoint_url=endpoint).create_queue(QueueName="bundle-test-deliveries")[
+        "QueueUrl"
+    ]
+    try:
+        yield Emulator(endpoint, table_name, queue_url)
+    finally:
+        server.stop()
+
+
+def http_api_event(method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An API Gateway HTTP API event, payload format 2.0."""
+    return {
+        "version": "2.0",
+        "routeKey": f"{method} {path}",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json", "host": "abc123.execute-api.us-east-1.amazonaws.com"},
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "abc123",
+            "domainName": "abc123.execute-api.us-east-1.amazonaws.com",
+            "domainPrefix": "abc123",
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "203.0.113.7",
+                "userAgent": "bundle-test",
+            },
+            "requestId": "bundle-test",
+            "routeKey": f"{method} {path}",
+            "stage": "$default",
+            "time": "04/Jan/2027:12:00:00 +0000",
+            "timeEpoch": 1799064000000,
+        },
+        "body": json.dumps(body) if body is not None else None,
+        "isBase64Encoded": False,
+    }
+
+
+def scheduled_event(at: datetime) -> dict[str, Any]:
+    """The event an EventBridge schedule rule sends."""
+    return {
+        "version": "0",
+        "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": ["arn:aws:events:us-east-1:123456789012:rule/dispatcher-tick"],
+        "detail": {},
+    }
+
+
+def _iso(at: datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _unzip(bundle: Bundle, target: Path) -> Path:
+    with zipfile.ZipFile(bundle.path) as archive:
+        archive.extractall(target)
+    return target
+
+
+def _files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def test_both_handlers_serve_their_events_from_the_bundle_alone(
+    bundle: Bundle, emulator: Emulator, tmp_path: Path
+) -> None:
+    unzipped = _unzip(bundle, tmp_path / "task")
+    shipped = _files(unzipped)
+    now = datetime.now(UTC)
+    later = now + timedelta(hours=1)
+    api_events = [
+        # Already due: the API delivers it at once.
+        http_api_event(
+            "POST", "/schedules", {"payload": "hi", "runAt": _iso(now - timedelta(seconds=10)), "recurring": "none"}
+        ),
+        # Due in an hour: left to the dispatcher.
+        http_api_event("POST", "/schedules", {"payload": "later", "runAt": _iso(later), "recurring": "none"}),
+    ]
+    # A tick just after it falls due (the dispatcher takes the event's time when it is ahead of the clock).
+    tick = scheduled_event(later + timedelta(seconds=30))
+    given = {"bundle": str(unzipped), "api_events": api_events, "tick": tick, "mark": RESULT_MARK}
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "AWS_ENDPOINT_URL": emulator.endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "AWS_CONFIG_FILE": str(tmp_path / "no-aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-aws-credentials"),
+        "SCHEDULER_TABLE_NAME": emulator.table_name,
+        "SCHEDULER_QUEUE_URL": emulator.queue_url,
+    }
+
+    # -I: no user site, no PYTHON* variables, no script directory; -S: no site-packages.
+    run = subprocess.run(
+        [find_runtime_python(), "-I", "-S", "-c", SCRIPT],
+        input=json.dumps(given),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert run.returncode == 0, run.stderr[-4000:]
+    result = json.loads(
+        next(line for line in run.stdout.splitlines() if line.startswith(RESULT_MARK))[len(RESULT_MARK) :]
+    )
+    created_now, created_later = (json.loads(response["body"]) for response in result["responses"])
+    assert [response["statusCode"] for response in result["responses"]] == [201, 201]
+    assert created_now["state"] == "completed"
+    assert created_later["state"] == "active"
+    for module_file in result["modules"].values():
+        assert module_file.startswith(str(unzipped)), module_file
+    assert not any("site-packages" in entry for entry in result["path"])
+
+    messages = _drain(emulator)
+    assert [(m["Body"], m["MessageAttributes"]["jobId"]["StringValue"]) for m in messages] == [
+        ("hi", created_now["jobId"]),
+        ("later", created_later["jobId"]),
+    ]
+    # Python found the shipped bytecode valid and compiled nothing: /var/task is read-only on Lambda.
+    assert _files(unzipped) == shipped
+
+
+def _drain(emulator: Emulator) -> list[dict[str, Any]]:
+    sqs = boto3.client(
+        "sqs",
+        endpoint_url=emulator.endpoint,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    received: list[dict[str, Any]] = []
+    while batch := sqs.receive_message(
+        QueueUrl=emulator.queue_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"], WaitTimeSeconds=0
+    ).get("Messages", []):
+        received += batch
+    return sorted(received, key=lambda m: m["Body"])
+
+
+def test_the_bundle_holds_runtime_dependencies_only_with_bytecode_of_the_runtime(bundle: Bundle) -> None:
+    with zipfile.ZipFile(bundle.path) as archive:
+        names = archive.namelist()
+    top_level = {name.split("/", 1)[0] for name in names}
+
+    assert {"service", "fastapi", "strawberry", "mangum", "boto3", "botocore", "pydantic_core"} <= top_level
+    for unwanted in ("moto", "pulumi", "pulumi_aws", "pytest", "hypothesis", "uvicorn", "bin", "tests", "infra"):
+        assert unwanted not in top_level, unwanted
+    pycs = [name for name in names if name.endswith(".pyc")]
+    assert pycs and all(".cpython-313." in name for name in pycs)
+    assert "service/__pycache__/config.cpython-313.pyc" in names
+    assert len(names) == len(set(names))
+    assert bundle.unzipped_bytes <= 250 * 1024 * 1024
+    assert bundle.zipped_bytes <= 50 * 1024 * 1024
+
+
+def test_the_bundle_is_built_for_the_lambda_platform_not_the_host(bundle: Bundle) -> None:
+    with zipfile.ZipFile(bundle.path) as archive:
+        native = [name for name in archive.namelist() if name.endswith(".so")]
+
+    assert native, "pydantic-core ships compiled code"
+    assert all("cpython-313-x86_64-linux-gnu" in name or "abi3" in name or ".libs/" in name for name in native), native
+
+
+def test_an_unchanged_service_gives_the_same_bytes_and_a_changed_one_does_not(bundle: Bundle, tmp_path: Path) -> None:
+    # A snapshot of the service: the shared tree may change under the test.
+    snapshot = tmp_path / "project"
+    shutil.copytree(PROJECT_ROOT / "service", snapshot / "service", ignore=shutil.ignore_patterns("__pycache__"))
+    options = {"project_root": snapshot, "requirements": runtime_requirements(), "cache_dir": bundle.path.parent.parent}
+
+    first = build_bundle("x86_64", **options)  # type: ignore[arg-type]
+    second = build_bundle("x86_64", **options)  # type: ignore[arg-type]
+    (snapshot / "service" / "config.py").write_text((snapshot / "service" / "config.py").read_text() + "\n# edited\n")
+    edited = build_bundle("x86_64", **options)  # type: ignore[arg-type]
+
+    assert second.path == first.path
+    assert second.sha256_base64 == first.sha256_base64
+    assert edited.sha256_base64 != first.sha256_base64
+    with zipfile.ZipFile(first.path) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
