@@ -195,7 +195,9 @@ class Web(pulumi.ComponentResource):
 
 
 def _files(dist: Path) -> list[tuple[str, Path]]:
-    return sorted((path.relative_to(dist).as_posix(), path) for path in dist.rglob("*") if path.is_file())
+    """The build's files; dotfiles (the Makefile's `.built` stamp) are not part of the site."""
+    files = (path.relative_to(dist) for path in dist.rglob("*") if path.is_file())
+    return sorted((f.as_posix(), dist / f) for f in files if not any(part.startswith(".") for part in f.parts))
 
 
 def _cache_control(key: str) -> str:

@@ -148,6 +148,7 @@ def fake_web_dist(directory: Path) -> Path:
     (dist / "index.html").write_text("<!doctype html><div id=root></div>")
     (dist / "assets" / "index-3f2a1b.js").write_text("console.log('app')")
     (dist / "favicon.svg").write_text("<svg/>")
+    (dist / ".built").write_text("")  # the Makefile's stamp, not part of the site
     return dist
 
 
