@@ -68,22 +68,15 @@ def warm_latencies(requests: int) -> dict[str, list[float]]:
     from service.domain.ids import new_job_id
     from service.entrypoints.app import create_app
     from service.services.schedules import ScheduleService
-    from tests.api.events import LambdaContext, http_api_event
+    from tests.api.events import LambdaContext, http_api_event, json_event
     from tests.fakes import FakeSender, InMemoryRepository
 
     session = boto3.Session(aws_access_key_id="bench", aws_secret_access_key="bench", region_name="us-east-1")
     wired = bootstrap(Settings.from_env(LAMBDA_ENV), session)
     schedules = ScheduleService(repository=InMemoryRepository(), sender=FakeSender(), new_id=new_job_id)
     handler = Mangum(create_app(dataclasses.replace(wired, schedules=schedules)), lifespan="off")
-    headers = {"content-type": "application/json"}
-
     created = handler(
-        http_api_event(
-            "POST",
-            "/schedules",
-            body=json.dumps({"payload": "bench", "runAt": "2099-01-01T00:00:00Z", "recurring": "none"}),
-            headers=headers,
-        ),
+        json_event("POST", "/schedules", {"payload": "bench", "runAt": "2099-01-01T00:00:00Z", "recurring": "none"}),
         LambdaContext(),
     )
     if created["statusCode"] != 201:
@@ -91,8 +84,8 @@ def warm_latencies(requests: int) -> dict[str, list[float]]:
     job_id = json.loads(created["body"])["jobId"]
     query = {"query": f'{{ schedule(jobId: "{job_id}") {{ jobId payload state }} }}'}
     events = {
-        "GET /schedules/{jobId}": http_api_event("GET", f"/schedules/{job_id}", headers=headers),
-        "POST /graphql (schedule)": http_api_event("POST", "/graphql", body=json.dumps(query), headers=headers),
+        "GET /schedules/{jobId}": http_api_event("GET", f"/schedules/{job_id}"),
+        "POST /graphql (schedule)": json_event("POST", "/graphql", query),
     }
     results: dict[str, list[float]] = {}
     for name, event in events.items():

@@ -23,6 +23,7 @@ from moto.server import ThreadedMotoServer
 from infra.bundle import Bundle, BundleError, build_bundle, find_runtime_python, runtime_requirements
 from infra.settings import PROJECT_ROOT
 from service.adapters.table_schema import ensure_table
+from tests.api.events import json_event
 
 pytestmark = pytest.mark.network
 
@@ -99,37 +100,6 @@ def emulator() -> Iterator[Emulator]:
         server.stop()
 
 
-def http_api_event(method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-    """An API Gateway HTTP API event, payload format 2.0."""
-    return {
-        "version": "2.0",
-        "routeKey": f"{method} {path}",
-        "rawPath": path,
-        "rawQueryString": "",
-        "headers": {"content-type": "application/json", "host": "abc123.execute-api.us-east-1.amazonaws.com"},
-        "requestContext": {
-            "accountId": "123456789012",
-            "apiId": "abc123",
-            "domainName": "abc123.execute-api.us-east-1.amazonaws.com",
-            "domainPrefix": "abc123",
-            "http": {
-                "method": method,
-                "path": path,
-                "protocol": "HTTP/1.1",
-                "sourceIp": "203.0.113.7",
-                "userAgent": "bundle-test",
-            },
-            "requestId": "bundle-test",
-            "routeKey": f"{method} {path}",
-            "stage": "$default",
-            "time": "04/Jan/2027:12:00:00 +0000",
-            "timeEpoch": 1799064000000,
-        },
-        "body": json.dumps(body) if body is not None else None,
-        "isBase64Encoded": False,
-    }
-
-
 def scheduled_event(at: datetime) -> dict[str, Any]:
     """The event an EventBridge schedule rule sends."""
     return {
@@ -168,11 +138,11 @@ def test_both_handlers_serve_their_events_from_the_bundle_alone(
     later = now + timedelta(hours=1)
     api_events = [
         # Already due: the API delivers it at once.
-        http_api_event(
+        json_event(
             "POST", "/schedules", {"payload": "hi", "runAt": _iso(now - timedelta(seconds=10)), "recurring": "none"}
         ),
         # Due in an hour: left to the dispatcher.
-        http_api_event("POST", "/schedules", {"payload": "later", "runAt": _iso(later), "recurring": "none"}),
+        json_event("POST", "/schedules", {"payload": "later", "runAt": _iso(later), "recurring": "none"}),
     ]
     # A tick just after it falls due (the dispatcher takes the event's time when it is ahead of the clock).
     tick = scheduled_event(later + timedelta(seconds=30))
