@@ -25,6 +25,7 @@ if (typeof window !== 'undefined') {
   }
   window.ResizeObserver = ResizeObserverStub as unknown as typeof ResizeObserver;
   window.HTMLElement.prototype.scrollIntoView = () => {};
+  window.scrollTo = () => {};
 
   afterEach(() => {
     cleanup();

@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+import { schedulerApi } from '../../api/schedulerApi';
 import type { Schedule } from '../../api/types';
 import { aSchedule } from '../../test/builders';
 import { fakeGraphql } from '../../test/fakeGraphql';
@@ -112,5 +113,22 @@ describe('ScheduleList', () => {
     renderList();
     await screen.findByTestId('schedules-empty');
     expect(api.calls[0].authorization).toBe('Bearer test-key');
+  });
+
+  it('goes back a page when the page it shows has emptied', async () => {
+    let secondPage = [aSchedule({ payload: 'last one' })];
+    fakeGraphql({
+      Schedules: (variables) =>
+        variables.after === 'cursor-1' ? page(secondPage) : page([aSchedule({ payload: 'first page' })], 'cursor-1'),
+    });
+    const { store } = renderList();
+    await userEvent.click(await screen.findByTestId('page-next'));
+    await screen.findByText('last one');
+
+    secondPage = [];
+    store.dispatch(schedulerApi.util.invalidateTags([{ type: 'Schedule', id: 'LIST' }]));
+
+    expect(await screen.findByText('first page')).toBeInTheDocument();
+    expect(screen.getByTestId('page-number')).toHaveTextContent('Page 1');
   });
 });

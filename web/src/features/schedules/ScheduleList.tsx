@@ -1,6 +1,6 @@
 import { Alert, Button, Center, Group, Loader, SegmentedControl, Stack, Text } from '@mantine/core';
 import { IconAlertCircle, IconCalendarOff, IconChevronLeft, IconChevronRight } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useListSchedulesQuery } from '../../api/schedulerApi';
 import type { Schedule, ScheduleState } from '../../api/types';
 import { errorMessage } from '../../lib/notify';
@@ -35,14 +35,24 @@ export function ScheduleList({ onCreate, ...handlers }: Props) {
     { pollingInterval: 30_000, skipPollingIfUnfocused: true },
   );
 
+  // Deleting or completing the last rows of a later page leaves it empty: show the one before.
+  const emptiedLaterPage = page > 0 && data !== undefined && data.nodes.length === 0 && !isFetching;
+  useEffect(() => {
+    if (emptiedLaterPage) setCursors((current) => current.slice(0, -1));
+  }, [emptiedLaterPage]);
+
   const changeFilter = (value: string) => {
     setFilter(value as Filter);
     setCursors([null]);
   };
   const next = () => {
     if (data?.pageInfo.endCursor) setCursors([...cursors, data.pageInfo.endCursor]);
+    window.scrollTo({ top: 0 });
   };
-  const previous = () => setCursors(cursors.slice(0, -1));
+  const previous = () => {
+    setCursors(cursors.slice(0, -1));
+    window.scrollTo({ top: 0 });
+  };
 
   let body;
   if (isLoading) {
