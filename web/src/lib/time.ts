@@ -41,10 +41,12 @@ export function wallTime(instant: string, zone: string): { date: string; time: s
   return { date: local.format('YYYY-MM-DD'), time: local.format('HH:mm:ss') };
 }
 
-/** Lateness for people: "120 ms", "2.4 s", "3 min". */
+/** Lateness for people: "120 ms", "2.4 s", "3 min", "5 h", "26 days". */
 export function formatLateness(ms: number | null): string {
   if (ms === null) return '—';
   if (ms < 1000) return `${ms} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.round(ms / 60_000)} min`;
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  if (ms < 172_800_000) return `${Math.round(ms / 3_600_000)} h`;
+  return `${Math.round(ms / 86_400_000)} days`;
 }

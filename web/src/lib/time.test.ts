@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { formatInZone, formatLateness, relativeTo, wallTime } from './time';
+
+describe('formatInZone', () => {
+  it('shows one instant in two zones, across a DST offset', () => {
+    expect(formatInZone('2030-07-01T07:00:00Z', 'Europe/Berlin')).toBe('Mon 1 Jul 2030, 09:00:00');
+    expect(formatInZone('2030-07-01T07:00:00Z', 'America/New_York')).toBe('Mon 1 Jul 2030, 03:00:00');
+  });
+});
+
+describe('wallTime', () => {
+  it('gives the date and time a person in the zone reads on the clock', () => {
+    expect(wallTime('2030-01-01T02:30:15Z', 'America/Los_Angeles')).toEqual({ date: '2029-12-31', time: '18:30:15' });
+  });
+});
+
+describe('relativeTo', () => {
+  it('says how far away an instant is', () => {
+    expect(relativeTo('2030-01-01T00:03:00Z', new Date('2030-01-01T00:00:00Z'))).toBe('in 3 minutes');
+    expect(relativeTo('2030-01-01T00:00:00Z', new Date('2030-01-01T02:00:00Z'))).toBe('2 hours ago');
+  });
+});
+
+describe('formatLateness', () => {
+  it.each([
+    [null, '—'],
+    [0, '0 ms'],
+    [240, '240 ms'],
+    [2_400, '2.4 s'],
+    [180_000, '3 min'],
+    [18_000_000, '5 h'],
+    [26 * 86_400_000, '26 days'],
+  ])('shows %s ms as %s', (ms, text) => {
+    expect(formatLateness(ms)).toBe(text);
+  });
+});
