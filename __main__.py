@@ -33,7 +33,7 @@ data = Data(
     ),
 )
 
-common_env = {
+common_env: dict[str, pulumi.Input[str]] = {
     "SCHEDULER_TABLE_NAME": data.table_name,
     "SCHEDULER_QUEUE_URL": data.queue_url,
     "SCHEDULER_RUN_RETENTION_DAYS": str(settings.run_retention_days),

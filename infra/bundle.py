@@ -137,8 +137,7 @@ def _prune(bundles: Path, keep: Path) -> None:
 
 def find_runtime_python(explicit: str | None = None) -> str:
     """An interpreter of the runtime's Python version, to compile the bytecode with."""
-    candidates = [explicit] if explicit else []
-    candidates.append(shutil.which(f"python{RUNTIME_PYTHON}"))
+    candidates: list[str | None] = [explicit, shutil.which(f"python{RUNTIME_PYTHON}")]
     pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
     candidates += [str(p / "bin" / "python3") for p in sorted(pyenv.glob(f"{RUNTIME_PYTHON}.*"), reverse=True)]
     for candidate in filter(None, candidates):

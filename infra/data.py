@@ -68,30 +68,30 @@ class Data(pulumi.ComponentResource):
         )
 
         # A FIFO queue needs an explicit name ending in .fifo, and its dead-letter queue must be FIFO too.
-        suffix = ".fifo" if args.fifo else ""
-        fifo_args = {"fifo_queue": True, "content_based_deduplication": False} if args.fifo else {}
-        names = (
-            {"name": f"scheduler-{args.stack}-deliveries{suffix}"},
-            {"name": f"scheduler-{args.stack}-deliveries-dlq{suffix}"},
-        )
+        # Deduplication comes from each message's occurrenceId, never from the body: two
+        # occurrences of one job carry the same payload.
+        fifo = args.fifo or None
+        no_body_deduplication = False if args.fifo else None
         dead_letters = aws.sqs.Queue(
             f"{name}-dead-letters",
+            name=f"scheduler-{args.stack}-deliveries-dlq.fifo" if args.fifo else None,
+            fifo_queue=fifo,
+            content_based_deduplication=no_body_deduplication,
             sqs_managed_sse_enabled=True,
             message_retention_seconds=DLQ_RETENTION_SECONDS,
-            **(names[1] if args.fifo else {}),
-            **fifo_args,
             opts=child,
         )
         queue = aws.sqs.Queue(
             f"{name}-deliveries",
+            name=f"scheduler-{args.stack}-deliveries.fifo" if args.fifo else None,
+            fifo_queue=fifo,
+            content_based_deduplication=no_body_deduplication,
             sqs_managed_sse_enabled=True,
             visibility_timeout_seconds=args.visibility_timeout_seconds,
             message_retention_seconds=args.retention_seconds,
             redrive_policy=dead_letters.arn.apply(
                 lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": args.max_receive_count})
             ),
-            **(names[0] if args.fifo else {}),
-            **fifo_args,
             opts=child,
         )
 

@@ -164,5 +164,5 @@ class Observability(pulumi.ComponentResource):
             for alarm in alarms
         ]
         self.topic_arn = topic.arn
-        self.alarm_names = pulumi.Output.all(*[alarm.name for alarm in created])  # type: ignore[assignment]
+        self.alarm_names = pulumi.Output.all(*[alarm.name for alarm in created])
         self.register_outputs({"topic_arn": self.topic_arn})
