@@ -50,13 +50,14 @@ def configure_logging() -> None:
 
 
 def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
+    # What the user can fix is checked before anything starts or changes.
+    if options.data_file is not None:
+        data_file.check_writable(options.data_file)
+    sock = bind(options.host, options.port)
     configure_logging()
     apply_aws_defaults(env)
     # The GraphQL IDE is off by default (the cloud); a local stack is where it is wanted.
     env.setdefault("SCHEDULER_GRAPHQL_IDE", "on")
-    if options.data_file is not None:
-        data_file.check_writable(options.data_file)
-    sock = bind(options.host, options.port)
     stop = StopRequest()
     stop.install()
     with ExitStack() as stack:

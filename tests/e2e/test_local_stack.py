@@ -1,0 +1,266 @@
+"""The local stack as a newcomer runs it: `scheduler dev` in a process of its own, used
+through REST, watched through the delivery lines it prints (SPEC section 6, issue 4).
+
+These tests wait for real time to pass (schedules due up to 90 s later); they print the
+lateness figures they measure. Run them alone with `pytest -m e2e -s tests/e2e/test_local_stack.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+import pytest
+from moto.server import ThreadedMotoServer
+
+pytestmark = pytest.mark.e2e
+
+SCHEDULER = Path(sys.executable).with_name("scheduler")
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 30.0
+# After the last run is due: time for it to arrive, and for a repeat of any run to show up.
+SETTLE_SECONDS = 8.0
+ON_TIME_MS = 1000  # SPEC section 4: within 1 s of runAt, p99
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment of a machine with no AWS account and nothing of the scheduler set."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SCHEDULER_"))}
+    env["AWS_CONFIG_FILE"] = os.devnull
+    env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra)
+    return env
+
+
+def iso(instant: datetime) -> str:
+    return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def p99(values: list[int]) -> int:
+    ordered = sorted(values)
+    return ordered[math.ceil(0.99 * len(ordered)) - 1]
+
+
+class RunningStack:
+    """One `scheduler dev` process, its delivery lines and its stderr."""
+
+    def __init__(self, env: dict[str, str], data: Path | None = None) -> None:
+        self.port = free_port()
+        command = [str(SCHEDULER), "dev", "--port", str(self.port)]
+        if data is not None:
+            command += ["--data", str(data)]
+        self.process = subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
+        )
+        self.deliveries: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.stderr: list[str] = []
+        threading.Thread(target=self._read_stdout, daemon=True).start()
+        threading.Thread(target=self._read_stderr, daemon=True).start()
+        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)
+        self._wait_healthy()
+
+    def _read_stdout(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(record, dict) and record.get("event") == "delivered":
+                self.deliveries.put(record)
+
+    def _read_stderr(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.stderr.append(line)
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"scheduler dev exited with {self.process.returncode}:\n{''.join(self.stderr)}")
+            try:
+                if self.http.get("/health").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        self.kill()
+        pytest.fail(f"scheduler dev did not answer /health in {START_TIMEOUT} s:\n{''.join(self.stderr)}")
+
+    def collect(self, until: datetime) -> list[dict[str, Any]]:
+        """Every delivery line printed until the wall-clock time ``until``."""
+        lines = []
+        while (remaining := (until - datetime.now(UTC)).total_seconds()) > 0:
+            try:
+                lines.append(self.deliveries.get(timeout=remaining))
+            except queue.Empty:
+                break
+        return lines
+
+    def stop(self) -> int:
+        """Ctrl-C, as a user stops it; the exit code."""
+        self.http.close()
+        self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            pytest.fail(f"scheduler dev did not stop within {STOP_TIMEOUT} s of Ctrl-C:\n{''.join(self.stderr)}")
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def stacks() -> Iterator[list[RunningStack]]:
+    """Started stacks go in this list; whatever a failed test left running is killed."""
+    started: list[RunningStack] = []
+    yield started
+    for stack in started:
+        stack.kill()
+
+
+def create_one_time_schedules(stack: RunningStack, offsets: list[int], start: datetime) -> dict[str, str]:
+    """jobId -> runAt, for one-time schedules due ``offsets`` seconds after ``start``."""
+    expected = {}
+    for offset in offsets:
+        run_at = iso(start + timedelta(seconds=offset))
+        response = stack.http.post("/schedules", json={"payload": f"one-time +{offset}s", "runAt": run_at})
+        assert response.status_code == 201, response.text
+        expected[response.json()["jobId"]] = run_at
+    return expected
+
+
+def assert_each_delivered_once_on_time(lines: list[dict[str, Any]], expected: dict[str, str], label: str) -> None:
+    counts = Counter(line["jobId"] for line in lines)
+    lateness = [line["latenessMs"] for line in lines if line["jobId"] in expected]
+    if lateness:
+        ordered = sorted(lateness)
+        print(
+            f"\n[{label}] {len(lateness)} deliveries, lateness ms: p50 {ordered[len(ordered) // 2]}, "
+            f"p99 {p99(lateness)}, max {ordered[-1]}, min {ordered[0]}; all: {ordered}"
+        )
+    assert {job: counts[job] for job in expected} == dict.fromkeys(expected, 1), "each schedule delivered once"
+    assert set(counts) == set(expected), "no delivery of a schedule the test did not create"
+    assert {line["jobId"]: line["scheduledFor"] for line in lines} == expected
+    assert p99(lateness) <= ON_TIME_MS
+    assert min(lateness) >= -ON_TIME_MS, "a message arrived more than a second before its runAt"
+
+
+def snapshot(stack: RunningStack) -> dict[str, Any]:
+    """Every schedule as the API shows it, with its whole run history."""
+    response = stack.http.get("/schedules", params={"limit": 100})
+    assert response.status_code == 200, response.text
+    schedules = {s["jobId"]: s for s in response.json()}
+    runs = {job: stack.http.get(f"/schedules/{job}/runs", params={"limit": 100}).json() for job in schedules}
+    return {"schedules": schedules, "runs": runs}
+
+
+def test_ten_one_time_and_a_daily_schedule_arrive_once_on_time_and_survive_a_restart_with_data(
+    stacks: list[RunningStack], tmp_path: Path
+) -> None:
+    data = tmp_path / "scheduler-data.json"
+    stack = RunningStack(clean_env(), data=data)
+    stacks.append(stack)
+    # Whole seconds ahead, so each runAt carries its own seconds (:05, :14, ...), not the minute's.
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
+    offsets = [5, 14, 23, 32, 41, 50, 59, 68, 77, 90]
+    expected = create_one_time_schedules(stack, offsets, start)
+    daily_at = iso(start + timedelta(seconds=45))
+    daily = stack.http.post("/schedules", json={"payload": "daily", "runAt": daily_at, "recurring": "daily"})
+    assert daily.status_code == 201, daily.text
+    daily_id = daily.json()["jobId"]
+    expected[daily_id] = daily_at
+
+    lines = stack.collect(until=start + timedelta(seconds=max(offsets) + SETTLE_SECONDS))
+
+    assert_each_delivered_once_on_time(lines, expected, "embedded emulator")
+    before = snapshot(stack)
+    states = {job: s["state"] for job, s in before["schedules"].items()}
+    assert states == {job: ("active" if job == daily_id else "completed") for job in expected}
+    next_day = iso(datetime.fromisoformat(daily_at.replace("Z", "+00:00")) + timedelta(days=1))
+    assert before["schedules"][daily_id]["runAt"] == next_day
+    assert all([run["status"] for run in before["runs"][job]] == ["delivered"] for job in expected), (
+        "each schedule's history holds its one delivered run"
+    )
+    assert stack.stop() == 0
+    assert data.is_file()
+
+    restarted = RunningStack(clean_env(), data=data)
+    stacks.append(restarted)
+    after = snapshot(restarted)
+    assert after == before
+    assert restarted.stop() == 0
+
+
+@pytest.fixture
+def moto_endpoint() -> Iterator[str]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+def test_with_aws_endpoint_url_it_creates_the_resources_there_and_delivers_through_them(
+    stacks: list[RunningStack], moto_endpoint: str
+) -> None:
+    stack = RunningStack(clean_env(AWS_ENDPOINT_URL=moto_endpoint))
+    stacks.append(stack)
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
+    offsets = [5, 11, 17]
+    expected = create_one_time_schedules(stack, offsets, start)
+
+    lines = stack.collect(until=start + timedelta(seconds=max(offsets) + SETTLE_SECONDS))
+
+    assert_each_delivered_once_on_time(lines, expected, "AWS_ENDPOINT_URL")
+    assert stack.stop() == 0
+    aws = {"endpoint_url": moto_endpoint, "region_name": "us-east-1"}
+    keys = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
+    dynamodb = boto3.client("dynamodb", **aws, **keys)
+    assert dynamodb.describe_table(TableName="scheduler-local")["Table"]["TableStatus"] == "ACTIVE"
+    sqs = boto3.client("sqs", **aws, **keys)
+    queue_url = sqs.get_queue_url(QueueName="scheduler-deliveries")["QueueUrl"]
+    redrive = json.loads(
+        sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["RedrivePolicy"])["Attributes"]["RedrivePolicy"]
+    )
+    assert redrive["deadLetterTargetArn"].endswith(":scheduler-deliveries-dlq")
+    assert redrive["maxReceiveCount"] == 5
+
+    # One tick from the command line, against the same endpoint, once the stack is gone.
+    tick = subprocess.run(
+        [str(SCHEDULER), "dispatch", "--once"],
+        env=clean_env(
+            AWS_ENDPOINT_URL=moto_endpoint, SCHEDULER_TABLE_NAME="scheduler-local", SCHEDULER_QUEUE_URL=queue_url
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert tick.returncode == 0, tick.stderr

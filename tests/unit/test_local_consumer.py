@@ -1,0 +1,89 @@
+"""The local consumer prints one JSON line per delivered message, then deletes it."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from service.entrypoints.local.consumer import Consumer, delivery_line, iso_millis
+
+RECEIVED = datetime(2027, 1, 1, 12, 0, 5, 250_000, tzinfo=UTC)
+
+
+def message(job_id: str = "job-1", scheduled_for: str | None = "2027-01-01T12:00:05Z") -> dict[str, Any]:
+    attributes = {"jobId": {"DataType": "String", "StringValue": job_id}}
+    if scheduled_for is not None:
+        attributes["scheduledFor"] = {"DataType": "String", "StringValue": scheduled_for}
+    return {"MessageId": "m", "ReceiptHandle": f"rh-{job_id}", "Body": "payload", "MessageAttributes": attributes}
+
+
+def test_a_delivery_line_has_exactly_the_documented_fields() -> None:
+    line = delivery_line(message(), RECEIVED)
+
+    assert line == {
+        "event": "delivered",
+        "jobId": "job-1",
+        "scheduledFor": "2027-01-01T12:00:05Z",
+        "receivedAt": "2027-01-01T12:00:05.250Z",
+        "latenessMs": 250,
+    }
+
+
+def test_an_early_message_has_a_negative_lateness() -> None:
+    assert delivery_line(message(scheduled_for="2027-01-01T12:00:06Z"), RECEIVED)["latenessMs"] == -750
+
+
+def test_a_message_without_the_contract_attributes_is_still_logged() -> None:
+    line = delivery_line({"Body": "from elsewhere", "ReceiptHandle": "x"}, RECEIVED)
+
+    assert line["jobId"] is None
+    assert line["scheduledFor"] is None
+    assert line["latenessMs"] is None
+
+
+def test_a_scheduled_for_that_is_not_a_time_gives_no_lateness() -> None:
+    assert delivery_line(message(scheduled_for="soon"), RECEIVED)["latenessMs"] is None
+
+
+def test_received_at_is_utc_with_milliseconds() -> None:
+    assert iso_millis(datetime(2027, 1, 1, 12, 0, 0, 7_900, tzinfo=UTC)) == "2027-01-01T12:00:00.007Z"
+
+
+class FakeSqs:
+    def __init__(self, batches: list[list[dict[str, Any]]]) -> None:
+        self.batches = batches
+        self.receives: list[dict[str, Any]] = []
+        self.deleted: list[str] = []
+
+    def receive_message(self, **kwargs: Any) -> dict[str, Any]:
+        self.receives.append(kwargs)
+        return {"Messages": self.batches.pop(0)} if self.batches else {}
+
+    def delete_message_batch(self, QueueUrl: str, Entries: list[dict[str, str]]) -> dict[str, Any]:
+        self.deleted.extend(entry["ReceiptHandle"] for entry in Entries)
+        return {"Successful": [{"Id": entry["Id"]} for entry in Entries]}
+
+
+def test_receive_once_prints_a_json_line_per_message_and_deletes_them_all() -> None:
+    sqs = FakeSqs([[message("a"), message("b")]])
+    printed: list[str] = []
+    consumer = Consumer(sqs, "queue-url", emit=printed.append, clock=lambda: RECEIVED)
+
+    count = consumer.receive_once()
+
+    assert count == 2
+    assert [json.loads(line)["jobId"] for line in printed] == ["a", "b"]
+    assert sqs.deleted == ["rh-a", "rh-b"]
+    # The attributes are asked for: without them SQS sends none, and the line has no jobId.
+    assert sqs.receives[0]["MessageAttributeNames"] == ["All"]
+    assert sqs.receives[0]["QueueUrl"] == "queue-url"
+
+
+def test_an_empty_receive_prints_and_deletes_nothing() -> None:
+    sqs = FakeSqs([])
+    printed: list[str] = []
+
+    assert Consumer(sqs, "queue-url", emit=printed.append).receive_once() == 0
+    assert printed == []
+    assert sqs.deleted == []
