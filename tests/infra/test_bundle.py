@@ -20,6 +20,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from infra import bundle as bundle_module
 from infra.bundle import Bundle, BundleError, build_bundle, find_runtime_python, runtime_requirements
 from infra.settings import PROJECT_ROOT
 from service.adapters.table_schema import ensure_table
@@ -248,3 +249,29 @@ def test_an_unchanged_service_gives_the_same_bytes_and_a_changed_one_does_not(bu
     assert edited.sha256_base64 != first.sha256_base64
     with zipfile.ZipFile(first.path) as archive:
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_a_bundle_over_lambdas_size_limits_is_refused(
+    bundle: Bundle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    snapshot = tmp_path / "project"
+    shutil.copytree(PROJECT_ROOT / "service", snapshot / "service", ignore=shutil.ignore_patterns("__pycache__"))
+    options = {"project_root": snapshot, "requirements": runtime_requirements(), "cache_dir": bundle.path.parent.parent}
+
+    # The dependencies alone are tens of megabytes: a one-megabyte limit refuses any bundle.
+    monkeypatch.setattr(bundle_module, "MAX_UNZIPPED_BYTES", 1_000_000)
+    with pytest.raises(BundleError, match="unzipped"):
+        build_bundle("x86_64", **options)  # type: ignore[arg-type]
+    monkeypatch.undo()
+    monkeypatch.setattr(bundle_module, "MAX_ZIPPED_BYTES", 1_000_000)
+    with pytest.raises(BundleError, match="zipped"):
+        build_bundle("x86_64", **options)  # type: ignore[arg-type]
+
+
+def test_bytecode_from_another_python_version_is_refused() -> None:
+    other = Path("/root/.pyenv/versions/3.12.1/bin/python3")
+    if not other.exists():
+        pytest.skip("needs a Python other than 3.13 at a known path")
+
+    with pytest.raises(BundleError, match=r"is Python 3\.12; the Lambda runtime is 3\.13"):
+        find_runtime_python(str(other))
