@@ -74,10 +74,19 @@ def settings(aws: Aws) -> Settings:
 
 @pytest.fixture
 def container(aws: Aws, settings: Settings, clock: FakeClock) -> Container:
-    """The real wiring (``bootstrap``) on moto, with the use cases reading the fake clock."""
+    """The real wiring (``bootstrap``) on moto, with the use cases reading the fake clock.
+
+    Its DynamoDB client fails the test if it is ever asked for a Scan.
+    """
     built = bootstrap(settings, aws.session)
     built.schedules.clock = clock
+    built.dynamodb.meta.events.register("before-call.dynamodb.Scan", fail_on_scan)
     return built
+
+
+def fail_on_scan(**_: Any) -> None:
+    """A botocore hook: the service reads DynamoDB with Query and GetItem, never a Scan."""
+    pytest.fail("the service issued a DynamoDB Scan; it must read with Query or GetItem only")
 
 
 def table_items(aws: Aws) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from service.domain.local_time import wall_time, zone
 from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import Run, RunStatus, RunTrigger
 from service.domain.schedule import Schedule, State
-from tests.conftest import Aws, table_items
+from tests.conftest import Aws, fail_on_scan, table_items
 
 NS = "default"
 NOW = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
@@ -43,14 +43,10 @@ class CallLog:
         self.calls.clear()
 
 
-def _no_scan(**_: Any) -> None:
-    pytest.fail("the repository issued a Scan; it must read with Query or GetItem only")
-
-
 @pytest.fixture
 def client(aws: Aws) -> Any:
     repository_client = aws.session.client("dynamodb")
-    repository_client.meta.events.register("before-call.dynamodb.Scan", _no_scan)
+    repository_client.meta.events.register("before-call.dynamodb.Scan", fail_on_scan)
     return repository_client
 
 
@@ -450,3 +446,8 @@ def test_a_garbage_runs_cursor_is_an_invalid_cursor(repo: DynamoScheduleReposito
 
     with pytest.raises(InvalidCursor):
         repo.list_runs(NS, job_id(1), 10, "%%%")
+
+
+def test_the_scan_guard_itself_fails_a_test_that_scans(aws: Aws, client: Any) -> None:
+    with pytest.raises(pytest.fail.Exception, match="Scan"):
+        client.scan(TableName=aws.table_name)
