@@ -80,6 +80,14 @@ def bundle() -> Bundle:
         raise
 
 
+@pytest.fixture
+def options(bundle: Bundle, tmp_path: Path) -> dict[str, Any]:
+    """Builds from a snapshot of the service: the shared tree may change while a test runs."""
+    snapshot = tmp_path / "project"
+    shutil.copytree(PROJECT_ROOT / "service", snapshot / "service", ignore=shutil.ignore_patterns("__pycache__"))
+    return {"project_root": snapshot, "requirements": runtime_requirements(), "cache_dir": bundle.path.parent.parent}
+
+
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[Emulator]:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
@@ -233,15 +241,12 @@ def test_the_bundle_is_built_for_the_lambda_platform_not_the_host(bundle: Bundle
     assert all("cpython-313-x86_64-linux-gnu" in name or "abi3" in name or ".libs/" in name for name in native), native
 
 
-def test_an_unchanged_service_gives_the_same_bytes_and_a_changed_one_does_not(bundle: Bundle, tmp_path: Path) -> None:
-    # A snapshot of the service: the shared tree may change under the test.
-    snapshot = tmp_path / "project"
-    shutil.copytree(PROJECT_ROOT / "service", snapshot / "service", ignore=shutil.ignore_patterns("__pycache__"))
-    options = {"project_root": snapshot, "requirements": runtime_requirements(), "cache_dir": bundle.path.parent.parent}
+def test_an_unchanged_service_gives_the_same_bytes_and_a_changed_one_does_not(options: dict[str, Any]) -> None:
+    config = options["project_root"] / "service" / "config.py"
 
     first = build_bundle("x86_64", **options)  # type: ignore[arg-type]
     second = build_bundle("x86_64", **options)  # type: ignore[arg-type]
-    (snapshot / "service" / "config.py").write_text((snapshot / "service" / "config.py").read_text() + "\n# edited\n")
+    config.write_text(config.read_text() + "\n# edited\n")
     edited = build_bundle("x86_64", **options)  # type: ignore[arg-type]
 
     assert second.path == first.path
@@ -251,13 +256,7 @@ def test_an_unchanged_service_gives_the_same_bytes_and_a_changed_one_does_not(bu
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
-def test_a_bundle_over_lambdas_size_limits_is_refused(
-    bundle: Bundle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    snapshot = tmp_path / "project"
-    shutil.copytree(PROJECT_ROOT / "service", snapshot / "service", ignore=shutil.ignore_patterns("__pycache__"))
-    options = {"project_root": snapshot, "requirements": runtime_requirements(), "cache_dir": bundle.path.parent.parent}
-
+def test_a_bundle_over_lambdas_size_limits_is_refused(options: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     # The dependencies alone are tens of megabytes: a one-megabyte limit refuses any bundle.
     monkeypatch.setattr(bundle_module, "MAX_UNZIPPED_BYTES", 1_000_000)
     with pytest.raises(BundleError, match="unzipped"):
