@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.bootstrap import Container
+from service.entrypoints.graphql.schema import build_schema
 from tests.api.conftest import LambdaApi
 from tests.conftest import Aws, received, table_items
 
@@ -297,3 +298,13 @@ def test_a_minute_that_is_not_a_whole_number_is_refused_by_graphql(client: TestC
     body = gql(client, CREATE, input={"payload": "x", "minute": 1.5})
 
     assert "Long cannot represent a non-integer value: 1.5" in body["errors"][0]["message"]
+
+
+def test_introspection_can_be_turned_off_for_the_cloud() -> None:
+    introspect = "{ __schema { queryType { name } } }"
+
+    assert build_schema(introspection=True).execute_sync(introspect).errors is None
+    refused = build_schema(introspection=False).execute_sync(introspect).errors
+
+    assert refused is not None
+    assert "introspection" in refused[0].message.lower()
