@@ -72,6 +72,10 @@ class Data(pulumi.ComponentResource):
         # occurrences of one job carry the same payload.
         fifo = args.fifo or None
         no_body_deduplication = False if args.fifo else None
+        # High-throughput FIFO: ordering and deduplication per job (the message group), which is
+        # all the contract promises, lifts the 300 messages/s limit of a queue-wide scope.
+        per_group = "messageGroup" if args.fifo else None
+        per_group_limit = "perMessageGroupId" if args.fifo else None
         dead_letters = aws.sqs.Queue(
             f"{name}-dead-letters",
             name=f"scheduler-{args.stack}-deliveries-dlq.fifo" if args.fifo else None,
@@ -86,6 +90,8 @@ class Data(pulumi.ComponentResource):
             name=f"scheduler-{args.stack}-deliveries.fifo" if args.fifo else None,
             fifo_queue=fifo,
             content_based_deduplication=no_body_deduplication,
+            deduplication_scope=per_group,
+            fifo_throughput_limit=per_group_limit,
             sqs_managed_sse_enabled=True,
             visibility_timeout_seconds=args.visibility_timeout_seconds,
             message_retention_seconds=args.retention_seconds,

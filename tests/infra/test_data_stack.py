@@ -86,6 +86,7 @@ def test_fifo_makes_the_delivery_queue_and_its_dead_letters_fifo(deploy: Deploy)
     # Deduplication comes from each message's occurrenceId, never from the body: two
     # occurrences of one job carry the same payload.
     assert queue["contentBasedDeduplication"] is False
+    assert (queue["deduplicationScope"], queue["fifoThroughputLimit"]) == ("messageGroup", "perMessageGroupId")
 
 
 def test_a_standard_stack_has_no_fifo_queue(prod: Deployment) -> None:
