@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import strawberry
 from fastapi import Depends
@@ -44,6 +44,7 @@ from service.entrypoints.graphql.types import (
     ScheduleState,
     ValidationError,
     VersionConflictError,
+    attempt,
     error_result,
 )
 from service.services.schedules import ScheduleService
@@ -52,7 +53,6 @@ MAX_DEPTH = 8
 MAX_TOKENS = 2000
 MAX_ALIASES = 20
 
-T = TypeVar("T")
 
 ScheduleResult = Annotated[
     Schedule | NotFoundError | ValidationError | VersionConflictError | InvalidStateError | DeliveryError,
@@ -69,14 +69,6 @@ class Context(BaseContext):
         self.namespace = namespace
 
 
-def _attempt(action: Callable[[], T]) -> T:
-    """Run a resolver body; an expected failure becomes a GraphQL error with its code."""
-    try:
-        return action()
-    except DomainError as exc:
-        raise GraphQLError(exc.message, extensions={"code": exc.code}, original_error=exc) from exc
-
-
 @strawberry.type
 class Query:
     @strawberry.field(description="One page of the namespace's schedules (1 to 100).")  # type: ignore[untyped-decorator]
@@ -84,7 +76,7 @@ class Query:
         self, info: Info[Context, None], first: int = 50, after: str | None = None, state: ScheduleState | None = None
     ) -> ScheduleConnection:
         ctx = info.context
-        page = _attempt(lambda: ctx.schedules.list(ctx.namespace, first, after, State(state.value) if state else None))
+        page = attempt(lambda: ctx.schedules.list(ctx.namespace, first, after, State(state.value) if state else None))
         return ScheduleConnection(
             nodes=[Schedule.from_domain(s) for s in page.items],
             page_info=PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
-from typing import Any, NewType
+from typing import Any, NewType, TypeVar
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.types import Info
 
 from service.domain import errors as domain_errors
@@ -14,6 +16,17 @@ from service.domain import runs as domain_runs
 from service.domain import schedule as domain
 from service.domain.local_time import zone
 from service.domain.runs import iso_seconds
+
+T = TypeVar("T")
+
+
+def attempt(action: Callable[[], T]) -> T:
+    """Run a resolver body; an expected failure becomes a GraphQL error with its code."""
+    try:
+        return action()
+    except domain_errors.DomainError as exc:
+        raise GraphQLError(exc.message, extensions={"code": exc.code}, original_error=exc) from exc
+
 
 # GraphQL's Int stops at 2**31 - 1: a lateness of 25 days in milliseconds, or a minute
 # after the year 6053, would fail the whole response. Long carries any whole number.
@@ -130,12 +143,12 @@ class Schedule:
     @strawberry.field(description="The next run instants, from the next run on (1 to 100).")  # type: ignore[untyped-decorator]
     def next_runs(self, info: Info, count: int = 5) -> list[RunTime]:
         service = info.context.schedules
-        runs = service.next_runs(info.context.namespace, str(self.job_id), count)[1]
+        runs = attempt(lambda: service.next_runs(info.context.namespace, str(self.job_id), count)[1])
         return [RunTime.at(r, self.timezone) for r in runs]
 
     @strawberry.field(description="Run history, newest first.")  # type: ignore[untyped-decorator]
     def runs(self, info: Info, first: int = 20, after: str | None = None) -> RunConnection:
-        page = info.context.schedules.runs(info.context.namespace, str(self.job_id), first, after)
+        page = attempt(lambda: info.context.schedules.runs(info.context.namespace, str(self.job_id), first, after))
         return RunConnection(
             nodes=[Run.from_domain(r) for r in page.items],
             page_info=PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor),
