@@ -308,3 +308,14 @@ def test_introspection_can_be_turned_off_for_the_cloud() -> None:
 
     assert refused is not None
     assert "introspection" in refused[0].message.lower()
+
+
+def test_a_domain_failure_in_a_nested_field_carries_its_code_too(client: TestClient) -> None:
+    job_id = data(client, CREATE, input=DAILY)["jobId"]
+
+    body = gql(client, "query($id: ID!) { schedule(jobId: $id) { runs(first: 500) { nodes { status } } } }", id=job_id)
+
+    (error,) = body["errors"]
+    assert error["message"] == "limit: must be between 1 and 100, got 500"
+    assert error["extensions"]["code"] == "validation_failed"
+    assert error["path"] == ["schedule", "runs"]
