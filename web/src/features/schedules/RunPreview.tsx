@@ -1,16 +1,9 @@
 import { Alert, Loader, Stack, Text, Title } from '@mantine/core';
-import type { ApiError, Preview } from '../../api/types';
 import { browserTimeZone, formatInZone } from '../../lib/time';
 import classes from './ScheduleForm.module.css';
+import type { RunPreviewState } from './useRunPreview';
 
-interface Props {
-  preview: Preview | undefined;
-  /** A failure other than field problems (those are shown beside their fields). */
-  error: ApiError | null;
-  loading: boolean;
-  /** Shown when there is nothing to preview yet, or null when there is. */
-  idleText: string | null;
-}
+type Props = Omit<RunPreviewState, 'problems'>;
 
 /** The next runs of the definition being edited, as the API computes them. */
 export function RunPreview({ preview, error, loading, idleText }: Props) {

@@ -117,6 +117,7 @@ describe('ScheduleForm', () => {
     await userEvent.click(screen.getByText('Recurring'));
     enterDateAndTime('2030-04-01', '09:30:15');
 
+    expect(screen.getByText('Every day at 09:30:15')).toBeInTheDocument();
     const runs = await screen.findByTestId('preview-runs');
     expect(runs.querySelectorAll('li')).toHaveLength(5);
     expect(runs).toHaveTextContent('Mon 1 Apr 2030, 09:30:15 Europe/Berlin');
@@ -165,6 +166,7 @@ describe('ScheduleForm', () => {
     );
     expect(screen.getByRole('textbox', { name: /date/i })).toHaveValue('2030-01-14');
     expect(screen.getByTestId('time-input')).toHaveValue('09:00:00');
+    expect(screen.getByText('Every Monday at 09:00:00')).toBeInTheDocument();
 
     fireEvent.change(screen.getByTestId('time-input'), { target: { value: '10:15:00' } });
     await userEvent.click(screen.getByRole('button', { name: 'Save changes' }));

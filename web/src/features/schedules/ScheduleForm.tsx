@@ -1,14 +1,11 @@
 import '@mantine/dates/styles.css';
-import { Alert, Button, Group, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Select, Stack, TextInput } from '@mantine/core';
 import { DateInput, TimeInput } from '@mantine/dates';
-import { useDebouncedValue } from '@mantine/hooks';
-import { skipToken } from '@reduxjs/toolkit/query/react';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useMemo, useState, type FormEvent } from 'react';
-import { useCreateScheduleMutation, usePreviewScheduleQuery, useUpdateScheduleMutation } from '../../api/schedulerApi';
-import { isApiError, type ApiError, type Schedule } from '../../api/types';
+import { useCreateScheduleMutation, useUpdateScheduleMutation } from '../../api/schedulerApi';
+import { isApiError, type Schedule } from '../../api/types';
 import { notifyFailure, notifySuccess } from '../../lib/notify';
-import { formatByteCount, formatBytes, MAX_PAYLOAD_BYTES, utf8Length } from '../../lib/payload';
 import { browserTimeZone, dayjs, timeZones } from '../../lib/time';
 import {
   emptyValues,
@@ -17,6 +14,7 @@ import {
   normaliseTime,
   payloadSizeError,
   problemsByField,
+  repeatHint,
   toScheduleInput,
   validate,
   valuesFromSchedule,
@@ -28,7 +26,9 @@ import {
 } from './formModel';
 import { describeCron } from './recurrenceText';
 import { ChoiceField } from './ChoiceField';
+import { PayloadField } from './PayloadField';
 import { RunPreview } from './RunPreview';
+import { useRunPreview } from './useRunPreview';
 import classes from './ScheduleForm.module.css';
 
 export interface ScheduleFormProps {
@@ -47,17 +47,11 @@ const REPEAT_OPTIONS: { value: Repeat; label: string }[] = [
   { value: 'WEEKLY', label: 'Weekly' },
   { value: 'CRON', label: 'Cron' },
 ];
-const PREVIEW_DELAY_MS = 400;
-const TIMING_FIELDS: FieldName[] = ['date', 'time', 'timezone', 'cron', 'repeat'];
 
 const parseIsoDate = (text: string): string | null => {
   const value = text.trim();
   return /^\d{4}-\d{2}-\d{2}$/.test(value) && dayjs(value).isValid() ? value : null;
 };
-
-function timingOnly(errors: FormErrors): FormErrors {
-  return Object.fromEntries(Object.entries(errors).filter(([field]) => TIMING_FIELDS.includes(field as FieldName)));
-}
 
 export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
   const [values, setValues] = useState<FormValues>(() =>
@@ -76,23 +70,12 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
   };
 
   const clientErrors = validate(values);
-  const bytes = utf8Length(values.payload);
   const tooLarge = payloadSizeError(values.payload);
 
-  // The preview depends only on timing, so the payload is left out of it (it may be 256 KiB).
-  const [debounced] = useDebouncedValue(values, PREVIEW_DELAY_MS);
-  const previewInput = useMemo(() => {
-    if (debounced.when === 'immediate') return null;
-    if (Object.keys(timingOnly(validate(debounced))).length) return null;
-    return { ...toScheduleInput(debounced), payload: 'preview' };
-  }, [debounced]);
-  const preview = usePreviewScheduleQuery(previewInput ? { input: previewInput, count: 5 } : skipToken);
-  const previewError = (preview.error as ApiError | undefined) ?? null;
-  const previewProblems =
-    previewInput && previewError?.kind === 'result' ? problemsByField(previewError.problems).fields : {};
+  const preview = useRunPreview(values);
 
   const shown: FormErrors = {
-    ...timingOnly(previewProblems),
+    ...preview.problems,
     ...(attempted ? clientErrors : tooLarge ? { payload: tooLarge } : {}),
     ...serverErrors,
   };
@@ -125,15 +108,6 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
   };
 
   const cronWords = needsCron(values) && values.cron.trim() ? describeCron(values.cron.trim()) : null;
-  const idleText =
-    values.when === 'immediate'
-      ? 'Delivered once, as soon as it is saved.'
-      : previewInput
-        ? null
-        : needsCron(values)
-          ? 'Enter a cron expression to see the next runs.'
-          : 'Pick a date and time to see the next runs.';
-
   return (
     <form onSubmit={submit} noValidate aria-label={schedule ? 'Edit schedule' : 'New schedule'} data-testid="schedule-form">
       <Stack gap="md">
@@ -159,6 +133,7 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
           <Group grow align="flex-start">
             <DateInput
               label={values.when === 'recurring' ? 'First run date' : 'Date'}
+              description={repeatHint(values)}
               placeholder="YYYY-MM-DD"
               valueFormat="YYYY-MM-DD"
               dateParser={parseIsoDate}
@@ -209,37 +184,8 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
             data-testid="timezone-select"
           />
         )}
-        <Textarea
-          label="Payload"
-          description="The SQS message body, sent exactly as written."
-          value={values.payload}
-          onChange={(event) => set('payload', event.currentTarget.value)}
-          error={shown.payload}
-          required
-          autosize
-          minRows={4}
-          maxRows={12}
-          classNames={{ input: classes.code }}
-          data-testid="payload-input"
-          inputWrapperOrder={['label', 'description', 'input', 'error']}
-        />
-        <Text
-          size="xs"
-          ta="right"
-          c={tooLarge ? 'red' : 'dimmed'}
-          className={classes.counter}
-          data-testid="payload-counter"
-          data-error={tooLarge ? 'true' : undefined}
-          aria-live="polite"
-        >
-          {formatByteCount(bytes)} of {formatBytes(MAX_PAYLOAD_BYTES)}
-        </Text>
-        <RunPreview
-          preview={previewInput ? preview.data : undefined}
-          error={previewError}
-          loading={preview.isFetching}
-          idleText={idleText}
-        />
+        <PayloadField value={values.payload} onChange={(text) => set('payload', text)} error={shown.payload} />
+        <RunPreview {...preview} />
         <Group justify="flex-end">
           <Button variant="default" onClick={() => onDone(null)}>
             Cancel

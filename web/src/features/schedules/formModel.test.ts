@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { aSchedule } from '../../test/builders';
-import { emptyValues, problemsByField, toScheduleInput, validate, valuesFromSchedule, type FormValues } from './formModel';
+import {
+  emptyValues,
+  problemsByField,
+  repeatHint,
+  toScheduleInput,
+  validate,
+  valuesFromSchedule,
+  type FormValues,
+} from './formModel';
 
 const future: FormValues = {
   ...emptyValues('Europe/Berlin'),
@@ -98,5 +106,18 @@ describe('problemsByField', () => {
     ]);
     expect(fields).toEqual({ date: 'runAt is not a valid ISO-8601 time', cron: 'cron has 4 fields; 5 are needed' });
     expect(general).toEqual(['namespace is odd']);
+  });
+});
+
+describe('repeatHint', () => {
+  it('says the weekday a weekly rule repeats on, from its first date', () => {
+    expect(repeatHint({ ...future, when: 'recurring', repeat: 'WEEKLY', date: '2030-01-14', time: '09:00' })).toBe(
+      'Every Monday at 09:00:00',
+    );
+  });
+
+  it('says nothing for a one-time schedule or before a date is picked', () => {
+    expect(repeatHint(future)).toBeUndefined();
+    expect(repeatHint({ ...future, when: 'recurring', date: '' })).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import type { Problem, Recurring, Schedule, ScheduleInput } from '../../api/types';
 import { formatByteCount, MAX_PAYLOAD_BYTES, utf8Length } from '../../lib/payload';
-import { wallTime } from '../../lib/time';
+import { dayjs, wallTime } from '../../lib/time';
 
 export type When = 'immediate' | 'future' | 'recurring';
 export type Repeat = 'DAILY' | 'WEEKLY' | 'CRON';
@@ -113,4 +113,20 @@ export function problemsByField(problems: Problem[]): { fields: FormErrors; gene
     else fields[name] = fields[name] ? `${fields[name]}; ${text}` : text;
   }
   return { fields, general };
+}
+
+const TIMING_FIELDS: FieldName[] = ['date', 'time', 'timezone', 'cron', 'repeat'];
+
+/** The errors about when a schedule runs (what a preview depends on), without the payload's. */
+export function timingErrors(errors: FormErrors): FormErrors {
+  return Object.fromEntries(Object.entries(errors).filter(([field]) => TIMING_FIELDS.includes(field as FieldName)));
+}
+
+/** What a daily or weekly rule will do, from its first run's wall time: "Every Monday at 09:00:00". */
+export function repeatHint(values: FormValues): string | undefined {
+  if (values.when !== 'recurring' || !/^\d{4}-\d{2}-\d{2}$/.test(values.date) || !values.time) return undefined;
+  const time = normaliseTime(values.time);
+  if (values.repeat === 'DAILY') return `Every day at ${time}`;
+  if (values.repeat === 'WEEKLY') return `Every ${dayjs(values.date).format('dddd')} at ${time}`;
+  return undefined;
 }

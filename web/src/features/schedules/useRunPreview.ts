@@ -1,0 +1,49 @@
+import { useDebouncedValue } from '@mantine/hooks';
+import { skipToken } from '@reduxjs/toolkit/query/react';
+import { useMemo } from 'react';
+import { usePreviewScheduleQuery } from '../../api/schedulerApi';
+import type { ApiError, Preview } from '../../api/types';
+import { needsCron, problemsByField, timingErrors, toScheduleInput, validate, type FormErrors, type FormValues } from './formModel';
+
+const PREVIEW_DELAY_MS = 400;
+const PREVIEW_COUNT = 5;
+
+export interface RunPreviewState {
+  preview: Preview | undefined;
+  error: ApiError | null;
+  loading: boolean;
+  /** Why there is nothing to preview, or null when there is. */
+  idleText: string | null;
+  /** The API's problems with the timing fields, to show beside them before saving. */
+  problems: FormErrors;
+}
+
+/**
+ * The next runs of the definition being edited, asked of the API a moment after the last change.
+ * Only the timing is sent: the payload (up to 256 KiB) plays no part in when a schedule runs.
+ */
+export function useRunPreview(values: FormValues): RunPreviewState {
+  const [debounced] = useDebouncedValue(values, PREVIEW_DELAY_MS);
+  const input = useMemo(() => {
+    if (debounced.when === 'immediate') return null;
+    if (Object.keys(timingErrors(validate(debounced))).length) return null;
+    return { ...toScheduleInput(debounced), payload: 'preview' };
+  }, [debounced]);
+  const query = usePreviewScheduleQuery(input ? { input, count: PREVIEW_COUNT } : skipToken);
+  const error = input ? ((query.error as ApiError | undefined) ?? null) : null;
+
+  let idleText: string | null = null;
+  if (values.when === 'immediate') idleText = 'Delivered once, as soon as it is saved.';
+  else if (!input)
+    idleText = needsCron(values)
+      ? 'Enter a cron expression to see the next runs.'
+      : 'Pick a date and time to see the next runs.';
+
+  return {
+    preview: input ? query.data : undefined,
+    error,
+    loading: query.isFetching,
+    idleText,
+    problems: error?.kind === 'result' ? timingErrors(problemsByField(error.problems).fields) : {},
+  };
+}
