@@ -30,7 +30,9 @@ from moto.server import ThreadedMotoServer
 
 pytestmark = pytest.mark.e2e
 
-SCHEDULER = Path(sys.executable).with_name("scheduler")
+# The console script of the installed package, or the same entry point through Python.
+_SCRIPT = Path(sys.executable).with_name("scheduler")
+SCHEDULER = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "service.entrypoints.cli"]
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
 # After the last run is due: time for it to arrive, and for a repeat of any run to show up.
@@ -69,7 +71,7 @@ class RunningStack:
 
     def __init__(self, env: dict[str, str], data: Path | None = None) -> None:
         self.port = free_port()
-        command = [str(SCHEDULER), "dev", "--port", str(self.port)]
+        command = [*SCHEDULER, "dev", "--port", str(self.port)]
         if data is not None:
             command += ["--data", str(data)]
         self.process = subprocess.Popen(
@@ -255,7 +257,7 @@ def test_with_aws_endpoint_url_it_creates_the_resources_there_and_delivers_throu
 
     # One tick from the command line, against the same endpoint, once the stack is gone.
     tick = subprocess.run(
-        [str(SCHEDULER), "dispatch", "--once"],
+        [*SCHEDULER, "dispatch", "--once"],
         env=clean_env(
             AWS_ENDPOINT_URL=moto_endpoint, SCHEDULER_TABLE_NAME="scheduler-local", SCHEDULER_QUEUE_URL=queue_url
         ),

@@ -120,6 +120,10 @@ def _start_dispatcher(stack: ExitStack, region: str, resources: Resources) -> st
             raise
         logger.warning("%s is not there yet: nothing will tick", DISPATCHER_MODULE)
         return "missing (no dispatcher module yet)"
+    # The handler's import gave the `service` loggers Powertools' JSON on stdout, as on
+    # Lambda; locally uvicorn already logs each request (on stderr), so the app's own
+    # request lines would only crowd the delivery lines.
+    logging.getLogger("service.access").setLevel(logging.WARNING)
     invoker = DispatcherInvoker(handler, region, account_of_queue(resources.queue_url))
     ticker = Ticker(invoker)
     ticker.start()
