@@ -86,7 +86,11 @@ class Recurrence:
         return latest
 
     def _wall_times_from(self, start: datetime) -> Iterator[datetime]:
-        """The rule's wall times from ``start``'s day on, in order (may include earlier ones)."""
+        """The rule's wall times from ``start``'s day on, in order (may include earlier ones).
+
+        A daily or weekly rule starts on its anchor's day: an immediate run before then
+        does not start the rule early.
+        """
         if self.kind is RecurrenceKind.CRON:
             assert self.cron is not None
             # cronsim walks naive datetimes as plain wall-clock values and yields
@@ -97,7 +101,7 @@ class Recurrence:
             return  # a one-time schedule's only run is its runAt, not a rule
         assert self.anchor is not None
         at: time = self.anchor.time()
-        day: date = start.date()
+        day: date = max(start.date(), self.anchor.date())
         step = timedelta(days=1)
         if self.kind is RecurrenceKind.WEEKLY:
             day += timedelta(days=(self.anchor.weekday() - day.weekday()) % 7)
