@@ -382,3 +382,17 @@ def test_list_limits_out_of_range_are_refused(service: ScheduleService, limit: i
 def test_get_of_a_malformed_id_is_not_found_without_reading_the_store(service: ScheduleService) -> None:
     with pytest.raises(ScheduleNotFound):
         service.get(NS, "'; DROP TABLE")
+
+
+def test_an_immediate_daily_schedule_starting_later_runs_now_and_then_from_its_start_day(
+    service: ScheduleService, sender: FakeSender
+) -> None:
+    created = service.create(
+        NS, ScheduleInput(payload="x", recurring="daily", run_at="2027-02-01T09:00:00Z", immediate=True)
+    )
+
+    assert [m.scheduled_for for m in sender.messages] == [NOW]
+    assert created.run_at == datetime(2027, 2, 1, 9, 0, tzinfo=UTC)  # not tomorrow: the rule starts on 1 February
+    assert service.preview(
+        ScheduleInput(payload="x", recurring="weekly", run_at="2027-02-01T09:00:00Z", immediate=True), 3
+    ) == [NOW, datetime(2027, 2, 1, 9, 0, tzinfo=UTC), datetime(2027, 2, 8, 9, 0, tzinfo=UTC)]
