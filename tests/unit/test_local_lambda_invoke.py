@@ -68,21 +68,23 @@ def test_invoke_hands_the_handler_the_event_of_the_tick_and_returns_its_result()
 
 def test_a_tick_runs_beside_a_slow_earlier_one_as_lambda_runs_concurrent_invocations() -> None:
     release = threading.Event()
+    second_started = threading.Event()
     started: list[str] = []
 
     def handler(event: dict[str, Any], context: Any) -> None:
         started.append(event["time"])
         if len(started) == 1:
             release.wait(5)  # the first invocation is still running...
+        else:
+            second_started.set()
 
     invoker = DispatcherInvoker(handler, "us-east-1", LOCAL_ACCOUNT)
     invoker(TICK)
     invoker(TICK.replace(minute=1))
-    deadline = threading.Event()
-    while len(started) < 2 and not deadline.wait(0.01):
-        pass
 
-    assert sorted(started) == ["2027-01-01T12:00:00Z", "2027-01-01T12:01:00Z"]  # ...when the second starts
+    assert second_started.wait(5)  # ...when the second one starts
+    assert not release.is_set()
+    assert sorted(started) == ["2027-01-01T12:00:00Z", "2027-01-01T12:01:00Z"]
     release.set()
     invoker.join(timeout=5)
 

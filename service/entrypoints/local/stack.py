@@ -106,9 +106,9 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
         )
         sys.stderr.write("\n".join(startup_lines(info)) + "\n")
         sys.stderr.flush()
-        _wait(stop, server, dynamodb, resources.table_name, options.data_file)
+        asked_to_stop = _wait(stop, server, dynamodb, resources.table_name, options.data_file)
     sys.stderr.write("Stopped.\n")
-    return 0
+    return 0 if asked_to_stop else 1
 
 
 def _start_dispatcher(stack: ExitStack, region: str, resources: Resources) -> str:
@@ -132,16 +132,18 @@ def _start_dispatcher(stack: ExitStack, region: str, resources: Resources) -> st
     return "invoked at each minute boundary, as EventBridge rate(1 minute)"
 
 
-def _wait(stop: StopRequest, server: ApiServer, dynamodb: Any, table_name: str, path: Path | None) -> None:
+def _wait(stop: StopRequest, server: ApiServer, dynamodb: Any, table_name: str, path: Path | None) -> bool:
+    """Until asked to stop (True) or the web server fails (False); saving every minute."""
     next_save = time.monotonic() + AUTOSAVE_SECONDS
     while not stop.requested:
         if not server.running:
             logger.error("the web server stopped on its own; stopping the stack")
-            return
+            return False
         if path is not None and time.monotonic() >= next_save:
             _save(dynamodb, table_name, path, logging.DEBUG)
             next_save = time.monotonic() + AUTOSAVE_SECONDS
         time.sleep(WATCH_INTERVAL_SECONDS)
+    return True
 
 
 def _save(dynamodb: Any, table_name: str, path: Path, level: int = logging.INFO) -> None:
