@@ -56,7 +56,7 @@ class Definition:
         """
         kind = self.recurrence.kind
         if self.immediate:
-            return now
+            return now.replace(microsecond=0)  # run times are whole seconds, as runAt shows them
         if kind is RecurrenceKind.CRON:
             start = self.run_at if self.run_at is not None and self.run_at > now else now
             return self.recurrence.next_after(start - timedelta(seconds=1))
