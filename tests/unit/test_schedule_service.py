@@ -396,3 +396,16 @@ def test_an_immediate_daily_schedule_starting_later_runs_now_and_then_from_its_s
     assert service.preview(
         ScheduleInput(payload="x", recurring="weekly", run_at="2027-02-01T09:00:00Z", immediate=True), 3
     ) == [NOW, datetime(2027, 2, 1, 9, 0, tzinfo=UTC), datetime(2027, 2, 8, 9, 0, tzinfo=UTC)]
+
+
+def test_an_immediate_run_is_kept_to_whole_seconds_like_every_run_time(
+    service: ScheduleService, sender: FakeSender, clock: FakeClock
+) -> None:
+    clock.advance(seconds=1.75)
+
+    created = service.create(NS, ScheduleInput(payload="x", immediate=True))
+    (preview,) = service.preview(ScheduleInput(payload="x", immediate=True), 1)
+
+    assert created.run_at == sender.messages[0].scheduled_for == datetime(2027, 1, 4, 12, 0, 1, tzinfo=UTC)
+    assert preview == datetime(2027, 1, 4, 12, 0, 1, tzinfo=UTC)
+    assert created.last_run is not None and created.last_run.lateness_ms == 750
