@@ -29,7 +29,7 @@ import tempfile
 import time
 import tomllib
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -104,7 +104,8 @@ def build_bundle(
         stage = Path(scratch) / "stage"
         for package in packages:
             shutil.copytree(project_root / package, stage / package, ignore=_host_leftovers)
-        _compile(compiler, [stage / package for package in packages])
+        for package in packages:
+            _compile(compiler, stage / package, f"{LAMBDA_TASK_ROOT}/{package}")
         entries = sorted(_files(stage))
         unzipped = dependency_bytes + sum(path.stat().st_size for _, path in entries)
         if unzipped > MAX_UNZIPPED_BYTES:
@@ -209,7 +210,7 @@ def _installed_dependencies(architecture: str, requirements: tuple[str, ...], co
         raise BundleError(f"pip could not install the Lambda dependencies:\n{result.stderr.strip()}")
     # Console scripts carry the host interpreter's path and are never run on Lambda.
     shutil.rmtree(partial / "bin", ignore_errors=True)
-    _compile(compiler, [partial])
+    _compile(compiler, partial, LAMBDA_TASK_ROOT)
     _mkdir(done.parent)
     try:
         os.replace(partial, done)
@@ -221,32 +222,17 @@ def _installed_dependencies(architecture: str, requirements: tuple[str, ...], co
     return done
 
 
-def _compile(python: str, roots: Iterable[Path]) -> None:
-    for root in roots:
-        # unchecked-hash: the code in /var/task never changes, so Python need not re-read the
-        # source at each import to validate the bytecode. -s/-p: record the path it will have
-        # on Lambda, not this machine's temporary one, so the bytes are the same at every build.
-        result = subprocess.run(
-            [
-                python,
-                "-m",
-                "compileall",
-                "-q",
-                "-j",
-                "0",
-                "--invalidation-mode",
-                "unchecked-hash",
-                "-s",
-                str(root),
-                "-p",
-                f"{LAMBDA_TASK_ROOT}/{root.name}" if root.name == "service" else LAMBDA_TASK_ROOT,
-                str(root),
-            ],
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode != 0:
-            raise BundleError(f"compiling {root} failed:\n{result.stdout}{result.stderr}")
+def _compile(python: str, root: Path, location: str) -> None:
+    """Compiles every module below `root`, recording `location` as its directory on Lambda."""
+    # unchecked-hash: the code in /var/task never changes, so Python need not re-read the source
+    # at each import to validate the bytecode. -s/-p: record the path the file will have on
+    # Lambda, not this machine's temporary one, so the bytes are the same at every build.
+    command = [python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash"]
+    result = subprocess.run(
+        [*command, "-s", str(root), "-p", location, str(root)], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise BundleError(f"compiling {root} failed:\n{result.stdout}{result.stderr}")
 
 
 def _host_leftovers(directory: str, names: list[str]) -> set[str]:

@@ -51,7 +51,12 @@ import service.entrypoints.lambda_dispatcher as dispatcher
 responses = [api.handler(event, Context()) for event in given["api_events"]]
 summary = dispatcher.handler(given["tick"], Context())
 modules = {name: getattr(sys.modules[name], "__file__", None) for name in ("fastapi", "boto3", "pydantic_core")}
-print(given["mark"] + json.dumps({"responses": responses, "tick": summary, "modules": modules, "path": sys.path}))
+import marshal
+with open(given["bundle"] + "/service/adapters/__pycache__/table_schema.cpython-313.pyc", "rb") as pyc:
+    compiled_as = marshal.loads(pyc.read()[16:]).co_filename  # after the 16-byte header
+print(given["mark"] + json.dumps(
+    {"responses": responses, "tick": summary, "modules": modules, "path": sys.path, "compiled_as": compiled_as}
+))
 """
 
 
@@ -199,6 +204,8 @@ def test_both_handlers_serve_their_events_from_the_bundle_alone(
     ]
     # Python found the shipped bytecode valid and compiled nothing: /var/task is read-only on Lambda.
     assert _files(unzipped) == shipped
+    # The bytecode names the file where Lambda will have it, not the build's temporary folder.
+    assert result["compiled_as"] == "/var/task/service/adapters/table_schema.py"
 
 
 def _drain(emulator: Emulator) -> list[dict[str, Any]]:
