@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pulumi
 
@@ -54,12 +55,10 @@ class StackSettings:
         defaults = cls(stack=stack, deletion_protection=not is_dev_stack(stack))
 
         def integer(key: str, default: int) -> int:
-            value = config.get_int(key)
-            return default if value is None else value
+            return _or(config.get_int(key), default)
 
         def flag(key: str, default: bool) -> bool:
-            value = config.get_bool(key)
-            return default if value is None else value
+            return _or(config.get_bool(key), default)
 
         architecture = config.get("architecture") or defaults.architecture
         if architecture not in ARCHITECTURES:
@@ -89,7 +88,7 @@ class StackSettings:
             dispatcher_timeout_seconds=integer("dispatcherTimeoutSeconds", defaults.dispatcher_timeout_seconds),
             dispatcher_reserved_concurrency=config.get_int("dispatcherReservedConcurrency"),
             api_snap_start=flag("apiSnapStart", defaults.api_snap_start),
-            api_throttle_rate=config.get_float("apiThrottleRate") or defaults.api_throttle_rate,
+            api_throttle_rate=_or(config.get_float("apiThrottleRate"), defaults.api_throttle_rate),
             api_throttle_burst=integer("apiThrottleBurst", defaults.api_throttle_burst),
             graphql_ide=flag("graphqlIde", defaults.graphql_ide),
             graphql_introspection=flag("graphqlIntrospection", defaults.graphql_introspection),
@@ -100,3 +99,10 @@ class StackSettings:
             bundle_zip=(PROJECT_ROOT / bundle_zip) if bundle_zip else None,
             bundle_python=config.get("bundlePython"),
         )
+
+
+T = TypeVar("T")
+
+
+def _or(value: T | None, default: T) -> T:
+    return default if value is None else value
