@@ -17,12 +17,11 @@ import boto3
 from service.bootstrap import AWS_CLIENT_CONFIG, bootstrap
 from service.entrypoints.app import create_app
 from service.entrypoints.local import data_file
-from service.entrypoints.local.aws_defaults import apply_aws_defaults
+from service.entrypoints.local.aws_defaults import DEFAULT_REGION, apply_aws_defaults
 from service.entrypoints.local.banner import StackInfo, browse_url, startup_lines
 from service.entrypoints.local.consumer import Consumer
 from service.entrypoints.local.emulator import open_endpoint
 from service.entrypoints.local.lambda_invoke import (
-    DISPATCHER_MODULE,
     TIMEOUT_SECONDS,
     DispatcherInvoker,
     account_of_queue,
@@ -80,7 +79,7 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
 
         dispatch = "off (SCHEDULER_DISPATCH=off)"
         if options.dispatch:
-            dispatch = _start_dispatcher(stack, session.region_name or "us-east-1", resources)
+            dispatch = _start_dispatcher(stack, session.region_name or DEFAULT_REGION, resources)
 
         if options.consume:
             consumer = Consumer(sqs, resources.queue_url)
@@ -112,14 +111,8 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
 
 
 def _start_dispatcher(stack: ExitStack, region: str, resources: Resources) -> str:
-    try:
-        # Imported now, not at the first tick: its cold start must not make that tick late.
-        handler = load_dispatcher()
-    except ModuleNotFoundError as exc:
-        if exc.name != DISPATCHER_MODULE:
-            raise
-        logger.warning("%s is not there yet: nothing will tick", DISPATCHER_MODULE)
-        return "missing (no dispatcher module yet)"
+    # Imported now, not at the first tick: its cold start must not make that tick late.
+    handler = load_dispatcher()
     # The handler's import gave the `service` loggers Powertools' JSON on stdout, as on
     # Lambda; locally uvicorn already logs each request (on stderr), so the app's own
     # request lines would only crowd the delivery lines.
