@@ -21,7 +21,13 @@ export function ConfirmDelete({ schedule, onClose }: Props) {
     }
   };
   return (
-    <Modal opened={schedule !== null} onClose={onClose} title="Delete this schedule?" centered>
+    <Modal
+      opened={schedule !== null}
+      onClose={onClose}
+      title="Delete this schedule?"
+      closeButtonProps={{ 'aria-label': 'Cancel' }}
+      centered
+    >
       <Stack>
         <Text size="sm">
           Schedule <Code>{schedule?.jobId}</Code> and its run history will be deleted. Runs that have not happened

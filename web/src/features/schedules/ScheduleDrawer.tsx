@@ -121,6 +121,7 @@ export function ScheduleDrawer({ jobId, onClose }: Props) {
       opened={jobId !== null}
       onClose={onClose}
       position="right"
+      closeButtonProps={{ 'aria-label': 'Close the details' }}
       size="lg"
       title={<Title order={2} size="h4">Schedule</Title>}
       data-testid="schedule-drawer"

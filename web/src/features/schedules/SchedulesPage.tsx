@@ -81,6 +81,7 @@ export function SchedulesPage() {
         opened={editing !== null}
         onClose={() => setEditing(null)}
         title={editing?.schedule ? 'Edit schedule' : 'New schedule'}
+        closeButtonProps={{ 'aria-label': 'Close the form' }}
         size="lg"
       >
         {editing !== null && (
