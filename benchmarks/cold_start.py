@@ -23,7 +23,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from infra.bundle import build_bundle, find_runtime_python
+from infra.bundle import build_bundle
+from infra.lambda_python import find_runtime_python
 
 HANDLERS = ("service.entrypoints.lambda_api", "service.entrypoints.lambda_dispatcher")
 BOTO3_FLOOR = "import boto3\nsession = boto3.Session()\nsession.client('dynamodb')\nsession.client('sqs')"

@@ -10,7 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra import iam
-from infra.bundle import LAMBDA_RUNTIME
+from infra.lambda_python import LAMBDA_RUNTIME
 
 LIVE_ALIAS = "live"
 

@@ -21,7 +21,8 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from infra import bundle as bundle_module
-from infra.bundle import Bundle, BundleError, build_bundle, find_runtime_python, runtime_requirements
+from infra.bundle import Bundle, build_bundle
+from infra.lambda_python import BundleError, find_runtime_python, runtime_requirements
 from infra.settings import PROJECT_ROOT
 from service.adapters.table_schema import ensure_table
 from tests.api.events import json_event
@@ -251,10 +252,10 @@ def test_the_bundle_is_built_for_the_lambda_platform_not_the_host(bundle: Bundle
 def test_an_unchanged_service_gives_the_same_bytes_and_a_changed_one_does_not(options: dict[str, Any]) -> None:
     config = options["project_root"] / "service" / "config.py"
 
-    first = build_bundle("x86_64", **options)  # type: ignore[arg-type]
-    second = build_bundle("x86_64", **options)  # type: ignore[arg-type]
+    first = build_bundle("x86_64", **options)
+    second = build_bundle("x86_64", **options)
     config.write_text(config.read_text() + "\n# edited\n")
-    edited = build_bundle("x86_64", **options)  # type: ignore[arg-type]
+    edited = build_bundle("x86_64", **options)
 
     assert second.path == first.path
     assert second.sha256_base64 == first.sha256_base64
@@ -267,11 +268,11 @@ def test_a_bundle_over_lambdas_size_limits_is_refused(options: dict[str, Any], m
     # The dependencies alone are tens of megabytes: a one-megabyte limit refuses any bundle.
     monkeypatch.setattr(bundle_module, "MAX_UNZIPPED_BYTES", 1_000_000)
     with pytest.raises(BundleError, match="unzipped"):
-        build_bundle("x86_64", **options)  # type: ignore[arg-type]
+        build_bundle("x86_64", **options)
     monkeypatch.undo()
     monkeypatch.setattr(bundle_module, "MAX_ZIPPED_BYTES", 1_000_000)
     with pytest.raises(BundleError, match="zipped"):
-        build_bundle("x86_64", **options)  # type: ignore[arg-type]
+        build_bundle("x86_64", **options)
 
 
 def test_bytecode_from_another_python_version_is_refused() -> None:
