@@ -1,0 +1,304 @@
+"""The dispatcher on moto: once without crashes, nothing lost with faults and crashes.
+
+DynamoDB applies each request atomically; moto does not lock, so these tests serialize
+moto's request handling (the dispatchers still interleave between requests, which is where
+the races are). Faults are injected at botocore's transport: a throttling answer or a
+dropped connection, before the request reaches the service, which botocore then retries.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+import botocore.endpoint
+import pytest
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ConnectionClosedError
+from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
+
+from service.adapters.dynamo_due_store import DynamoDueStore
+from service.adapters.dynamo_items import schedule_to_item
+from service.adapters.sqs_sender import SqsSender
+from service.bootstrap import Container
+from service.domain.recurrence import RecurrenceKind
+from service.domain.runs import Run
+from service.domain.schedule import Schedule, ScheduleInput, State
+from service.services.dispatch import Dispatcher, DispatchSettings
+from service.services.due_store import DueStore
+from service.services.ports import Occurrence, Sender, SendOutcome
+from tests.conftest import Aws
+from tests.fakes import FakeClock
+
+T = TypeVar("T")
+LEASE_LAPSE = timedelta(seconds=70)
+
+
+class Faults:
+    """Serializes moto and, while on, fails a share of calls the way AWS can."""
+
+    def __init__(self, rate: float, seed: int) -> None:
+        self.rate = rate
+        self.on = False
+        self.injected = Counter[str]()
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        original = BotocoreStubber.__call__
+        faults = self
+
+        def call(stubber: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> AWSResponse | None:
+            with faults._lock:
+                roll = faults._random.random()
+                if faults.on and roll < faults.rate / 2:
+                    faults.injected["connection"] += 1
+                    raise ConnectionClosedError(endpoint_url=request.url)
+                if faults.on and roll < faults.rate:
+                    faults.injected["throttling"] += 1
+                    body = json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"})
+                    headers = {"x-amzn-ErrorType": "ThrottlingException", "Content-Type": "application/x-amz-json-1.0"}
+                    return AWSResponse(request.url, 400, headers, MockRawResponse(body))  # type: ignore[arg-type]
+                return original(stubber, event_name, request, **kwargs)
+
+        monkeypatch.setattr(BotocoreStubber, "__call__", call)
+        # botocore's retries back off for real seconds; the test does not need to wait.
+        monkeypatch.setattr(botocore.endpoint, "time", type("NoSleep", (), {"sleep": staticmethod(lambda _: None)}))
+
+
+class SimulatedCrashError(Exception):
+    """The process died here: nothing after it runs, not even a finally's AWS call."""
+
+
+class CrashSwitch:
+    def __init__(self, step: str = "", when: str = "") -> None:
+        self.step, self.when, self.fired = step, when, False
+
+    def around(self, step: str, call: Callable[[], T]) -> T:
+        if self.fired:
+            raise SimulatedCrashError("already dead")
+        if step == self.step and self.when == "before":
+            self.fired = True
+            raise SimulatedCrashError(f"before {step}")
+        result = call()
+        if step == self.step and self.when == "after":
+            self.fired = True
+            raise SimulatedCrashError(f"after {step}")
+        return result
+
+
+class CrashingStore(DueStore):
+    def __init__(self, inner: DueStore, switch: CrashSwitch) -> None:
+        self.inner, self.switch = inner, switch
+
+    def shards(self) -> Sequence[str]:
+        return self.inner.shards()
+
+    def has_due(self, shard: str, until: datetime) -> bool:
+        return self.switch.around("has_due", lambda: self.inner.has_due(shard, until))
+
+    def lease(self, shard: str, owner: str, now: datetime, until: datetime) -> bool:
+        return self.switch.around("lease", lambda: self.inner.lease(shard, owner, now, until))
+
+    def release(self, shard: str, owner: str, free_from: datetime) -> None:
+        self.switch.around("release", lambda: self.inner.release(shard, owner, free_from))
+
+    def due(self, shard: str, until: datetime) -> Iterator[list[Schedule]]:
+        pages = self.inner.due(shard, until)
+        while True:
+            page = self.switch.around("due", lambda: next(pages, None))
+            if page is None:
+                return
+            yield page
+
+    def advance(self, schedule: Schedule, expected_version: int) -> bool:
+        return self.switch.around("advance", lambda: self.inner.advance(schedule, expected_version))
+
+    def add_runs(self, runs: Sequence[Run]) -> None:
+        self.switch.around("add_runs", lambda: self.inner.add_runs(runs))
+
+
+class CrashingSender(Sender):
+    def __init__(self, inner: Sender, switch: CrashSwitch) -> None:
+        self.inner, self.switch = inner, switch
+
+    def send(self, occurrences: Sequence[Occurrence]) -> list[SendOutcome]:
+        return self.switch.around("send", lambda: self.inner.send(occurrences))
+
+
+def _received(aws: Aws) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = []
+    while True:
+        batch = aws.sqs.receive_message(
+            QueueUrl=aws.queue_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"], VisibilityTimeout=600
+        ).get("Messages", [])
+        if not batch:
+            return messages
+        messages.extend(batch)
+
+
+def _occurrence_ids(messages: list[dict[str, Any]]) -> Counter[str]:
+    return Counter(m["MessageAttributes"]["occurrenceId"]["StringValue"] for m in messages)
+
+
+def _create_due(container: Container, clock: FakeClock, one_time: int, daily: int) -> set[str]:
+    """Schedules that fall due over the next minutes; returns their expected occurrence ids."""
+    expected = set()
+    start = clock()
+    for index in range(one_time + daily):
+        run_at = start + timedelta(minutes=2, seconds=7 * index)
+        recurring = "daily" if index < daily else "none"
+        schedule = container.schedules.create(
+            "default", ScheduleInput(payload=f"job {index}", recurring=recurring, run_at=run_at.isoformat())
+        )
+        expected.add(f"{schedule.job_id}/{run_at.strftime('%Y-%m-%dT%H:%M:%SZ')}")
+    clock.set(start + timedelta(minutes=2, seconds=7 * (one_time + daily)))
+    return expected
+
+
+def _store_due(aws: Aws, clock: FakeClock, one_time: int, daily: int) -> set[str]:
+    """Many due schedules written straight to the table, as the API would have stored them."""
+    now = clock()
+    expected = set()
+    requests = []
+    for index in range(one_time + daily):
+        run_at = now - timedelta(seconds=index % 50)
+        schedule = Schedule(
+            namespace="default",
+            job_id=str(uuid.UUID(int=index + 1)),
+            payload=f"job {index}",
+            recurring=RecurrenceKind.DAILY if index < daily else RecurrenceKind.NONE,
+            timezone="UTC",
+            cron=None,
+            anchor=run_at.replace(tzinfo=None) if index < daily else None,
+            run_at=run_at,
+            state=State.ACTIVE,
+            version=1,
+            created_at=now,
+            updated_at=now,
+        )
+        expected.add(f"{schedule.job_id}/{run_at.strftime('%Y-%m-%dT%H:%M:%SZ')}")
+        requests.append({"PutRequest": {"Item": schedule_to_item(schedule)}})
+    for start in range(0, len(requests), 25):
+        aws.dynamodb.batch_write_item(RequestItems={aws.table_name: requests[start : start + 25]})
+    return expected
+
+
+def _dispatcher(aws: Aws, clock: FakeClock, workers: int = 1, switch: CrashSwitch | None = None) -> Dispatcher:
+    store: DueStore = DynamoDueStore(aws.dynamodb, aws.table_name)
+    sender: Sender = SqsSender(aws.sqs, aws.queue_url, sleep=lambda _: None)
+    if switch is not None:
+        store, sender = CrashingStore(store, switch), CrashingSender(sender, switch)
+    settings = DispatchSettings(shard_workers=workers, write_workers=workers)
+    return Dispatcher(store, sender, settings, clock=clock)
+
+
+def _anything_due(aws: Aws, clock: FakeClock) -> bool:
+    store = DynamoDueStore(aws.dynamodb, aws.table_name)
+    due_shards = [store.has_due(shard, clock() + timedelta(minutes=1)) for shard in store.shards()]
+    return any(due_shards)
+
+
+def _tick(dispatcher: Dispatcher, clock: FakeClock) -> bool:
+    """One tick; False if it died (a crash, or AWS failing past botocore's retries)."""
+    try:
+        dispatcher.tick(clock(), clock() + timedelta(seconds=50))
+    except Exception:
+        return False
+    return True
+
+
+class RecordingSender(Sender):
+    """Thread-safe record of what was sent. moto's SQS recounts its whole queue at every
+    send, which makes thousands of sends slow; the message contract on SQS is tested
+    elsewhere, the races here are in DynamoDB."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self._lock = threading.Lock()
+
+    def send(self, occurrences: Sequence[Occurrence]) -> list[SendOutcome]:
+        with self._lock:
+            self.sent.extend(o.occurrence_id for o in occurrences)
+        return [SendOutcome(o, message_id=f"m-{o.occurrence_id}") for o in occurrences]
+
+
+def test_four_concurrent_dispatchers_deliver_2000_due_occurrences_once_each(
+    aws: Aws, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Faults(rate=0.0, seed=1).install(monkeypatch)
+    expected = _store_due(aws, clock, one_time=1800, daily=200)
+    sender = RecordingSender()
+    dispatchers = [
+        Dispatcher(
+            DynamoDueStore(aws.dynamodb, aws.table_name),
+            sender,
+            DispatchSettings(shard_workers=4, write_workers=4),
+            clock=clock,
+        )
+        for _ in range(4)
+    ]
+    start = threading.Barrier(len(dispatchers))
+
+    def run(dispatcher: Dispatcher) -> None:
+        start.wait()
+        assert _tick(dispatcher, clock)
+
+    threads = [threading.Thread(target=run, args=(d,)) for d in dispatchers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    ids = Counter(sender.sent)
+    assert set(ids) == expected
+    assert set(ids.values()) == {1}
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.parametrize("step", ["has_due", "lease", "due", "send", "add_runs", "advance", "release"])
+def test_a_crash_at_any_step_under_random_aws_faults_loses_nothing(
+    aws: Aws, container: Container, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, step: str, when: str
+) -> None:
+    faults = Faults(rate=0.10, seed=hash((step, when)) % 1000)
+    faults.install(monkeypatch)
+    expected = _create_due(container, clock, one_time=20, daily=4)
+    faults.on = True
+
+    crashed = not _tick(_dispatcher(aws, clock, switch=CrashSwitch(step, when)), clock)
+    for _ in range(12):  # recovery: a new dispatcher each tick, after the dead one's lease lapsed
+        clock.advance(seconds=LEASE_LAPSE.total_seconds())
+        _tick(_dispatcher(aws, clock), clock)
+        if not _anything_due(aws, clock):
+            break
+
+    assert crashed
+    faults.on = False
+    ids = _occurrence_ids(_received(aws))
+    assert set(ids) == expected  # every occurrence at least once, and no other id
+    assert sum(faults.injected.values()) > 0
+
+
+def test_random_aws_faults_alone_deliver_everything_with_stable_ids(
+    aws: Aws, container: Container, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    faults = Faults(rate=0.10, seed=7)
+    faults.install(monkeypatch)
+    expected = _create_due(container, clock, one_time=60, daily=12)
+    faults.on = True
+
+    for _ in range(6):
+        if not _tick(_dispatcher(aws, clock, workers=4), clock):
+            clock.advance(seconds=LEASE_LAPSE.total_seconds())
+        clock.advance(minutes=1)
+
+    faults.on = False
+    ids = _occurrence_ids(_received(aws))
+    assert set(ids) == expected
+    assert faults.injected["throttling"] > 0 and faults.injected["connection"] > 0
