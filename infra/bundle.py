@@ -128,6 +128,7 @@ def _dependencies_zip(architecture: str, requirements: tuple[str, ...], compiler
         partial = Path(scratch) / "dependencies.zip"
         _write_zip(partial, sorted(_files(installed)), mode="w")
         os.replace(partial, done)
+    shutil.rmtree(installed, ignore_errors=True)  # the zip is all later builds read
     return done
 
 
