@@ -10,6 +10,7 @@ from botocore.config import Config
 
 from service.adapters.dynamo_due_store import DynamoDueStore
 from service.adapters.dynamo_repository import DynamoScheduleRepository
+from service.adapters.lambda_fanout import LambdaFanout
 from service.adapters.sqs_sender import SqsSender
 from service.config import Settings
 from service.domain.ids import new_job_id
@@ -29,6 +30,7 @@ class Container:
     settings: Settings
     schedules: ScheduleService
     dispatcher: Dispatcher
+    fanout: LambdaFanout | None
     dynamodb: Any
     sqs: Any
 
@@ -46,4 +48,9 @@ def bootstrap(settings: Settings | None = None, session: boto3.Session | None = 
         sender,
         DispatchSettings(catch_up=settings.catch_up, lookahead=settings.lookahead),
     )
-    return Container(settings=settings, schedules=schedules, dispatcher=dispatcher, dynamodb=dynamodb, sqs=sqs)
+    fanout = None
+    if settings.dispatch_invocations > 1 and settings.function_name:
+        fanout = LambdaFanout(session.client("lambda", config=AWS_CLIENT_CONFIG), settings.function_name)
+    return Container(
+        settings=settings, schedules=schedules, dispatcher=dispatcher, fanout=fanout, dynamodb=dynamodb, sqs=sqs
+    )

@@ -23,6 +23,10 @@ class Settings:
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     catch_up: timedelta = timedelta(hours=24)
     lookahead: timedelta = timedelta(seconds=70)
+    # Invocations that share a tick's busy shards; more than one needs the function's own
+    # name (Lambda sets AWS_LAMBDA_FUNCTION_NAME) and permission to invoke itself.
+    dispatch_invocations: int = 1
+    function_name: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -37,6 +41,8 @@ class Settings:
             cors_origins=tuple(o.strip() for o in env.get("SCHEDULER_CORS_ORIGINS", "").split(",") if o.strip()),
             catch_up=timedelta(hours=_integer(env, "SCHEDULER_CATCH_UP_HOURS", 24, minimum=1)),
             lookahead=timedelta(seconds=_integer(env, "SCHEDULER_LOOKAHEAD_SECONDS", 70, minimum=0)),
+            dispatch_invocations=_integer(env, "SCHEDULER_DISPATCH_INVOCATIONS", 1, minimum=1),
+            function_name=env.get("AWS_LAMBDA_FUNCTION_NAME") or None,
         )
 
 

@@ -1,7 +1,9 @@
 """Lambda entry point of the dispatcher, invoked each minute by an EventBridge rule.
 
 The tick's time is the event's ``time`` (the minute EventBridge meant), or the clock if
-the invocation started later than that. Work stops before the Lambda deadline; what is
+the invocation started later than that. With ``SCHEDULER_DISPATCH_INVOCATIONS`` above one,
+the invocation EventBridge starts keeps one group of the busy shards and hands the others
+to as many concurrent invocations of itself. Work stops before the Lambda deadline; what is
 left stays due for the next tick. Metrics go out as CloudWatch EMF through the log.
 """
 
@@ -15,7 +17,7 @@ from aws_lambda_powertools.logging.utils import copy_config_to_registered_logger
 from aws_lambda_powertools.metrics import MetricUnit
 
 from service.bootstrap import bootstrap
-from service.services.dispatch import TickReport
+from service.services.dispatch import TickReport, split_shards
 
 # Leave this much of the invocation for releasing leases and flushing metrics.
 DEADLINE_RESERVE = timedelta(seconds=8)
@@ -58,7 +60,12 @@ def publish(report: TickReport) -> None:
 def handler(event: dict[str, Any], context: Any) -> dict[str, object]:
     clock_now = datetime.now(UTC)
     now = tick_time(event, clock_now)
-    shards = event.get("shards")
+    shards = event.get("shards")  # set when this is a child of a fanned-out tick
+    if shards is None and container.fanout is not None:
+        groups = split_shards(container.dispatcher.busy_shards(now), container.settings.dispatch_invocations)
+        for group in groups[1:]:
+            container.fanout.start(now, group)
+        shards = groups[0] if groups else []
     report = container.dispatcher.tick(now, deadline_of(context, clock_now), shards=shards)
     publish(report)
     summary = report.summary()

@@ -125,6 +125,13 @@ class Dispatcher:
         self._shard_pool = _pool(self._settings.shard_workers, "shard")
         self._write_pool = _pool(self._settings.write_workers, "write")
 
+    def busy_shards(self, now: datetime) -> list[str]:
+        """The shards with a run due by ``now`` plus the lookahead (one small read each)."""
+        until = now + self._lookahead
+        shards = list(self._store.shards())
+        busy = self._each(self._shard_pool, lambda shard: self._store.has_due(shard, until), shards)
+        return [shard for shard, has_work in zip(shards, busy, strict=True) if has_work]
+
     def tick(self, now: datetime, deadline: datetime, shards: Sequence[str] | None = None) -> TickReport:
         """Deliver what is due at ``now``; take no new page of work after ``deadline``."""
         report = TickReport(now=now)
@@ -207,6 +214,14 @@ class Dispatcher:
         if schedule.last_run is not None and not schedule.last_run_in_history:
             history.append(schedule.last_run)  # about to be replaced: keep its record
         return _Outcome(schedule, replace(updated, last_run_in_history=not only_in_item), history, delivered)
+
+
+def split_shards(shards: Sequence[str], invocations: int) -> list[list[str]]:
+    """Busy shards dealt round-robin into at most ``invocations`` non-empty groups."""
+    groups: list[list[str]] = [[] for _ in range(max(1, min(invocations, len(shards))))]
+    for index, shard in enumerate(shards):
+        groups[index % len(groups)].append(shard)
+    return [group for group in groups if group]
 
 
 def _pool(workers: int, name: str) -> ThreadPoolExecutor | None:

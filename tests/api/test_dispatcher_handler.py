@@ -6,13 +6,16 @@ import importlib
 import json
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
 import pytest
 
+from service.adapters.lambda_fanout import fanout_event
 from service.domain.schedule import ScheduleInput
+from service.services.dispatch import split_shards
 from tests.conftest import Aws
 
 
@@ -40,13 +43,17 @@ class LambdaContext:
         return 60_000
 
 
-@pytest.fixture
-def lambda_dispatcher(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+def load_handler_module(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     """The handler module as Lambda loads it: configured by its environment at import."""
     monkeypatch.setenv("SCHEDULER_TABLE_NAME", aws.table_name)
     monkeypatch.setenv("SCHEDULER_QUEUE_URL", aws.queue_url)
     sys.modules.pop("service.entrypoints.lambda_dispatcher", None)
-    yield importlib.import_module("service.entrypoints.lambda_dispatcher")
+    return importlib.import_module("service.entrypoints.lambda_dispatcher")
+
+
+@pytest.fixture
+def lambda_dispatcher(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+    yield load_handler_module(aws, monkeypatch)
     sys.modules.pop("service.entrypoints.lambda_dispatcher", None)
 
 
@@ -80,3 +87,52 @@ def test_a_late_invocation_uses_the_clock_not_the_older_event_time(lambda_dispat
     assert tick_time(scheduled_event(datetime(2027, 1, 1, 12, 1, tzinfo=UTC)), clock_now) == datetime(
         2027, 1, 1, 12, 1, tzinfo=UTC
     )
+
+
+class StartedChildren:
+    """Records the child invocations a root tick starts, instead of invoking Lambda."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[datetime, list[str]]] = []
+
+    def start(self, now: datetime, shards: list[str]) -> None:
+        self.started.append((now, list(shards)))
+
+
+def test_with_three_invocations_the_root_keeps_one_group_of_busy_shards_and_starts_two_children(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCHEDULER_DISPATCH_INVOCATIONS", "3")
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "scheduler-dispatcher")
+    module = load_handler_module(aws, monkeypatch)
+    assert module.container.fanout is not None  # a real Lambda fan-out when configured
+    children = StartedChildren()
+    monkeypatch.setattr(module, "container", replace(module.container, fanout=children))
+    now = datetime.now(UTC).replace(microsecond=0)
+    jobs = {
+        module.container.schedules.create(
+            "default", ScheduleInput(payload=f"job {i}", run_at=(now + timedelta(minutes=5)).isoformat())
+        ).job_id
+        for i in range(24)
+    }
+    tick = now + timedelta(minutes=5)
+
+    root = module.handler(scheduled_event(tick), LambdaContext())
+    children_delivered = [
+        module.handler(fanout_event(at, shards), LambdaContext())["delivered"] for at, shards in children.started
+    ]
+
+    assert len(children.started) == 2
+    assert all(count > 0 for count in children_delivered)
+    assert root["delivered"] + sum(children_delivered) == len(jobs)
+    received = []
+    while batch := aws.sqs.receive_message(QueueUrl=aws.queue_url, MaxNumberOfMessages=10).get("Messages", []):
+        received.extend(batch)
+    assert len(received) == len(jobs)
+    sys.modules.pop("service.entrypoints.lambda_dispatcher", None)
+
+
+def test_busy_shards_are_dealt_round_robin_into_at_most_the_configured_groups() -> None:
+    assert split_shards(["00", "03", "04", "07", "01"], 3) == [["00", "07"], ["03", "01"], ["04"]]
+    assert split_shards(["05"], 4) == [["05"]]
+    assert split_shards([], 4) == []
