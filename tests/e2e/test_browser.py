@@ -31,6 +31,7 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 WEB_DIST = ROOT / "web" / "dist"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 API_KEY = "e2e-browser-key"
 # The browser's zone differs from the schedule's, so the list must convert between them.
 VIEWER_ZONE = "America/New_York"
@@ -150,6 +151,16 @@ def _create_through_api(base_url: str, schedule_input: dict[str, Any]) -> None:
     assert answer["data"]["createSchedule"]["__typename"] == "Schedule", answer
 
 
+def _contrast_failures(page: Any) -> list[str]:
+    """Text below WCAG AA contrast on the page as rendered, by axe-core (installed with the web UI)."""
+    page.add_script_tag(path=str(AXE))
+    failures: list[str] = page.evaluate(
+        """() => axe.run(document, { runOnly: ['color-contrast'] }).then((result) =>
+            result.violations.flatMap((v) => v.nodes.map((n) => n.target.join(' ') + ': ' + n.failureSummary)))"""
+    )
+    return failures
+
+
 def _fill_run_time(page: Any, day: date, wall_time: str) -> None:
     page.get_by_test_id("date-input").fill(day.isoformat())
     page.get_by_test_id("time-input").fill(wall_time)
@@ -207,6 +218,15 @@ def test_a_person_manages_a_future_job_from_the_browser(
     expect(row.get_by_test_id("state-badge")).to_have_text("active", ignore_case=True)
     expect(page.get_by_role("dialog")).to_have_count(0)
     _screenshot(page, "schedule-list.png", saved)
+
+    # Both themes keep text readable
+    assert _contrast_failures(page) == []
+    page.get_by_test_id("theme-toggle").click()
+    expect(page.locator("html")).to_have_attribute("data-mantine-color-scheme", "dark")
+    _screenshot(page, "schedule-list-dark.png", saved)
+    assert _contrast_failures(page) == []
+    page.get_by_test_id("theme-toggle").click()
+    expect(page.locator("html")).to_have_attribute("data-mantine-color-scheme", "light")
 
     # Edit it: a new time, read back in the schedule's own zone
     row.get_by_role("button", name="Edit").click()

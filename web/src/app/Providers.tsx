@@ -3,7 +3,7 @@ import { Notifications } from '@mantine/notifications';
 import type { ReactNode } from 'react';
 import { Provider } from 'react-redux';
 import type { AppStore } from './store';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 
 interface Props {
   store: AppStore;
@@ -14,7 +14,11 @@ interface Props {
 export function Providers({ store, children, defaultColorScheme = 'auto' }: Props) {
   return (
     <Provider store={store}>
-      <MantineProvider theme={theme} defaultColorScheme={defaultColorScheme}>
+      <MantineProvider
+        theme={theme}
+        defaultColorScheme={defaultColorScheme}
+        cssVariablesResolver={cssVariablesResolver}
+      >
         <Notifications position="top-right" />
         {children}
       </MantineProvider>

@@ -1,12 +1,15 @@
 import { Badge } from '@mantine/core';
 import type { RunStatus, ScheduleState } from '../../api/types';
+import classes from './StateBadge.module.css';
 
-const STATE_COLOR: Record<ScheduleState, string> = { ACTIVE: 'teal', PAUSED: 'yellow', COMPLETED: 'gray' };
-const RUN_COLOR: Record<RunStatus, string> = { DELIVERED: 'teal', MISSED: 'orange' };
+type Tone = 'ok' | 'warn' | 'off';
+
+const STATE_TONE: Record<ScheduleState, Tone> = { ACTIVE: 'ok', PAUSED: 'warn', COMPLETED: 'off' };
+const RUN_TONE: Record<RunStatus, Tone> = { DELIVERED: 'ok', MISSED: 'warn' };
 
 export function StateBadge({ state }: { state: ScheduleState }) {
   return (
-    <Badge color={STATE_COLOR[state]} variant="light" data-testid="state-badge">
+    <Badge variant="light" className={classes.badge} data-tone={STATE_TONE[state]} data-testid="state-badge">
       {state.toLowerCase()}
     </Badge>
   );
@@ -14,7 +17,7 @@ export function StateBadge({ state }: { state: ScheduleState }) {
 
 export function RunStatusBadge({ status }: { status: RunStatus }) {
   return (
-    <Badge color={RUN_COLOR[status]} variant="dot" data-testid="run-status">
+    <Badge variant="light" className={classes.badge} data-tone={RUN_TONE[status]} data-testid="run-status">
       {status.toLowerCase()}
     </Badge>
   );
