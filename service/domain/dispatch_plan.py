@@ -14,7 +14,6 @@ Timeline of a recurring schedule whose next run is ``run_at``, seen at ``now``::
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -41,6 +40,15 @@ class Plan:
 NOTHING = Plan()
 
 
+def delay_until(run_at: datetime, now: datetime) -> int:
+    """The SQS delay that makes a message sent at ``now`` visible at ``run_at``.
+
+    SQS delays are whole seconds, so this is the nearest one: the message becomes visible
+    within half a second of its time, early or late, rather than up to a second late.
+    """
+    return max(0, round((run_at - now).total_seconds()))
+
+
 def plan(schedule: Schedule, now: datetime, catch_up: timedelta, lookahead: timedelta) -> Plan:
     if not schedule.is_due_pending or schedule.run_at is None:
         return NOTHING
@@ -50,7 +58,7 @@ def plan(schedule: Schedule, now: datetime, catch_up: timedelta, lookahead: time
     if run_at > now:
         if run_at - now > lookahead:
             return NOTHING
-        return Plan(deliver=run_at, delay_seconds=math.ceil((run_at - now).total_seconds()))
+        return Plan(deliver=run_at, delay_seconds=delay_until(run_at, now))
     oldest_deliverable = now - catch_up
     if schedule.recurring is RecurrenceKind.NONE:
         if run_at < oldest_deliverable:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import builtins
 import logging
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from service.domain.dispatch_plan import delay_until
 from service.domain.errors import (
     DeliveryFailed,
     InvalidState,
@@ -219,12 +219,12 @@ class ScheduleService:
         """
         assert schedule.run_at is not None
         scheduled_for = schedule.run_at
-        delay = max(0, math.ceil((scheduled_for - now).total_seconds()))
         claimed = replace(schedule, claimed_until=now + DELIVERY_CLAIM)
         if stored_version is None:
             self.repository.add(claimed)
         else:
             self.repository.replace(claimed, stored_version, payload_changed=payload_changed)
+        delay = delay_until(scheduled_for, self._now())  # after the write: its time counts too
         try:
             message_id = self._send_one(Occurrence(schedule.job_id, scheduled_for, schedule.payload, delay))
         except DeliveryFailed:
