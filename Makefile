@@ -26,8 +26,11 @@ install: $(STAMP)
 
 -include make/*.mk
 
+# `make run RUN_ARGS="--data scheduler-data.json"` keeps the schedules between runs.
+RUN_ARGS ?=
+
 run: install $(RUN_DEPS)
-	$(BIN)/scheduler dev
+	$(BIN)/scheduler dev $(RUN_ARGS)
 
 lint: install
 	$(BIN)/ruff check service tests benchmarks
