@@ -48,12 +48,17 @@ dispatcher = Dispatcher(
         memory_mb=settings.dispatcher_memory_mb,
         timeout_seconds=settings.dispatcher_timeout_seconds,
         reserved_concurrency=settings.dispatcher_reserved_concurrency,
-        environment={**common_env, "SCHEDULER_CATCH_UP_HOURS": str(settings.catch_up_hours)},
+        environment={
+            **common_env,
+            "SCHEDULER_CATCH_UP_HOURS": str(settings.catch_up_hours),
+            "SCHEDULER_DISPATCH_INVOCATIONS": str(settings.dispatch_invocations),
+        },
         table_arn=data.table_arn,
         due_index_arn=data.due_index_arn,
         queue_arn=data.queue_arn,
         log_group_name=f"/scheduler/{stack}/dispatcher",
         log_retention_days=settings.log_retention_days,
+        invocations=settings.dispatch_invocations,
     ),
 )
 

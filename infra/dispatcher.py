@@ -12,6 +12,16 @@ Failed ticks: neither EventBridge nor Lambda retries a tick for long. A tick old
 minutes has been superseded by newer ones, which read the due index afresh and deliver late
 occurrences within the catch-up window, so an old retry only adds a concurrent, redundant run.
 What could not be delivered lands in a queue of its own (with an alarm), never silently.
+
+Fan-out (`scheduler:dispatchInvocations` above one): the tick EventBridge starts keeps one
+group of the busy shards and starts the others as asynchronous invocations of this same
+function, so its role may invoke this function and no other. The children go through the
+same asynchronous settings as the ticks. No retry: a child that never runs leaves its
+shards due for the next tick, and one that fails part-way leaves them to the first tick
+after its lease lapses (the timeout plus ten seconds at most). At most two minutes in
+Lambda's queue when throttled: a late child runs beside a newer tick, and the shard leases
+keep the two from sending anything twice. A child given up lands in the failed-ticks queue,
+with its alarm. A child never fans out again: its event names its shards.
 """
 
 from __future__ import annotations
@@ -44,6 +54,8 @@ class DispatcherArgs:
     queue_arn: pulumi.Input[str]
     log_group_name: str
     log_retention_days: int
+    # Concurrent invocations per tick; above one the function may invoke itself.
+    invocations: int = 1
 
 
 class Dispatcher(pulumi.ComponentResource):
@@ -108,6 +120,17 @@ class Dispatcher(pulumi.ComponentResource):
             opts=child,
         )
 
+        ready: list[pulumi.Resource] = []
+        if args.invocations > 1:
+            ready.append(
+                aws.iam.RolePolicy(
+                    f"{name}-fan-out",
+                    role=function.role_name,
+                    policy=function.function_arn.apply(lambda arn: json.dumps(iam.fan_out_policy(function_arn=arn))),
+                    opts=child,
+                )
+            )
+
         rule = aws.cloudwatch.EventRule(
             f"{name}-tick", description="Ticks the scheduler's dispatcher", schedule_expression=TICK, opts=child
         )
@@ -135,7 +158,8 @@ class Dispatcher(pulumi.ComponentResource):
                 maximum_event_age_in_seconds=TICK_MAX_AGE_SECONDS, maximum_retry_attempts=TICK_RETRIES
             ),
             dead_letter_config=aws.cloudwatch.EventTargetDeadLetterConfigArgs(arn=failures.arn),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[permission]),
+            # The first tick finds the function allowed to start its children.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[permission, *ready]),
         )
 
         self.function_name = function.function_name

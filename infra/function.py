@@ -44,6 +44,7 @@ class ServiceFunction(pulumi.ComponentResource):
     function_name: pulumi.Output[str]
     function_arn: pulumi.Output[str]
     role_arn: pulumi.Output[str]
+    role_name: pulumi.Output[str]
     log_group_name: pulumi.Output[str]
     # What callers invoke: the `live` alias with SnapStart (snapshots exist only for published
     # versions), else the function itself.
@@ -111,5 +112,6 @@ class ServiceFunction(pulumi.ComponentResource):
         self.function_name = function.name
         self.function_arn = function.arn
         self.role_arn = role.arn
+        self.role_name = role.name
         self.log_group_name = logs.name
         self.register_outputs({"function_name": self.function_name, "target_arn": self.target_arn})

@@ -12,8 +12,11 @@ from typing import TypeVar
 
 import pulumi
 
+from service.adapters.table_schema import DUE_SHARDS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ARCHITECTURES = ("arm64", "x86_64")
+MAX_DELAY_SECONDS = 900  # SQS's longest DelaySeconds: a longer lookahead would deliver early
 
 
 def is_dev_stack(stack: str) -> bool:
@@ -38,6 +41,7 @@ class StackSettings:
     dispatcher_memory_mb: int = 1024
     dispatcher_timeout_seconds: int = 60
     dispatcher_reserved_concurrency: int | None = None
+    dispatch_invocations: int = 1
     api_snap_start: bool = True
     api_throttle_rate: float = 50.0
     api_throttle_burst: int = 100
@@ -67,6 +71,22 @@ class StackSettings:
         if not 1 <= max_receive_count <= 1000:
             # SQS's own bounds for a redrive policy.
             raise ValueError(f"scheduler:maxReceiveCount must be 1..1000, got {max_receive_count}")
+        dispatch_invocations = integer("dispatchInvocations", defaults.dispatch_invocations)
+        if not 1 <= dispatch_invocations <= DUE_SHARDS:
+            # A tick's busy shards are dealt out whole: more invocations than shards do nothing.
+            raise ValueError(f"scheduler:dispatchInvocations must be 1..{DUE_SHARDS}, got {dispatch_invocations}")
+        reserved = config.get_int("dispatcherReservedConcurrency")
+        if reserved is not None and reserved < dispatch_invocations:
+            raise ValueError(
+                f"scheduler:dispatcherReservedConcurrency ({reserved}) is below scheduler:dispatchInvocations "
+                f"({dispatch_invocations}): the invocations a tick starts would be throttled"
+            )
+        lookahead_seconds = config.get_int("lookaheadSeconds")
+        if lookahead_seconds is not None and not 0 <= lookahead_seconds <= MAX_DELAY_SECONDS:
+            raise ValueError(f"scheduler:lookaheadSeconds must be 0..{MAX_DELAY_SECONDS}, got {lookahead_seconds}")
+        # The service refuses these at start-up (service/config.py); refuse them at preview instead.
+        catch_up_hours = _at_least(1, "catchUpHours", integer("catchUpHours", defaults.catch_up_hours))
+        run_retention_days = _at_least(1, "runRetentionDays", integer("runRetentionDays", defaults.run_retention_days))
         web_dist = config.get("webDist")
         bundle_zip = config.get("bundleZip")
         return cls(
@@ -80,13 +100,14 @@ class StackSettings:
             ),
             queue_retention_seconds=integer("queueRetentionSeconds", defaults.queue_retention_seconds),
             log_retention_days=integer("logRetentionDays", defaults.log_retention_days),
-            run_retention_days=integer("runRetentionDays", defaults.run_retention_days),
-            catch_up_hours=integer("catchUpHours", defaults.catch_up_hours),
-            lookahead_seconds=config.get_int("lookaheadSeconds"),
+            run_retention_days=run_retention_days,
+            catch_up_hours=catch_up_hours,
+            lookahead_seconds=lookahead_seconds,
             api_memory_mb=integer("apiMemoryMb", defaults.api_memory_mb),
             dispatcher_memory_mb=integer("dispatcherMemoryMb", defaults.dispatcher_memory_mb),
             dispatcher_timeout_seconds=integer("dispatcherTimeoutSeconds", defaults.dispatcher_timeout_seconds),
-            dispatcher_reserved_concurrency=config.get_int("dispatcherReservedConcurrency"),
+            dispatcher_reserved_concurrency=reserved,
+            dispatch_invocations=dispatch_invocations,
             api_snap_start=flag("apiSnapStart", defaults.api_snap_start),
             api_throttle_rate=_or(config.get_float("apiThrottleRate"), defaults.api_throttle_rate),
             api_throttle_burst=integer("apiThrottleBurst", defaults.api_throttle_burst),
@@ -99,6 +120,12 @@ class StackSettings:
             bundle_zip=(PROJECT_ROOT / bundle_zip) if bundle_zip else None,
             bundle_python=config.get("bundlePython"),
         )
+
+
+def _at_least(minimum: int, key: str, value: int) -> int:
+    if value < minimum:
+        raise ValueError(f"scheduler:{key} must be at least {minimum}, got {value}")
+    return value
 
 
 T = TypeVar("T")

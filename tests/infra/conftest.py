@@ -32,3 +32,9 @@ def deploy(tmp_path_factory: pytest.TempPathFactory) -> Deploy:
 @pytest.fixture(scope="session")
 def prod(deploy: Deploy) -> Deployment:
     return deploy("prod")
+
+
+@pytest.fixture(scope="session", params=["one invocation", "fanned out"])
+def every_shape(request: pytest.FixtureRequest, deploy: Deploy) -> Deployment:
+    """The default stack, and one whose dispatcher fans out (it has an extra policy)."""
+    return deploy("prod") if request.param == "one invocation" else deploy("prod", dispatchInvocations=3)

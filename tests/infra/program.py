@@ -33,6 +33,8 @@ class Resource:
     inputs: dict[str, Any]
     outputs: dict[str, Any]
     parent_type: str | None
+    # The names of the resources it waits for (`depends_on`, and those its inputs come from).
+    depends_on: tuple[str, ...] = ()
 
 
 @dataclass
@@ -115,6 +117,7 @@ class RecordingMonitor(mocks.MockMonitor):
     def __init__(self, cloud: FakeCloud) -> None:
         super().__init__(cloud)
         self.parents: dict[str, str] = {}
+        self.dependencies: dict[str, list[str]] = {}
         self.registered: list[tuple[str, str, str]] = []
         self.thread_loops: list[asyncio.AbstractEventLoop] = []
 
@@ -132,6 +135,7 @@ class RecordingMonitor(mocks.MockMonitor):
         response = super().RegisterResource(request)
         self.registered.append((request.type, request.name, response.urn))
         self.parents[response.urn] = request.parent
+        self.dependencies[response.urn] = list(request.dependencies)
         return response
 
 
@@ -177,6 +181,7 @@ def run_program(workdir: Path, stack: str = "prod", **config: object) -> Deploym
         asyncio.set_event_loop(None)
 
     types_by_urn = {urn: type_ for type_, _, urn in monitor.registered}
+    names_by_urn = {urn: name for _, name, urn in monitor.registered}
     deployment = Deployment(outputs=dict(outputs or {}))
     for type_, name, urn in monitor.registered:
         registration = monitor.resources.get(urn)
@@ -184,8 +189,9 @@ def run_program(workdir: Path, stack: str = "prod", **config: object) -> Deploym
         physical_id = registration.id if registration is not None else None
         parent = monitor.parents.get(urn) or None
         inputs = cloud.inputs.get((type_, name), {})
+        depends_on = tuple(names_by_urn.get(dependency, dependency) for dependency in monitor.dependencies[urn])
         deployment.resources.append(
-            Resource(type_, name, physical_id, inputs, state, types_by_urn.get(parent) if parent else None)
+            Resource(type_, name, physical_id, inputs, state, types_by_urn.get(parent) if parent else None, depends_on)
         )
     return deployment
 

@@ -8,6 +8,7 @@ from tests.infra.conftest import Deploy
 from tests.infra.program import Deployment
 
 FUNCTION = "aws:lambda/function:Function"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 
 
 def test_the_rule_ticks_the_dispatcher_every_minute(prod: Deployment) -> None:
@@ -53,20 +54,66 @@ def test_the_failed_ticks_queue_accepts_messages_from_the_rule_only(prod: Deploy
     }
 
 
-def test_dispatcher_environment_names_the_table_queue_and_catch_up(prod: Deployment) -> None:
+def test_dispatcher_environment_names_the_table_queue_catch_up_retention_and_invocations(prod: Deployment) -> None:
     env = prod.one(FUNCTION, "dispatcher").inputs["environment"]["variables"]
 
     assert env["SCHEDULER_TABLE_NAME"] == prod.one("aws:dynamodb/table:Table").outputs["name"]
     assert env["SCHEDULER_QUEUE_URL"] == prod.named("data-deliveries").outputs["url"]
     assert env["SCHEDULER_CATCH_UP_HOURS"] == "24"
+    assert env["SCHEDULER_RUN_RETENTION_DAYS"] == "90"
+    assert env["SCHEDULER_DISPATCH_INVOCATIONS"] == "1"
     assert "SCHEDULER_LOOKAHEAD_SECONDS" not in env  # the service's own default applies
 
 
-def test_catch_up_and_lookahead_come_from_the_config(deploy: Deploy) -> None:
-    env = deploy("prod", catchUpHours=6, lookaheadSeconds=90).one(FUNCTION, "dispatcher").inputs["environment"]
+def test_catch_up_lookahead_retention_and_invocations_come_from_the_config(deploy: Deploy) -> None:
+    stack = deploy("prod", catchUpHours=6, lookaheadSeconds=90, runRetentionDays=7, dispatchInvocations=4)
+    env = stack.one(FUNCTION, "dispatcher").inputs["environment"]["variables"]
 
-    assert env["variables"]["SCHEDULER_CATCH_UP_HOURS"] == "6"
-    assert env["variables"]["SCHEDULER_LOOKAHEAD_SECONDS"] == "90"
+    assert env["SCHEDULER_CATCH_UP_HOURS"] == "6"
+    assert env["SCHEDULER_LOOKAHEAD_SECONDS"] == "90"
+    assert env["SCHEDULER_RUN_RETENTION_DAYS"] == "7"
+    assert env["SCHEDULER_DISPATCH_INVOCATIONS"] == "4"
+
+
+def test_one_invocation_per_tick_gives_the_dispatcher_no_right_to_invoke_anything(prod: Deployment) -> None:
+    assert sorted(p.name for p in prod.of_type(ROLE_POLICY)) == ["api-policy", "dispatcher-policy"]
+    for policy in prod.of_type(ROLE_POLICY):
+        assert "lambda:" not in policy.inputs["policy"]
+
+
+def test_a_fanned_out_dispatcher_may_invoke_itself_and_nothing_else(deploy: Deploy) -> None:
+    stack = deploy("prod", dispatchInvocations=3)
+    dispatcher = stack.one(FUNCTION, "dispatcher")
+    fan_out = stack.named("dispatcher-fan-out")
+
+    assert json.loads(fan_out.inputs["policy"])["Statement"] == [
+        {"Sid": "FanOut", "Effect": "Allow", "Action": ["lambda:InvokeFunction"], "Resource": dispatcher.outputs["arn"]}
+    ]
+    assert fan_out.inputs["role"] == stack.named("dispatcher-role").outputs["name"]
+    assert dispatcher.inputs["role"] == stack.named("dispatcher-role").outputs["arn"]
+    for policy in stack.of_type(ROLE_POLICY):
+        assert ("lambda:" in policy.inputs["policy"]) == (policy.name == "dispatcher-fan-out"), policy.name
+
+
+def test_the_first_tick_waits_for_the_right_to_start_its_children(deploy: Deploy) -> None:
+    target = deploy("prod", dispatchInvocations=3).one("aws:cloudwatch/eventTarget:EventTarget")
+
+    assert {"dispatcher-fan-out", "dispatcher-invoked-by-tick"} <= set(target.depends_on)
+
+
+def test_children_share_the_ticks_asynchronous_settings_no_retry_and_a_failure_queue(deploy: Deploy) -> None:
+    # Children are asynchronous invocations of the same, unqualified function: one config covers them.
+    stack = deploy("prod", dispatchInvocations=3)
+    invoke_config = stack.one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").inputs
+
+    assert invoke_config["functionName"] == stack.one(FUNCTION, "dispatcher").outputs["name"]
+    assert "qualifier" not in invoke_config
+    assert invoke_config["maximumRetryAttempts"] == 0
+    assert invoke_config["maximumEventAgeInSeconds"] == 120
+    assert (
+        invoke_config["destinationConfig"]["onFailure"]["destination"]
+        == stack.named("dispatcher-failed-ticks").outputs["arn"]
+    )
 
 
 def test_dispatcher_reserves_no_concurrency_unless_configured(deploy: Deploy) -> None:

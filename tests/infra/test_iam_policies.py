@@ -54,8 +54,8 @@ def _allowed(resource: str) -> bool:
     return any(re.fullmatch(pattern, resource) for pattern in ALLOWED_RESOURCE_WILDCARDS)
 
 
-def test_no_action_anywhere_is_a_wildcard(prod: Deployment) -> None:
-    documents = _documents(prod)
+def test_no_action_anywhere_is_a_wildcard(every_shape: Deployment) -> None:
+    documents = _documents(every_shape)
 
     assert len(documents) >= 6
     for name, document in documents:
@@ -64,14 +64,14 @@ def test_no_action_anywhere_is_a_wildcard(prod: Deployment) -> None:
                 assert "*" not in action, f"{name}: wildcard action {action}"
 
 
-def test_every_resource_wildcard_is_on_the_allowed_list(prod: Deployment) -> None:
+def test_every_resource_wildcard_is_on_the_allowed_list(every_shape: Deployment) -> None:
     resources = [
         (name, resource)
-        for name, document in _documents(prod)
+        for name, document in _documents(every_shape)
         for statement in document["Statement"]
         for resource in _as_list(statement.get("Resource", []))
     ]
-    resources += [(p.name, p.inputs["sourceArn"]) for p in prod.of_type("aws:lambda/permission:Permission")]
+    resources += [(p.name, p.inputs["sourceArn"]) for p in every_shape.of_type("aws:lambda/permission:Permission")]
 
     for name, resource in resources:
         assert "*" not in resource or _allowed(resource), f"{name}: wildcard resource {resource}"
@@ -84,6 +84,7 @@ def test_the_wildcard_check_catches_a_broad_resource() -> None:
 
 
 def test_each_function_has_a_role_of_its_own_with_one_policy(prod: Deployment) -> None:
+    # A fanned-out dispatcher's role has a second one: tests/infra/test_dispatcher_stack.py.
     functions = prod.of_type("aws:lambda/function:Function")
     roles = {r.outputs["arn"]: r for r in prod.of_type("aws:iam/role:Role")}
     policies = prod.of_type("aws:iam/rolePolicy:RolePolicy")
@@ -127,6 +128,6 @@ def test_the_dispatcher_reaches_only_its_table_due_index_queues_and_log_group(pr
     assert statements["OwnLogs"]["Resource"] == prod.named("dispatcher-logs").outputs["arn"] + ":*"
 
 
-def test_every_statement_allows_and_none_patches_a_broad_allow_with_a_deny(prod: Deployment) -> None:
+def test_every_statement_allows_and_none_patches_a_broad_allow_with_a_deny(every_shape: Deployment) -> None:
     # A Deny would be a sign of a broad Allow being patched; there is none.
-    assert {s["Effect"] for _, d in _documents(prod) for s in d["Statement"]} == {"Allow"}
+    assert {s["Effect"] for _, d in _documents(every_shape) for s in d["Statement"]} == {"Allow"}

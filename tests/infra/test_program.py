@@ -23,6 +23,7 @@ CONFIG_FIELDS = {
     "apiMemoryMb": "api_memory_mb",
     "dispatcherMemoryMb": "dispatcher_memory_mb",
     "dispatcherTimeoutSeconds": "dispatcher_timeout_seconds",
+    "dispatchInvocations": "dispatch_invocations",
     "apiSnapStart": "api_snap_start",
     "apiThrottleRate": "api_throttle_rate",
     "apiThrottleBurst": "api_throttle_burst",
@@ -74,6 +75,24 @@ def test_the_config_schema_documents_the_defaults_the_program_applies() -> None:
 def test_a_bad_architecture_stops_the_program(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="architecture"):
         run_program(tmp_path, "prod", architecture="mips")
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"dispatchInvocations": 0}, r"dispatchInvocations must be 1\.\.8, got 0"),
+        ({"dispatchInvocations": 9}, r"dispatchInvocations must be 1\.\.8, got 9"),
+        ({"dispatchInvocations": 4, "dispatcherReservedConcurrency": 3}, "would be throttled"),
+        ({"lookaheadSeconds": 901}, r"lookaheadSeconds must be 0\.\.900"),
+        ({"catchUpHours": 0}, "catchUpHours must be at least 1"),
+        ({"runRetentionDays": 0}, "runRetentionDays must be at least 1"),
+    ],
+)
+def test_a_setting_the_dispatcher_would_refuse_at_start_up_stops_the_program(
+    tmp_path: Path, config: dict[str, int], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        run_program(tmp_path, "prod", **config)
 
 
 def test_a_missing_web_build_stops_the_program_with_the_command_to_run(tmp_path: Path) -> None:
