@@ -1,10 +1,12 @@
-"""API Gateway HTTP API (payload format 2.0) events, as API Gateway sends them to the Lambda.
+"""The events Lambda receives: API Gateway HTTP API (payload format 2.0) requests, and the
+EventBridge "Scheduled Event" that ticks the dispatcher (``scheduled_event``).
 
-Only what the format defines: ``version`` "2.0", ``routeKey`` "$default", ``rawPath``,
-``rawQueryString`` (as the client sent it, undecoded), lower-cased ``headers`` (repeated
-headers joined with commas), ``queryStringParameters`` (decoded, repeated values joined
-with commas), ``requestContext`` with ``http.method/path/protocol/sourceIp/userAgent`` and
-``stage`` "$default", and ``body`` with ``isBase64Encoded``.
+API Gateway events carry only what the format defines: ``version`` "2.0", ``routeKey``
+"$default", ``rawPath``, ``rawQueryString`` (as the client sent it, undecoded), lower-cased
+``headers`` (repeated headers joined with commas), ``queryStringParameters`` (decoded,
+repeated values joined with commas), ``requestContext`` with
+``http.method/path/protocol/sourceIp/userAgent`` and ``stage`` "$default", and ``body``
+with ``isBase64Encoded``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -22,6 +25,8 @@ SOURCE_IP = "203.0.113.7"
 USER_AGENT = "curl/8.5.0"
 TIME = "04/Jan/2027:12:00:00 +0000"
 TIME_EPOCH = 1799064000000
+REGION = "us-east-1"
+TICK_RULE_ARN = f"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/scheduler-dispatch"
 
 
 def http_api_event(
@@ -91,6 +96,21 @@ def http_api_event(
 def json_event(method: str, path: str, payload: Any, **kwargs: Any) -> dict[str, Any]:
     headers = {"content-type": "application/json", **kwargs.pop("headers", {})}
     return http_api_event(method, path, body=json.dumps(payload), headers=headers, **kwargs)
+
+
+def scheduled_event(at: datetime, *, rule_arn: str = TICK_RULE_ARN) -> dict[str, Any]:
+    """The event an EventBridge schedule rule sends for its tick at ``at``."""
+    return {
+        "version": "0",
+        "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": ACCOUNT_ID,
+        "time": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": [rule_arn],
+        "detail": {},
+    }
 
 
 @dataclass

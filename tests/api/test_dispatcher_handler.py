@@ -9,28 +9,14 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from types import ModuleType
-from typing import Any
 
 import pytest
 
 from service.adapters.lambda_fanout import fanout_event
 from service.domain.schedule import ScheduleInput
 from service.services.dispatch import split_shards
+from tests.api.events import scheduled_event
 from tests.conftest import Aws
-
-
-def scheduled_event(time: datetime) -> dict[str, Any]:
-    return {
-        "version": "0",
-        "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": "123456789012",
-        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "region": "us-east-1",
-        "resources": ["arn:aws:events:us-east-1:123456789012:rule/scheduler-dispatch"],
-        "detail": {},
-    }
 
 
 class LambdaContext:

@@ -25,7 +25,7 @@ from infra.bundle import Bundle, build_bundle
 from infra.lambda_python import BundleError, find_runtime_python, runtime_requirements
 from infra.settings import PROJECT_ROOT
 from service.adapters.table_schema import ensure_table
-from tests.api.events import json_event
+from tests.api.events import json_event, scheduled_event
 
 pytestmark = pytest.mark.network
 
@@ -113,21 +113,6 @@ def emulator() -> Iterator[Emulator]:
         yield Emulator(endpoint, table_name, queue_url)
     finally:
         server.stop()
-
-
-def scheduled_event(at: datetime) -> dict[str, Any]:
-    """The event an EventBridge schedule rule sends."""
-    return {
-        "version": "0",
-        "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": "123456789012",
-        "time": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "region": REGION,
-        "resources": ["arn:aws:events:us-east-1:123456789012:rule/dispatcher-tick"],
-        "detail": {},
-    }
 
 
 def _iso(at: datetime) -> str:
