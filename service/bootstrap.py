@@ -9,12 +9,14 @@ import boto3
 from botocore.config import Config
 
 from service.adapters.dynamo_due_store import DynamoDueStore
+from service.adapters.dynamo_keys import DynamoKeyStore
 from service.adapters.dynamo_repository import DynamoScheduleRepository
 from service.adapters.lambda_fanout import LambdaFanout
 from service.adapters.sqs_sender import SqsSender
 from service.config import Settings
 from service.domain.ids import new_job_id
 from service.services.dispatch import Dispatcher, DispatchSettings
+from service.services.keys import KeyService, RateLimiter
 from service.services.schedules import ScheduleService
 
 # botocore's "standard" mode retries throttling and connection errors with backoff.
@@ -33,6 +35,8 @@ class Container:
     fanout: LambdaFanout | None
     dynamodb: Any
     sqs: Any
+    keys: KeyService
+    rate_limiter: RateLimiter
 
 
 def bootstrap(settings: Settings | None = None, session: boto3.Session | None = None) -> Container:
@@ -51,6 +55,14 @@ def bootstrap(settings: Settings | None = None, session: boto3.Session | None = 
     fanout = None
     if settings.dispatch_invocations > 1 and settings.function_name:
         fanout = LambdaFanout(session.client("lambda", config=AWS_CLIENT_CONFIG), settings.function_name)
+    keys = KeyService(DynamoKeyStore(dynamodb, settings.table_name), cache_ttl=settings.key_cache)
     return Container(
-        settings=settings, schedules=schedules, dispatcher=dispatcher, fanout=fanout, dynamodb=dynamodb, sqs=sqs
+        settings=settings,
+        schedules=schedules,
+        dispatcher=dispatcher,
+        fanout=fanout,
+        dynamodb=dynamodb,
+        sqs=sqs,
+        keys=keys,
+        rate_limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
     )

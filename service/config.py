@@ -23,6 +23,11 @@ class Settings:
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     catch_up: timedelta = timedelta(hours=24)
     lookahead: timedelta = timedelta(seconds=70)
+    # Per API key and per warm instance (see the README on rate limits across Lambdas).
+    rate_limit_per_second: int = 20
+    rate_limit_burst: int = 40
+    # How long a verified (or refused) key is remembered: a revocation's worst-case delay.
+    key_cache: timedelta = timedelta(seconds=60)
     # Invocations that share a tick's busy shards; more than one needs the function's own
     # name (Lambda sets AWS_LAMBDA_FUNCTION_NAME) and permission to invoke itself.
     dispatch_invocations: int = 1
@@ -41,6 +46,9 @@ class Settings:
             cors_origins=tuple(o.strip() for o in env.get("SCHEDULER_CORS_ORIGINS", "").split(",") if o.strip()),
             catch_up=timedelta(hours=_integer(env, "SCHEDULER_CATCH_UP_HOURS", 24, minimum=1)),
             lookahead=timedelta(seconds=_integer(env, "SCHEDULER_LOOKAHEAD_SECONDS", 70, minimum=0)),
+            rate_limit_per_second=_integer(env, "SCHEDULER_RATE_LIMIT_PER_SECOND", 20, minimum=1),
+            rate_limit_burst=_integer(env, "SCHEDULER_RATE_LIMIT_BURST", 40, minimum=1),
+            key_cache=timedelta(seconds=_integer(env, "SCHEDULER_KEY_CACHE_SECONDS", 60, minimum=0)),
             dispatch_invocations=_integer(env, "SCHEDULER_DISPATCH_INVOCATIONS", 1, minimum=1),
             function_name=env.get("AWS_LAMBDA_FUNCTION_NAME") or None,
         )

@@ -9,7 +9,15 @@ item               pk                           sk
 schedule           ``NS#<namespace>``           ``JOB#<jobId>``
 large payload      ``PAYLOAD#<ns>#<jobId>``     ``PAYLOAD``
 run (history)      ``RUNS#<namespace>#<jobId>`` ``<scheduledFor>#<trigger>``
+API key grant      ``KEY#<sha256 of the key>``  ``KEY``
+API key record     ``KEYS``                     ``<keyId>``
 =================  ===========================  ================================
+
+An API key is stored twice, never in plain text: the grant, found by the key's hash in
+one GetItem on each verification (key id, namespace, revoked), and the record, in one
+partition holding every key's metadata (prefix, name, namespace, times, revoked, hash),
+so listing keys is a Query and revoking one by id updates both items in one transaction.
+Keys are issued by hand, so the ``KEYS`` partition stays small.
 
 A namespace's schedules share one partition key, so listing them is a Query with a
 cursor. A payload over ``INLINE_PAYLOAD_BYTES`` lives in an item of its own, written only
@@ -107,6 +115,17 @@ def payload_key(namespace: str, job_id: str) -> dict[str, str]:
 
 def runs_key(namespace: str, job_id: str) -> str:
     return f"RUNS#{namespace}#{job_id}"
+
+
+def key_grant_key(key_hash: str) -> dict[str, str]:
+    return {PARTITION_KEY: f"KEY#{key_hash}", SORT_KEY: "KEY"}
+
+
+KEY_RECORDS = "KEYS"
+
+
+def key_record_key(key_id: str) -> dict[str, str]:
+    return {PARTITION_KEY: KEY_RECORDS, SORT_KEY: key_id}
 
 
 def due_shard(namespace: str, job_id: str) -> str:

@@ -10,8 +10,10 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
 from service.bootstrap import Container
-from service.entrypoints.errors import error_body, install_error_handlers
+from service.entrypoints.auth import GRAPHQL_GUARD, REST_GUARD
+from service.entrypoints.errors import install_error_handlers
 from service.entrypoints.graphql.schema import graphql_router
+from service.entrypoints.limits import BodyLimit, UnexpectedErrors
 from service.entrypoints.rest.routes import router as rest_router
 
 logger = logging.getLogger("service.access")
@@ -28,30 +30,16 @@ def create_app(container: Container) -> FastAPI:
     )
     app.state.container = container
     install_error_handlers(app)
-    app.include_router(rest_router)
-    app.include_router(graphql_router(container.settings), prefix="/graphql", tags=["graphql"])
-    if container.settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=list(container.settings.cors_origins),
-            allow_methods=["GET", "POST", "PUT", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "If-Match"],
-            expose_headers=["ETag", "Link", "Location"],
-        )
+    # Every route needs a key unless auth.OPEN_ROUTES lists it: a new route is closed.
+    app.include_router(rest_router, dependencies=REST_GUARD)
+    app.include_router(
+        graphql_router(container.settings), prefix="/graphql", tags=["graphql"], dependencies=GRAPHQL_GUARD
+    )
 
     @app.middleware("http")
-    async def limit_and_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def log_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         started = time.perf_counter()
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            from fastapi.responses import JSONResponse
-
-            response: Response = JSONResponse(
-                error_body("request_too_large", f"the request body is limited to {MAX_BODY_BYTES} bytes"),
-                status_code=413,
-            )
-        else:
-            response = await call_next(request)
+        response = await call_next(request)
         logger.info(
             "request",
             extra={
@@ -63,4 +51,16 @@ def create_app(container: Container) -> FastAPI:
         )
         return response
 
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(UnexpectedErrors)
+    # Added last, so outermost of the app's middleware: every answer, a 401, 413, 429 or
+    # 500 included, carries the CORS headers an allowed origin needs to read it.
+    if container.settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(container.settings.cors_origins),
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match"],
+            expose_headers=["ETag", "Link", "Location", "Retry-After", "WWW-Authenticate"],
+        )
     return app

@@ -6,6 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from service.domain.keys import Principal, Unauthorized
+from service.entrypoints.auth import require_principal
 from service.services.schedules import ScheduleService
 
 
@@ -14,10 +16,11 @@ def get_schedules(request: Request) -> ScheduleService:
     return service
 
 
-def get_namespace(request: Request) -> str:
-    """The caller's namespace: every record read or written belongs to it."""
-    namespace: str = request.app.state.container.settings.default_namespace
-    return namespace
+def get_namespace(principal: Annotated[Principal | None, Depends(require_principal)]) -> str:
+    """The caller's namespace, the one its API key opens: every record read or written belongs to it."""
+    if principal is None:  # only an open route could get here, and open routes hold no data
+        raise Unauthorized.missing()
+    return principal.namespace
 
 
 Schedules = Annotated[ScheduleService, Depends(get_schedules)]

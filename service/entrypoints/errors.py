@@ -23,6 +23,8 @@ from service.domain.errors import (
     ValidationFailed,
     VersionConflict,
 )
+from service.domain.keys import KeyNotFound, RateLimited, Unauthorized
+from service.entrypoints.auth import www_authenticate
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +36,9 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     VersionConflict: 412,
     InvalidState: 409,
     DeliveryFailed: 503,
+    Unauthorized: 401,
+    KeyNotFound: 404,
+    RateLimited: 429,
 }
 
 
@@ -42,6 +47,14 @@ def status_for(error: DomainError) -> int:
         if cls in STATUS_BY_ERROR:
             return STATUS_BY_ERROR[cls]
     return 400
+
+
+def headers_for(error: DomainError) -> dict[str, str] | None:
+    if isinstance(error, Unauthorized):
+        return {"WWW-Authenticate": www_authenticate(error)}
+    if isinstance(error, RateLimited):
+        return {"Retry-After": str(error.retry_after_seconds)}
+    return None
 
 
 def error_body(code: str, message: str, problems: list[dict[str, str]] | None = None) -> dict[str, Any]:
@@ -62,7 +75,9 @@ def install_error_handlers(app: FastAPI) -> None:
         problems = None
         if isinstance(exc, ValidationFailed):
             problems = [{"field": p.field, "message": p.message} for p in exc.problems]
-        return JSONResponse(error_body(exc.code, exc.message, problems), status_code=status_for(exc))
+        return JSONResponse(
+            error_body(exc.code, exc.message, problems), status_code=status_for(exc), headers=headers_for(exc)
+        )
 
     @app.exception_handler(RequestValidationError)
     async def request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -12,15 +12,18 @@ from fastapi.testclient import TestClient
 from mangum import Mangum
 
 from service.bootstrap import Container
+from service.config import Settings
 from service.entrypoints.app import create_app
 from tests.api.events import LambdaContext, LambdaResponse, http_api_event
+from tests.conftest import Aws
 
 
 class LambdaApi:
     """Sends requests as API Gateway HTTP API v2 events through a Mangum handler."""
 
-    def __init__(self, handler: Any) -> None:
+    def __init__(self, handler: Any, headers: dict[str, str] | None = None) -> None:
         self.handler = handler
+        self.headers = dict(headers or {})  # sent with every request unless it overrides them
 
     def __call__(
         self,
@@ -32,7 +35,7 @@ class LambdaApi:
         query: str = "",
         headers: dict[str, str] | None = None,
     ) -> LambdaResponse:
-        sent_headers = dict(headers or {})
+        sent_headers = {**self.headers, **(headers or {})}
         if json_body is not None:
             body = json.dumps(json_body)
             sent_headers.setdefault("content-type", "application/json")
@@ -53,17 +56,42 @@ class LambdaApi:
 
 
 @pytest.fixture
+def settings(aws: Aws) -> Settings:
+    """No rate limit to speak of: a test that wants one builds its own, on a fake clock."""
+    return Settings(
+        table_name=aws.table_name, queue_url=aws.queue_url, rate_limit_per_second=100_000, rate_limit_burst=100_000
+    )
+
+
+@pytest.fixture
+def api_key(container: Container) -> str:
+    """A valid key of the default namespace, which the clients below send by default."""
+    return container.keys.create(container.settings.default_namespace, "tests").secret
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
 def app(container: Container) -> FastAPI:
     return create_app(container)
 
 
 @pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
+def client(app: FastAPI, api_key: str) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False, headers=bearer(api_key)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def anonymous(app: FastAPI) -> Iterator[TestClient]:
+    """A client that sends no key."""
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
 
 
 @pytest.fixture
-def lambda_api(app: FastAPI) -> LambdaApi:
+def lambda_api(app: FastAPI, api_key: str) -> LambdaApi:
     """The app behind Mangum, as ``service.entrypoints.lambda_api`` serves it."""
-    return LambdaApi(Mangum(app, lifespan="off"))
+    return LambdaApi(Mangum(app, lifespan="off"), headers=bearer(api_key))

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import LambdaApi
+from tests.api.conftest import LambdaApi, bearer
 from tests.api.events import LambdaContext, LambdaResponse, http_api_event, json_event
 from tests.conftest import Aws, received, table_items
 
@@ -134,7 +134,9 @@ def test_the_seed_delete_example_answers_200_and_the_schedule_is_gone(aws: Aws, 
 
 
 def test_a_base64_encoded_body_is_read_as_api_gateway_sends_it(lambda_api: LambdaApi) -> None:
-    event = json_event("POST", "/schedules", {**SEED_CREATE, "minute": FUTURE_MINUTE}, base64_body=True)
+    event = json_event(
+        "POST", "/schedules", {**SEED_CREATE, "minute": FUTURE_MINUTE}, base64_body=True, headers=lambda_api.headers
+    )
     assert event["isBase64Encoded"] is True
 
     response = LambdaResponse.of(lambda_api.handler(event, LambdaContext()))
@@ -167,10 +169,15 @@ def test_the_real_lambda_module_serves_the_seed_examples_configured_by_its_envir
     module = importlib.import_module("service.entrypoints.lambda_api")
     try:
         future = minute_of(datetime(2999, 1, 1, tzinfo=UTC))
+        key = bearer(module.app.state.container.keys.create("default", "lambda").secret)
 
-        created = LambdaResponse.of(module.handler(json_event("POST", "/schedules", SEED_CREATE), LambdaContext()))
+        created = LambdaResponse.of(
+            module.handler(json_event("POST", "/schedules", SEED_CREATE, headers=key), LambdaContext())
+        )
         later = LambdaResponse.of(
-            module.handler(json_event("POST", "/schedules", {**SEED_CREATE, "minute": future}), LambdaContext())
+            module.handler(
+                json_event("POST", "/schedules", {**SEED_CREATE, "minute": future}, headers=key), LambdaContext()
+            )
         )
         health = LambdaResponse.of(module.handler(http_api_event("GET", "/health"), LambdaContext()))
 

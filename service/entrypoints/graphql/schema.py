@@ -26,8 +26,10 @@ from strawberry.types import Info
 
 from service.config import Settings
 from service.domain.errors import DomainError
+from service.domain.keys import Principal
 from service.domain.schedule import State
-from service.entrypoints.dependencies import get_namespace, get_schedules
+from service.entrypoints.auth import require_principal
+from service.entrypoints.dependencies import get_schedules
 from service.entrypoints.graphql.types import (
     LONG_SCALAR,
     DeletedSchedule,
@@ -188,9 +190,11 @@ def build_schema(introspection: bool = True) -> strawberry.Schema:
 
 async def _context(
     schedules: Annotated[ScheduleService, Depends(get_schedules)],
-    namespace: Annotated[str, Depends(get_namespace)],
+    principal: Annotated[Principal | None, Depends(require_principal)],
 ) -> Context:
-    return Context(schedules, namespace)
+    # A key is checked before anything executes: without one the answer is HTTP 401.
+    # Only a GET has no principal, and a GET serves the IDE's page, never an operation.
+    return Context(schedules, principal.namespace if principal else "")
 
 
 def graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:
