@@ -18,6 +18,9 @@ interface AuthState {
 interface GraphqlBody {
   data?: Record<string, unknown> | null;
   errors?: { message: string }[];
+  // The API's own error body, for answers before GraphQL (401, 413, 429).
+  error?: string;
+  message?: string;
 }
 
 const GRAPHQL_PATH = '/graphql';
@@ -73,7 +76,9 @@ export const graphqlBaseQuery: BaseQueryFn<GraphqlRequest, unknown, ApiError> = 
     return { error: { kind: 'http', status: response.status, message: response.statusText || `HTTP ${response.status}` } };
   }
   if (!response.ok && !body.data) {
-    const message = body.errors?.[0]?.message ?? response.statusText ?? `HTTP ${response.status}`;
+    let message = body.errors?.[0]?.message ?? body.message ?? body.error ?? (response.statusText || `HTTP ${response.status}`);
+    const retryAfter = response.headers.get('Retry-After');
+    if (response.status === 429 && retryAfter) message = `${message} (try again in ${retryAfter} s)`;
     return { error: { kind: 'http', status: response.status, message } };
   }
   if (body.errors?.length) {
