@@ -66,3 +66,9 @@ def bootstrap(settings: Settings | None = None, session: boto3.Session | None = 
         keys=keys,
         rate_limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
     )
+
+
+def key_service(table_name: str, session: boto3.Session | None = None) -> KeyService:
+    """The API keys alone, for the command line: no queue needed."""
+    dynamodb = (session or boto3.Session()).client("dynamodb", config=AWS_CLIENT_CONFIG)
+    return KeyService(DynamoKeyStore(dynamodb, table_name))

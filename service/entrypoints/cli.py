@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from service.config import ConfigError
+from service.entrypoints.cli_keys import register as register_keys
 
 
 def _dev(args: argparse.Namespace) -> int:
@@ -68,8 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     dispatch.add_argument("--once", action="store_true", help="one tick now, then exit (default: tick each minute)")
     dispatch.set_defaults(run=_dispatch)
 
-    # API keys (SPEC section 5): `keys = commands.add_parser("keys")` with its own
-    # sub-parsers create / list / revoke, each with set_defaults(run=...).
+    register_keys(commands)  # scheduler keys create | list | revoke (SPEC section 5)
     return parser
 
 
