@@ -38,6 +38,7 @@ STOP_TIMEOUT = 30.0
 # After the last run is due: time for it to arrive, and for a repeat of any run to show up.
 SETTLE_SECONDS = 8.0
 ON_TIME_MS = 1000  # SPEC section 4: within 1 s of runAt, p99
+API_KEY = "sk_live_e2e-local-stack-key-0123456789"
 
 
 def free_port() -> int:
@@ -71,6 +72,7 @@ class RunningStack:
 
     def __init__(self, env: dict[str, str], data: Path | None = None) -> None:
         self.port = free_port()
+        env = {"SCHEDULER_API_KEY": API_KEY, **env}
         command = [*SCHEDULER, "dev", "--port", str(self.port)]
         if data is not None:
             command += ["--data", str(data)]
@@ -81,7 +83,9 @@ class RunningStack:
         self.stderr: list[str] = []
         threading.Thread(target=self._read_stdout, daemon=True).start()
         threading.Thread(target=self._read_stderr, daemon=True).start()
-        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)
+        self.http = httpx.Client(
+            base_url=f"http://127.0.0.1:{self.port}", timeout=10, headers={"Authorization": f"Bearer {API_KEY}"}
+        )
         self._wait_healthy()
 
     def _read_stdout(self) -> None:
@@ -266,3 +270,15 @@ def test_with_aws_endpoint_url_it_creates_the_resources_there_and_delivers_throu
         timeout=60,
     )
     assert tick.returncode == 0, tick.stderr
+
+    # The stack's key, as `scheduler keys list` finds it with no flag but the endpoint.
+    listing = subprocess.run(
+        [*SCHEDULER, "keys", "list"],
+        env=clean_env(AWS_ENDPOINT_URL=moto_endpoint),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert listing.returncode == 0, listing.stderr
+    assert "local stack" in listing.stdout and "default" in listing.stdout
+    assert API_KEY not in listing.stdout

@@ -17,6 +17,7 @@ import boto3
 from service.bootstrap import AWS_CLIENT_CONFIG, bootstrap
 from service.entrypoints.app import create_app
 from service.entrypoints.local import data_file
+from service.entrypoints.local.api_key import local_api_key
 from service.entrypoints.local.aws_defaults import DEFAULT_REGION, apply_aws_defaults
 from service.entrypoints.local.banner import StackInfo, browse_url, startup_lines
 from service.entrypoints.local.consumer import Consumer
@@ -86,7 +87,9 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
             consumer.start()
             stack.callback(consumer.stop)
 
-        app = create_app(bootstrap())
+        container = bootstrap()
+        api_key = local_api_key(container.keys, env, container.settings.default_namespace)
+        app = create_app(container)
         web_served = mount_web(app, options.web_dist)
         server = ApiServer(app, sock)
         server.start()
@@ -102,6 +105,7 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
             consume=options.consume,
             data_file=options.data_file,
             items_loaded=loaded,
+            api_key=api_key,
         )
         sys.stderr.write("\n".join(startup_lines(info)) + "\n")
         sys.stderr.flush()
