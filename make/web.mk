@@ -5,7 +5,7 @@ WEB_INSTALLED := web/node_modules/.installed
 WEB_BUILT := web/dist/.built
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) \
 	web/index.html web/vite.config.ts web/postcss.config.cjs web/tsconfig.json web/tsconfig.app.json \
-	web/tsconfig.node.json web/scripts/print-initial-size.mjs
+	web/tsconfig.node.json web/scripts/print-initial-size.mjs web/package.json
 
 .PHONY: web-install web-build web-test
 
@@ -22,6 +22,7 @@ $(WEB_BUILT): $(WEB_INSTALLED) $(WEB_SOURCES)
 web-build: $(WEB_BUILT)
 
 web-test: web-install
+	$(NPM) run --silent format:check
 	$(NPM) test
 
 RUN_DEPS += web-build

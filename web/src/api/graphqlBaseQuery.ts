@@ -73,10 +73,13 @@ export const graphqlBaseQuery: BaseQueryFn<GraphqlRequest, unknown, ApiError> = 
   try {
     body = (await response.json()) as GraphqlBody;
   } catch {
-    return { error: { kind: 'http', status: response.status, message: response.statusText || `HTTP ${response.status}` } };
+    return {
+      error: { kind: 'http', status: response.status, message: response.statusText || `HTTP ${response.status}` },
+    };
   }
   if (!response.ok && !body.data) {
-    let message = body.errors?.[0]?.message ?? body.message ?? body.error ?? (response.statusText || `HTTP ${response.status}`);
+    let message =
+      body.errors?.[0]?.message ?? body.message ?? body.error ?? (response.statusText || `HTTP ${response.status}`);
     const retryAfter = response.headers.get('Retry-After');
     if (response.status === 429 && retryAfter) message = `${message} (try again in ${retryAfter} s)`;
     return { error: { kind: 'http', status: response.status, message } };

@@ -11,14 +11,7 @@ import {
   UPDATE_MUTATION,
 } from './documents';
 import { graphqlBaseQuery } from './graphqlBaseQuery';
-import type {
-  Preview,
-  Schedule,
-  ScheduleConnection,
-  ScheduleDetail,
-  ScheduleInput,
-  ScheduleState,
-} from './types';
+import type { Preview, Schedule, ScheduleConnection, ScheduleDetail, ScheduleInput, ScheduleState } from './types';
 
 export const PAGE_SIZE = 50;
 
@@ -63,7 +56,12 @@ export const schedulerApi = createApi({
       keepUnusedDataFor: 30,
     }),
     createSchedule: build.mutation<Schedule, ScheduleInput>({
-      query: (input) => ({ document: CREATE_MUTATION, variables: { input }, field: 'createSchedule', expect: 'Schedule' }),
+      query: (input) => ({
+        document: CREATE_MUTATION,
+        variables: { input },
+        field: 'createSchedule',
+        expect: 'Schedule',
+      }),
       invalidatesTags: [LIST],
     }),
     updateSchedule: build.mutation<Schedule, { jobId: string; input: ScheduleInput; expectedVersion?: number }>({
@@ -76,15 +74,30 @@ export const schedulerApi = createApi({
       invalidatesTags: (_result, _error, { jobId }) => changed(jobId),
     }),
     pauseSchedule: build.mutation<Schedule, string>({
-      query: (jobId) => ({ document: PAUSE_MUTATION, variables: { jobId }, field: 'pauseSchedule', expect: 'Schedule' }),
+      query: (jobId) => ({
+        document: PAUSE_MUTATION,
+        variables: { jobId },
+        field: 'pauseSchedule',
+        expect: 'Schedule',
+      }),
       invalidatesTags: (_result, _error, jobId) => changed(jobId),
     }),
     resumeSchedule: build.mutation<Schedule, string>({
-      query: (jobId) => ({ document: RESUME_MUTATION, variables: { jobId }, field: 'resumeSchedule', expect: 'Schedule' }),
+      query: (jobId) => ({
+        document: RESUME_MUTATION,
+        variables: { jobId },
+        field: 'resumeSchedule',
+        expect: 'Schedule',
+      }),
       invalidatesTags: (_result, _error, jobId) => changed(jobId),
     }),
     runScheduleNow: build.mutation<Schedule, string>({
-      query: (jobId) => ({ document: RUN_NOW_MUTATION, variables: { jobId }, field: 'runScheduleNow', expect: 'Schedule' }),
+      query: (jobId) => ({
+        document: RUN_NOW_MUTATION,
+        variables: { jobId },
+        field: 'runScheduleNow',
+        expect: 'Schedule',
+      }),
       invalidatesTags: (_result, _error, jobId) => changed(jobId),
     }),
     deleteSchedule: build.mutation<{ jobId: string }, string>({

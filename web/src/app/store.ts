@@ -37,8 +37,7 @@ export function makeStore(preloadedState?: Partial<RootState>) {
   const store = configureStore({
     reducer: rootReducer,
     preloadedState: state,
-    middleware: (getDefault) =>
-      getDefault().prepend(sessionKeyListener().middleware).concat(schedulerApi.middleware),
+    middleware: (getDefault) => getDefault().prepend(sessionKeyListener().middleware).concat(schedulerApi.middleware),
   });
   setupListeners(store.dispatch);
   return store;

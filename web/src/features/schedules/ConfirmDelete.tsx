@@ -30,8 +30,8 @@ export function ConfirmDelete({ schedule, onClose }: Props) {
     >
       <Stack>
         <Text size="sm">
-          Schedule <Code>{schedule?.jobId}</Code> and its run history will be deleted. Runs that have not happened
-          yet will not be delivered.
+          Schedule <Code>{schedule?.jobId}</Code> and its run history will be deleted. Runs that have not happened yet
+          will not be delivered.
         </Text>
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>

@@ -1,11 +1,7 @@
 import { ActionIcon, Group, Tooltip } from '@mantine/core';
 import { IconEdit, IconPlayerPause, IconPlayerPlay, IconSend, IconTrash } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
-import {
-  usePauseScheduleMutation,
-  useResumeScheduleMutation,
-  useRunScheduleNowMutation,
-} from '../../api/schedulerApi';
+import { usePauseScheduleMutation, useResumeScheduleMutation, useRunScheduleNowMutation } from '../../api/schedulerApi';
 import type { Schedule } from '../../api/types';
 import { notifyFailure, notifySuccess } from '../../lib/notify';
 

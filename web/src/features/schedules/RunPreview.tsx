@@ -9,9 +9,17 @@ type Props = Omit<RunPreviewState, 'problems'>;
 export function RunPreview({ preview, error, loading, idleText }: Props) {
   const viewerZone = browserTimeZone();
   let body;
-  if (idleText) body = <Text size="sm" c="dimmed">{idleText}</Text>;
+  if (idleText)
+    body = (
+      <Text size="sm" c="dimmed">
+        {idleText}
+      </Text>
+    );
   else if (error) {
-    const text = error.kind === 'result' && error.problems.length ? 'Fix the fields marked above to see the next runs.' : error.message;
+    const text =
+      error.kind === 'result' && error.problems.length
+        ? 'Fix the fields marked above to see the next runs.'
+        : error.message;
     body = (
       <Text size="sm" c="orange" data-testid="preview-error">
         {text}

@@ -123,7 +123,11 @@ export function ScheduleDrawer({ jobId, onClose }: Props) {
       position="right"
       closeButtonProps={{ 'aria-label': 'Close the details' }}
       size="lg"
-      title={<Title order={2} size="h4">Schedule</Title>}
+      title={
+        <Title order={2} size="h4">
+          Schedule
+        </Title>
+      }
       data-testid="schedule-drawer"
     >
       {body}

@@ -21,7 +21,10 @@ const preview = () => ({
   },
 });
 
-function renderForm(handlers: Record<string, Handler> = {}, schedule = undefined as ReturnType<typeof aSchedule> | undefined) {
+function renderForm(
+  handlers: Record<string, Handler> = {},
+  schedule = undefined as ReturnType<typeof aSchedule> | undefined,
+) {
   const api = fakeGraphql({ CreateSchedule: created, PreviewSchedule: preview, ...handlers });
   const onDone = vi.fn();
   renderWithStore(<ScheduleForm schedule={schedule} onDone={onDone} />);
@@ -175,7 +178,12 @@ describe('ScheduleForm', () => {
     expect(api.callsOf('UpdateSchedule')[0].variables).toEqual({
       jobId: 'job-42',
       expectedVersion: 7,
-      input: { payload: 'weekly report', recurring: 'WEEKLY', timezone: 'America/New_York', runAt: '2030-01-14T10:15:00' },
+      input: {
+        payload: 'weekly report',
+        recurring: 'WEEKLY',
+        timezone: 'America/New_York',
+        runAt: '2030-01-14T10:15:00',
+      },
     });
   });
 });

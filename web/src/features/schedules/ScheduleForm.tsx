@@ -109,7 +109,12 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
 
   const cronWords = needsCron(values) && values.cron.trim() ? describeCron(values.cron.trim()) : null;
   return (
-    <form onSubmit={submit} noValidate aria-label={schedule ? 'Edit schedule' : 'New schedule'} data-testid="schedule-form">
+    <form
+      onSubmit={submit}
+      noValidate
+      aria-label={schedule ? 'Edit schedule' : 'New schedule'}
+      data-testid="schedule-form"
+    >
       <Stack gap="md">
         {generalErrors.length > 0 && (
           <Alert color="red" icon={<IconAlertCircle />} data-testid="form-errors">
@@ -118,7 +123,13 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
             ))}
           </Alert>
         )}
-        <ChoiceField label="When" options={WHEN_OPTIONS} value={values.when} onChange={(v) => set('when', v)} testId="when" />
+        <ChoiceField
+          label="When"
+          options={WHEN_OPTIONS}
+          value={values.when}
+          onChange={(v) => set('when', v)}
+          testId="when"
+        />
         {values.when === 'recurring' && (
           <ChoiceField
             label="Repeat"
@@ -171,7 +182,9 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
           <Select
             label="Time zone"
             description={
-              values.when === 'recurring' ? 'Runs keep their wall-clock time in this zone across DST changes.' : undefined
+              values.when === 'recurring'
+                ? 'Runs keep their wall-clock time in this zone across DST changes.'
+                : undefined
             }
             data={zones}
             value={values.timezone}

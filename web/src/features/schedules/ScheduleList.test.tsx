@@ -22,7 +22,12 @@ describe('ScheduleList', () => {
     fakeGraphql({
       Schedules: () =>
         page([
-          aSchedule({ payload: '{"report":"daily"}', recurring: 'DAILY', runAt: '2090-01-15T08:00:00Z', timezone: 'Europe/Berlin' }),
+          aSchedule({
+            payload: '{"report":"daily"}',
+            recurring: 'DAILY',
+            runAt: '2090-01-15T08:00:00Z',
+            timezone: 'Europe/Berlin',
+          }),
           aSchedule({
             payload: 'one-off',
             runAt: '2030-01-15T09:00:00Z',
@@ -96,8 +101,7 @@ describe('ScheduleList', () => {
 
   it('asks the API for one state when filtered, from the first page', async () => {
     const api = fakeGraphql({
-      Schedules: (variables) =>
-        page(variables.state === 'PAUSED' ? [] : [aSchedule({ payload: 'any' })]),
+      Schedules: (variables) => page(variables.state === 'PAUSED' ? [] : [aSchedule({ payload: 'any' })]),
     });
     renderList();
     await screen.findByText('any');
@@ -105,7 +109,9 @@ describe('ScheduleList', () => {
     await userEvent.click(screen.getByText('Paused'));
 
     expect(await screen.findByTestId('schedules-empty')).toHaveTextContent('No paused schedules');
-    await waitFor(() => expect(api.callsOf('Schedules').at(-1)?.variables).toEqual({ first: 50, after: null, state: 'PAUSED' }));
+    await waitFor(() =>
+      expect(api.callsOf('Schedules').at(-1)?.variables).toEqual({ first: 50, after: null, state: 'PAUSED' }),
+    );
   });
 
   it('sends the session key with every request', async () => {

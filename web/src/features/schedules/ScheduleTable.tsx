@@ -40,7 +40,12 @@ function NextRun({ schedule, now, viewerZone }: { schedule: Schedule; now: Date;
 
 function LastRun({ schedule, now }: { schedule: Schedule; now: Date }) {
   const run = schedule.lastRun;
-  if (!run) return <Text size="sm" c="dimmed">never</Text>;
+  if (!run)
+    return (
+      <Text size="sm" c="dimmed">
+        never
+      </Text>
+    );
   return (
     <Stack gap={2} align="flex-start">
       <RunStatusBadge status={run.status} />
@@ -51,7 +56,14 @@ function LastRun({ schedule, now }: { schedule: Schedule; now: Date }) {
   );
 }
 
-const Row = memo(function Row({ schedule, now, viewerZone, onOpen, onEdit, onDelete }: Omit<Props, 'schedules'> & {
+const Row = memo(function Row({
+  schedule,
+  now,
+  viewerZone,
+  onOpen,
+  onEdit,
+  onDelete,
+}: Omit<Props, 'schedules'> & {
   schedule: Schedule;
   viewerZone: string;
 }) {

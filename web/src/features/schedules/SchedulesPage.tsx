@@ -1,4 +1,17 @@
-import { ActionIcon, AppShell, Button, Center, Container, Group, Loader, Modal, Title, Tooltip, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import {
+  ActionIcon,
+  AppShell,
+  Button,
+  Center,
+  Container,
+  Group,
+  Loader,
+  Modal,
+  Title,
+  Tooltip,
+  useComputedColorScheme,
+  useMantineColorScheme,
+} from '@mantine/core';
 import { IconClockHour4, IconLogout, IconMoon, IconPlus, IconSun } from '@tabler/icons-react';
 import { lazy, Suspense, useCallback, useState } from 'react';
 import type { Schedule } from '../../api/types';

@@ -24,11 +24,15 @@ describe('validate', () => {
   });
 
   it('requires a cron expression for a cron schedule', () => {
-    expect(validate({ ...future, when: 'recurring', repeat: 'CRON', cron: '  ' }).cron).toMatch(/cron expression is required/);
+    expect(validate({ ...future, when: 'recurring', repeat: 'CRON', cron: '  ' }).cron).toMatch(
+      /cron expression is required/,
+    );
   });
 
   it('does not ask a cron schedule for a date or time', () => {
-    expect(validate({ ...future, when: 'recurring', repeat: 'CRON', cron: '0 9 * * *', date: '', time: '' })).toEqual({});
+    expect(validate({ ...future, when: 'recurring', repeat: 'CRON', cron: '0 9 * * *', date: '', time: '' })).toEqual(
+      {},
+    );
   });
 
   it('requires a date and a time for a future or daily schedule', () => {

@@ -4,15 +4,15 @@ import { describeCron, describeRule } from './recurrenceText';
 describe('describeRule', () => {
   it('says a daily rule at its wall time in its own zone', () => {
     // 08:00Z is 09:00 in Berlin in winter
-    expect(describeRule({ recurring: 'DAILY', runAt: '2030-01-15T08:00:00Z', timezone: 'Europe/Berlin', cron: null })).toBe(
-      'daily at 09:00 Europe/Berlin',
-    );
+    expect(
+      describeRule({ recurring: 'DAILY', runAt: '2030-01-15T08:00:00Z', timezone: 'Europe/Berlin', cron: null }),
+    ).toBe('daily at 09:00 Europe/Berlin');
   });
 
   it('keeps the wall time in summer, when the offset changes', () => {
-    expect(describeRule({ recurring: 'DAILY', runAt: '2030-07-15T07:00:00Z', timezone: 'Europe/Berlin', cron: null })).toBe(
-      'daily at 09:00 Europe/Berlin',
-    );
+    expect(
+      describeRule({ recurring: 'DAILY', runAt: '2030-07-15T07:00:00Z', timezone: 'Europe/Berlin', cron: null }),
+    ).toBe('daily at 09:00 Europe/Berlin');
   });
 
   it('names the weekday of a weekly rule as seen in its zone', () => {
@@ -48,9 +48,9 @@ describe('describeRule', () => {
   });
 
   it('describes a one-time schedule by its date and time', () => {
-    expect(describeRule({ recurring: 'NONE', runAt: '2030-01-15T08:00:00Z', timezone: 'Europe/Berlin', cron: null })).toBe(
-      'once at 15 Jan 2030 09:00 Europe/Berlin',
-    );
+    expect(
+      describeRule({ recurring: 'NONE', runAt: '2030-01-15T08:00:00Z', timezone: 'Europe/Berlin', cron: null }),
+    ).toBe('once at 15 Jan 2030 09:00 Europe/Berlin');
   });
 });
 

@@ -3,7 +3,15 @@ import { skipToken } from '@reduxjs/toolkit/query/react';
 import { useMemo } from 'react';
 import { usePreviewScheduleQuery } from '../../api/schedulerApi';
 import type { ApiError, Preview } from '../../api/types';
-import { needsCron, problemsByField, timingErrors, toScheduleInput, validate, type FormErrors, type FormValues } from './formModel';
+import {
+  needsCron,
+  problemsByField,
+  timingErrors,
+  toScheduleInput,
+  validate,
+  type FormErrors,
+  type FormValues,
+} from './formModel';
 
 const PREVIEW_DELAY_MS = 400;
 const PREVIEW_COUNT = 5;
