@@ -4,7 +4,10 @@ Cold: the import of each handler module from the built bundle, under the runtime
 (3.13), each in a fresh interpreter whose path holds only the bundle, beside the import of
 boto3 with its two clients (the floor any Python Lambda on DynamoDB and SQS pays). The goal
 is a ratio of 2.0 or less. Warm: one GET and one small GraphQL query through the Mangum
-handler, in process, with the store and the queue faked (p50, p99).
+handler, in process, with the store and the queue faked (p50, p99). Each request carries an
+API key, made by the project's key service in a moto table: its check is part of every
+request (the verification itself is cached, as in a warm Lambda); the per-key rate limit is
+raised out of the way.
 
     python -m benchmarks.cold_start [--repeat N] [--requests N] [--architecture x86_64]
 """
@@ -37,6 +40,8 @@ LAMBDA_ENV = {
     "SCHEDULER_TABLE_NAME": "bench",
     "SCHEDULER_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/bench",
 }
+# The warm benchmark sends thousands of requests a second with one key.
+WARM_ENV = {**LAMBDA_ENV, "SCHEDULER_RATE_LIMIT_PER_SECOND": "1000000", "SCHEDULER_RATE_LIMIT_BURST": "1000000"}
 TIMER = """
 import sys, time
 sys.path[:0] = [{bundle!r}]
@@ -61,9 +66,17 @@ def cold_import_seconds(python: str, bundle: Path, code: str, repeat: int, home:
 
 def warm_latencies(requests: int) -> dict[str, list[float]]:
     """Milliseconds per request through Mangum and the app, with in-memory fakes behind it."""
+    from moto import mock_aws
+
+    with mock_aws():
+        return _warm_latencies(requests)
+
+
+def _warm_latencies(requests: int) -> dict[str, list[float]]:
     import boto3
     from mangum import Mangum
 
+    from service.adapters.table_schema import ensure_table
     from service.bootstrap import bootstrap
     from service.config import Settings
     from service.domain.ids import new_job_id
@@ -72,12 +85,20 @@ def warm_latencies(requests: int) -> dict[str, list[float]]:
     from tests.api.events import LambdaContext, http_api_event, json_event
     from tests.fakes import FakeSender, InMemoryRepository
 
+    settings = Settings.from_env(WARM_ENV)
     session = boto3.Session(aws_access_key_id="bench", aws_secret_access_key="bench", region_name="us-east-1")
-    wired = bootstrap(Settings.from_env(LAMBDA_ENV), session)
+    ensure_table(session.client("dynamodb"), settings.table_name)  # for the keys only
+    wired = bootstrap(settings, session)
+    key = {"authorization": f"Bearer {wired.keys.create(settings.default_namespace, 'benchmark').secret}"}
     schedules = ScheduleService(repository=InMemoryRepository(), sender=FakeSender(), new_id=new_job_id)
     handler = Mangum(create_app(dataclasses.replace(wired, schedules=schedules)), lifespan="off")
     created = handler(
-        json_event("POST", "/schedules", {"payload": "bench", "runAt": "2099-01-01T00:00:00Z", "recurring": "none"}),
+        json_event(
+            "POST",
+            "/schedules",
+            {"payload": "bench", "runAt": "2099-01-01T00:00:00Z", "recurring": "none"},
+            headers=key,
+        ),
         LambdaContext(),
     )
     if created["statusCode"] != 201:
@@ -85,8 +106,8 @@ def warm_latencies(requests: int) -> dict[str, list[float]]:
     job_id = json.loads(created["body"])["jobId"]
     query = {"query": f'{{ schedule(jobId: "{job_id}") {{ jobId payload state }} }}'}
     events = {
-        "GET /schedules/{jobId}": http_api_event("GET", f"/schedules/{job_id}"),
-        "POST /graphql (schedule)": json_event("POST", "/graphql", query),
+        "GET /schedules/{jobId}": http_api_event("GET", f"/schedules/{job_id}", headers=key),
+        "POST /graphql (schedule)": json_event("POST", "/graphql", query, headers=key),
     }
     results: dict[str, list[float]] = {}
     for name, event in events.items():

@@ -24,7 +24,9 @@ from infra import bundle as bundle_module
 from infra.bundle import Bundle, build_bundle
 from infra.lambda_python import BundleError, find_runtime_python, runtime_requirements
 from infra.settings import PROJECT_ROOT
+from service.adapters.dynamo_keys import DynamoKeyStore
 from service.adapters.table_schema import ensure_table
+from service.services.keys import KeyService
 from tests.api.events import json_event, scheduled_event
 
 pytestmark = pytest.mark.network
@@ -66,6 +68,19 @@ class Emulator:
     endpoint: str
     table_name: str
     queue_url: str
+
+    def client(self, service: str) -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    def keys(self) -> KeyService:
+        """The project's own key service, on the emulator's table: keys as `scheduler keys` makes them."""
+        return KeyService(DynamoKeyStore(self.client("dynamodb"), self.table_name))
 
 
 def _pypi_reachable() -> bool:
@@ -136,13 +151,21 @@ def test_both_handlers_serve_their_events_from_the_bundle_alone(
     shipped = _files(unzipped)
     now = datetime.now(UTC)
     later = now + timedelta(hours=1)
+    keys = emulator.keys()
+    issued = keys.create("default", "bundle-test")
+    key = {"authorization": f"Bearer {issued.secret}"}
     api_events = [
         # Already due: the API delivers it at once.
         json_event(
-            "POST", "/schedules", {"payload": "hi", "runAt": _iso(now - timedelta(seconds=10)), "recurring": "none"}
+            "POST",
+            "/schedules",
+            {"payload": "hi", "runAt": _iso(now - timedelta(seconds=10)), "recurring": "none"},
+            headers=key,
         ),
         # Due in an hour: left to the dispatcher.
-        json_event("POST", "/schedules", {"payload": "later", "runAt": _iso(later), "recurring": "none"}),
+        json_event("POST", "/schedules", {"payload": "later", "runAt": _iso(later), "recurring": "none"}, headers=key),
+        # No key, no entry.
+        json_event("POST", "/schedules", {"payload": "anonymous", "runAt": _iso(later), "recurring": "none"}),
     ]
     # A tick just after it falls due (the dispatcher takes the event's time when it is ahead of the clock).
     tick = scheduled_event(later + timedelta(seconds=30))
@@ -175,8 +198,12 @@ def test_both_handlers_serve_their_events_from_the_bundle_alone(
     result = json.loads(
         next(line for line in run.stdout.splitlines() if line.startswith(RESULT_MARK))[len(RESULT_MARK) :]
     )
-    created_now, created_later = (json.loads(response["body"]) for response in result["responses"])
-    assert [response["statusCode"] for response in result["responses"]] == [201, 201]
+    created_now, created_later, refused = (json.loads(response["body"]) for response in result["responses"])
+    assert [response["statusCode"] for response in result["responses"]] == [201, 201, 401]
+    assert "www-authenticate" in {name.lower() for name in result["responses"][2]["headers"]}, refused
+    (used,) = keys.list("default")
+    assert used.key_id == issued.key.key_id
+    assert used.last_used_at is not None  # the bundle's API recorded the key's use in the table
     assert created_now["state"] == "completed"
     assert created_later["state"] == "active"
     for module_file in result["modules"].values():
@@ -195,13 +222,7 @@ def test_both_handlers_serve_their_events_from_the_bundle_alone(
 
 
 def _drain(emulator: Emulator) -> list[dict[str, Any]]:
-    sqs = boto3.client(
-        "sqs",
-        endpoint_url=emulator.endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    sqs = emulator.client("sqs")
     received: list[dict[str, Any]] = []
     while batch := sqs.receive_message(
         QueueUrl=emulator.queue_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"], WaitTimeSeconds=0
