@@ -1,8 +1,9 @@
 """The web UI in a real browser against the local stack.
 
 Starts `scheduler dev` on a free port with a fixed API key, then drives Debian's Chromium through
-Playwright the way a person would: sign in, create a future job, find it in the list at the right
-local time, edit it, pause and resume it, run it now and see the run in its history, delete it.
+Playwright the way a person would: sign in (a wrong key is refused), create a future job, find it
+in the list at the right local time, edit it, pause and resume it, run it now and see the run in its
+history, delete it, sign out.
 Screenshots of the list and the form are saved under artifacts/screenshots/.
 """
 
@@ -191,8 +192,11 @@ def test_a_person_manages_a_future_job_from_the_browser(
         {"payload": "weekday tick", "recurring": "CRON", "timezone": "America/New_York", "cron": "*/15 9-17 * * 1-5"},
     )
 
-    # Sign in
+    # Sign in: a wrong key is refused, the right one kept for the session
     page.goto("/")
+    page.get_by_label("API key").fill("not-the-key")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("This API key was not accepted.")).to_be_visible()
     page.get_by_label("API key").fill(API_KEY)
     page.get_by_label("API key").press("Enter")  # the keyboard is enough
     expect(page.get_by_test_id("new-schedule")).to_be_visible()
@@ -259,6 +263,11 @@ def test_a_person_manages_a_future_job_from_the_browser(
     row.get_by_role("button", name="Delete").click()
     page.get_by_test_id("confirm-delete").click()
     expect(row).to_have_count(0)
+
+    # Signing out forgets the key
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_label("API key")).to_be_visible()
+    assert page.evaluate("() => window.sessionStorage.length") == 0
 
     record_property("screenshots", [str(path) for path in saved])
     with capsys.disabled():
