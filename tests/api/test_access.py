@@ -1,0 +1,320 @@
+"""SPEC section 5: every route but /health needs a valid key, and a key opens one namespace only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from service.bootstrap import Container
+from service.entrypoints.graphql.schema import build_schema
+from tests.api.conftest import LambdaApi, bearer
+from tests.api.events import LambdaContext, LambdaResponse, json_event
+from tests.conftest import Aws, table_items
+from tests.fakes import FakeClock
+
+FUTURE = {"payload": "water the plants", "runAt": "2027-02-01T09:00:00Z"}
+GRAPHQL_FUTURE = {"payload": "water the plants", "runAt": "2027-02-01T09:00"}
+OTHER_NAMESPACE = "other-team"
+
+
+@dataclass(frozen=True)
+class RestCall:
+    method: str
+    path: str  # with {jobId} where the route has one
+    body: dict[str, Any] | None = None
+    query: str = ""
+
+
+REST_CALLS = [
+    RestCall("GET", "/schedules"),
+    RestCall("POST", "/schedules", FUTURE),
+    RestCall("POST", "/schedules/preview", FUTURE),
+    RestCall("GET", "/schedules/{jobId}"),
+    RestCall("PUT", "/schedules/{jobId}", FUTURE),
+    RestCall("DELETE", "/schedules/{jobId}"),
+    RestCall("POST", "/schedules/{jobId}/pause"),
+    RestCall("POST", "/schedules/{jobId}/resume"),
+    RestCall("POST", "/schedules/{jobId}/run"),
+    RestCall("GET", "/schedules/{jobId}/runs"),
+    RestCall("GET", "/schedules/{jobId}/next", query="count=3"),
+]
+
+SELECTION = "__typename ... on Schedule { jobId state } ... on Error { code message }"
+GRAPHQL_CALLS: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
+    "schedules": ("query { schedules(first: 5) { nodes { jobId } } }", lambda _: {}),
+    "schedule": ("query($id: ID!) { schedule(jobId: $id) { jobId } }", lambda job: {"id": job}),
+    "previewSchedule": (
+        "query($input: ScheduleInput!) { previewSchedule(input: $input) { __typename } }",
+        lambda _: {"input": GRAPHQL_FUTURE},
+    ),
+    "createSchedule": (
+        f"mutation($input: ScheduleInput!) {{ createSchedule(input: $input) {{ {SELECTION} }} }}",
+        lambda _: {"input": GRAPHQL_FUTURE},
+    ),
+    "updateSchedule": (
+        f"mutation($id: ID!, $input: ScheduleInput!) {{ updateSchedule(jobId: $id, input: $input) {{ {SELECTION} }} }}",
+        lambda job: {"id": job, "input": GRAPHQL_FUTURE},
+    ),
+    "deleteSchedule": (
+        "mutation($id: ID!) { deleteSchedule(jobId: $id) { __typename } }",
+        lambda job: {"id": job},
+    ),
+    "pauseSchedule": (f"mutation($id: ID!) {{ pauseSchedule(jobId: $id) {{ {SELECTION} }} }}", lambda job: {"id": job}),
+    "resumeSchedule": (
+        f"mutation($id: ID!) {{ resumeSchedule(jobId: $id) {{ {SELECTION} }} }}",
+        lambda job: {"id": job},
+    ),
+    "runScheduleNow": (
+        f"mutation($id: ID!) {{ runScheduleNow(jobId: $id) {{ {SELECTION} }} }}",
+        lambda job: {"id": job},
+    ),
+}
+
+
+def _create(client: TestClient, headers: dict[str, str] | None = None, **overrides: Any) -> str:
+    response = client.post("/schedules", json={**FUTURE, **overrides}, headers=headers)
+    assert response.status_code == 201, response.text
+    job_id: str = response.json()["jobId"]
+    return job_id
+
+
+def _rest(client: TestClient, call: RestCall, job_id: str, headers: dict[str, str]) -> Any:
+    path = call.path.replace("{jobId}", job_id) + (f"?{call.query}" if call.query else "")
+    return client.request(call.method, path, json=call.body, headers=headers)
+
+
+def _graphql(client: TestClient, operation: str, job_id: str, headers: dict[str, str]) -> Any:
+    document, variables = GRAPHQL_CALLS[operation]
+    return client.post("/graphql", json={"query": document, "variables": variables(job_id)}, headers=headers)
+
+
+@pytest.fixture
+def revoked_key(container: Container) -> str:
+    issued = container.keys.create("default", "revoked before use")
+    container.keys.revoke(issued.key.key_id)
+    return issued.secret
+
+
+@pytest.fixture
+def other_key(container: Container) -> str:
+    return container.keys.create(OTHER_NAMESPACE, "another team").secret
+
+
+BAD_CREDENTIALS: dict[str, Callable[[str], dict[str, str]]] = {
+    "no key": lambda _: {},
+    "malformed header": lambda _: {"Authorization": "Basic dXNlcjpwYXNz"},
+    "unknown key": lambda _: bearer("sk_live_" + "x" * 43),
+    "revoked key": bearer,
+}
+EXPECTED_CHALLENGE = {
+    "no key": 'Bearer realm="scheduler"',
+    "malformed header": 'Bearer realm="scheduler", error="invalid_request"',
+    "unknown key": 'Bearer realm="scheduler", error="invalid_token"',
+    "revoked key": 'Bearer realm="scheduler", error="invalid_token"',
+}
+
+
+def test_the_walk_covers_every_rest_route_and_every_graphql_operation(app: FastAPI) -> None:
+    routes = {
+        (method.upper(), path)
+        for path, operations in app.openapi()["paths"].items()
+        if not path.startswith("/graphql")
+        for method in operations
+    }
+    schema = build_schema()._schema
+    operations = set(schema.query_type.fields) | set(schema.mutation_type.fields)  # type: ignore[union-attr]
+
+    assert routes - {("GET", "/health")} == {(c.method, c.path) for c in REST_CALLS}
+    assert operations == set(GRAPHQL_CALLS)
+
+
+@pytest.mark.parametrize("credentials", sorted(BAD_CREDENTIALS))
+@pytest.mark.parametrize("call", REST_CALLS, ids=lambda c: f"{c.method} {c.path}")
+def test_every_rest_route_refuses_a_request_without_a_valid_key(
+    aws: Aws, anonymous: TestClient, client: TestClient, revoked_key: str, call: RestCall, credentials: str
+) -> None:
+    job_id = _create(client)
+    before = table_items(aws)
+
+    response = _rest(anonymous, call, job_id, BAD_CREDENTIALS[credentials](revoked_key))
+
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith(EXPECTED_CHALLENGE[credentials])
+    assert response.json()["error"] == "unauthorized"
+    assert "Bearer" in response.json()["message"] or "key" in response.json()["message"]
+    assert table_items(aws) == before
+
+
+@pytest.mark.parametrize("call", REST_CALLS, ids=lambda c: f"{c.method} {c.path}")
+def test_every_rest_route_answers_a_valid_key(client: TestClient, call: RestCall) -> None:
+    job_id = _create(client)
+    if call.path.endswith("/resume"):
+        client.post(f"/schedules/{job_id}/pause")
+
+    response = _rest(client, call, job_id, {})
+
+    assert 200 <= response.status_code < 300, response.text
+
+
+@pytest.mark.parametrize("credentials", sorted(BAD_CREDENTIALS))
+@pytest.mark.parametrize("operation", sorted(GRAPHQL_CALLS))
+def test_every_graphql_operation_is_refused_with_http_401_without_a_valid_key(
+    aws: Aws, anonymous: TestClient, client: TestClient, revoked_key: str, operation: str, credentials: str
+) -> None:
+    job_id = _create(client)
+    before = table_items(aws)
+
+    response = _graphql(anonymous, operation, job_id, BAD_CREDENTIALS[credentials](revoked_key))
+
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith(EXPECTED_CHALLENGE[credentials])
+    assert response.json()["error"] == "unauthorized"
+    assert table_items(aws) == before
+
+
+@pytest.mark.parametrize("operation", sorted(GRAPHQL_CALLS))
+def test_every_graphql_operation_answers_a_valid_key(client: TestClient, operation: str) -> None:
+    job_id = _create(client)
+    if operation == "resumeSchedule":
+        client.post(f"/schedules/{job_id}/pause")
+
+    response = _graphql(client, operation, job_id, {})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert "errors" not in body, body
+    result = body["data"][operation]
+    assert result is not None
+    if isinstance(result, dict) and "__typename" in result:
+        assert result["__typename"] in ("Schedule", "DeletedSchedule", "Preview"), result
+
+
+def test_health_and_the_api_description_need_no_key(anonymous: TestClient) -> None:
+    assert anonymous.get("/health").json() == {"status": "ok"}
+    assert anonymous.get("/openapi.json").status_code == 200
+    assert anonymous.get("/docs").status_code == 200
+
+
+def test_the_openapi_document_declares_the_bearer_scheme(anonymous: TestClient) -> None:
+    document = anonymous.get("/openapi.json").json()
+
+    assert document["components"]["securitySchemes"]["apiKey"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API key: `Authorization: Bearer <key>`",
+    }
+    assert document["paths"]["/schedules"]["get"]["security"] == [{"apiKey": []}]
+
+
+def test_a_revocation_takes_effect_once_the_cached_verification_expires(
+    client: TestClient, container: Container, clock: FakeClock
+) -> None:
+    issued = container.keys.create("default", "to revoke")
+    assert client.get("/schedules", headers=bearer(issued.secret)).status_code == 200
+
+    container.keys.revoke(issued.key.key_id)
+    within = client.get("/schedules", headers=bearer(issued.secret))
+    clock.advance(seconds=61)
+    after = client.get("/schedules", headers=bearer(issued.secret))
+
+    assert within.status_code == 200  # the verification cached by this instance, at most 60 s
+    assert after.status_code == 401
+    assert after.json()["message"] == "the API key has been revoked"
+
+
+def test_a_key_of_the_lambda_handler_arrives_in_the_api_gateway_event(lambda_api: LambdaApi, api_key: str) -> None:
+    created = LambdaResponse.of(
+        lambda_api.handler(json_event("POST", "/schedules", FUTURE, headers=bearer(api_key)), LambdaContext())
+    )
+    refused = LambdaResponse.of(lambda_api.handler(json_event("POST", "/schedules", FUTURE), LambdaContext()))
+    graphql = LambdaResponse.of(
+        lambda_api.handler(
+            json_event("POST", "/graphql", {"query": "{ schedules { nodes { jobId } } }"}), LambdaContext()
+        )
+    )
+
+    assert created.status == 201
+    assert refused.status == 401 and refused.headers["www-authenticate"] == 'Bearer realm="scheduler"'
+    assert graphql.status == 401 and graphql.json()["error"] == "unauthorized"
+
+
+# -- namespaces ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def foreign_job(client: TestClient) -> str:
+    """A schedule of the default namespace with a large payload (an item of its own) and a run."""
+    job_id = _create(client, payload="p" * 2000)
+    assert client.post(f"/schedules/{job_id}/run").status_code == 200
+    return job_id
+
+
+CROSS_NAMESPACE = [c for c in REST_CALLS if "{jobId}" in c.path]
+
+
+@pytest.mark.parametrize("call", CROSS_NAMESPACE, ids=lambda c: f"{c.method} {c.path}")
+def test_another_namespaces_schedule_is_not_found_and_left_unchanged(
+    aws: Aws, client: TestClient, other_key: str, foreign_job: str, call: RestCall
+) -> None:
+    before = table_items(aws)
+
+    response = _rest(client, call, foreign_job, bearer(other_key))
+
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+    assert table_items(aws) == before
+
+
+@pytest.mark.parametrize("operation", sorted(set(GRAPHQL_CALLS) - {"schedules", "createSchedule", "previewSchedule"}))
+def test_another_namespaces_schedule_is_not_found_through_graphql_either(
+    aws: Aws, client: TestClient, other_key: str, foreign_job: str, operation: str
+) -> None:
+    before = table_items(aws)
+
+    result = _graphql(client, operation, foreign_job, bearer(other_key)).json()["data"][operation]
+
+    assert result is None or result["__typename"] == "NotFoundError"
+    assert table_items(aws) == before
+
+
+def test_lists_never_mix_namespaces_even_with_another_namespaces_cursor(
+    client: TestClient, other_key: str, foreign_job: str
+) -> None:
+    mine = _create(client, headers=bearer(other_key), payload="theirs")
+    _create(client)
+    first_page = client.get("/schedules", params={"limit": 1})
+    link = first_page.headers["link"]
+    cursor = link[link.index("cursor=") + len("cursor=") : link.index(">")]
+
+    listed = client.get("/schedules", headers=bearer(other_key)).json()
+    with_foreign_cursor = client.get("/schedules", params={"cursor": cursor}, headers=bearer(other_key))
+    graphql = _graphql(client, "schedules", "", bearer(other_key)).json()["data"]["schedules"]["nodes"]
+
+    assert [s["jobId"] for s in listed] == [mine]
+    assert foreign_job not in {s["jobId"] for s in with_foreign_cursor.json()}
+    assert [s["jobId"] for s in graphql] == [mine]
+    assert foreign_job in {s["jobId"] for s in client.get("/schedules").json()}
+    assert mine not in {s["jobId"] for s in client.get("/schedules").json()}
+
+
+def test_the_dispatcher_keeps_each_namespaces_runs_in_its_own_history(
+    client: TestClient, container: Container, clock: FakeClock, other_key: str
+) -> None:
+    soon = {"payload": "tick", "runAt": "2027-01-04T12:01:00Z"}
+    ours = _create(client, **soon)
+    theirs = _create(client, headers=bearer(other_key), **soon)
+
+    clock.advance(minutes=1)
+    container.dispatcher.tick(clock(), clock().replace(second=50))
+
+    our_runs = client.get(f"/schedules/{ours}/runs").json()
+    their_runs = client.get(f"/schedules/{theirs}/runs", headers=bearer(other_key)).json()
+    assert [r["occurrenceId"].split("/")[0] for r in our_runs] == [ours]
+    assert [r["occurrenceId"].split("/")[0] for r in their_runs] == [theirs]
+    assert client.get(f"/schedules/{theirs}/runs").status_code == 404
+    assert client.get(f"/schedules/{ours}/runs", headers=bearer(other_key)).status_code == 404
