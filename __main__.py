@@ -62,6 +62,17 @@ dispatcher = Dispatcher(
     ),
 )
 
+# The API keys' limits: only those the stack sets, the service's defaults otherwise.
+key_env = {
+    name: str(value)
+    for name, value in (
+        ("SCHEDULER_RATE_LIMIT_PER_SECOND", settings.api_key_rate_per_second),
+        ("SCHEDULER_RATE_LIMIT_BURST", settings.api_key_rate_burst),
+        ("SCHEDULER_KEY_CACHE_SECONDS", settings.api_key_cache_seconds),
+    )
+    if value is not None
+}
+
 api = Api(
     "api",
     ApiArgs(
@@ -72,6 +83,7 @@ api = Api(
         throttle_burst=settings.api_throttle_burst,
         environment={
             **common_env,
+            **key_env,
             "SCHEDULER_GRAPHQL_IDE": "on" if settings.graphql_ide else "off",
             "SCHEDULER_GRAPHQL_INTROSPECTION": "on" if settings.graphql_introspection else "off",
         },

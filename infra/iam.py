@@ -17,6 +17,9 @@ Policy = dict[str, Any]
 
 # Transactions need no action of their own: IAM checks each item's Put/Update/Delete/ConditionCheck.
 # BatchGetItem and BatchWriteItem, by contrast, are actions of their own.
+# API keys live in the same table, under keys of their own (no index): the API verifies one
+# with GetItem and records its last use with UpdateItem. Issuing and revoking keys is not the
+# function's work: `scheduler keys` does it with the operator's credentials.
 API_TABLE_ACTIONS = (
     "dynamodb:ConditionCheckItem",
     "dynamodb:DeleteItem",

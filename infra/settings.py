@@ -45,6 +45,10 @@ class StackSettings:
     api_snap_start: bool = True
     api_throttle_rate: float = 50.0
     api_throttle_burst: int = 100
+    # API keys (SPEC section 5); unset keeps the service's defaults (service/config.py).
+    api_key_rate_per_second: int | None = None
+    api_key_rate_burst: int | None = None
+    api_key_cache_seconds: int | None = None
     graphql_ide: bool = False
     graphql_introspection: bool = True
     web_dist: Path = PROJECT_ROOT / "web" / "dist"
@@ -87,6 +91,9 @@ class StackSettings:
         # The service refuses these at start-up (service/config.py); refuse them at preview instead.
         catch_up_hours = _at_least(1, "catchUpHours", integer("catchUpHours", defaults.catch_up_hours))
         run_retention_days = _at_least(1, "runRetentionDays", integer("runRetentionDays", defaults.run_retention_days))
+        key_rate = _optional_at_least(1, "apiKeyRatePerSecond", config.get_int("apiKeyRatePerSecond"))
+        key_burst = _optional_at_least(1, "apiKeyRateBurst", config.get_int("apiKeyRateBurst"))
+        key_cache = _optional_at_least(0, "apiKeyCacheSeconds", config.get_int("apiKeyCacheSeconds"))
         web_dist = config.get("webDist")
         bundle_zip = config.get("bundleZip")
         return cls(
@@ -111,6 +118,9 @@ class StackSettings:
             api_snap_start=flag("apiSnapStart", defaults.api_snap_start),
             api_throttle_rate=_or(config.get_float("apiThrottleRate"), defaults.api_throttle_rate),
             api_throttle_burst=integer("apiThrottleBurst", defaults.api_throttle_burst),
+            api_key_rate_per_second=key_rate,
+            api_key_rate_burst=key_burst,
+            api_key_cache_seconds=key_cache,
             graphql_ide=flag("graphqlIde", defaults.graphql_ide),
             graphql_introspection=flag("graphqlIntrospection", defaults.graphql_introspection),
             web_dist=(PROJECT_ROOT / web_dist) if web_dist else defaults.web_dist,
@@ -126,6 +136,10 @@ def _at_least(minimum: int, key: str, value: int) -> int:
     if value < minimum:
         raise ValueError(f"scheduler:{key} must be at least {minimum}, got {value}")
     return value
+
+
+def _optional_at_least(minimum: int, key: str, value: int | None) -> int | None:
+    return None if value is None else _at_least(minimum, key, value)
 
 
 T = TypeVar("T")

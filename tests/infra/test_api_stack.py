@@ -118,3 +118,15 @@ def test_api_environment_names_the_table_and_queue_and_graphql_switches(deploy: 
     assert with_ide["SCHEDULER_GRAPHQL_IDE"] == "on"
     # One origin for the browser (CloudFront), so the app needs no CORS.
     assert "SCHEDULER_CORS_ORIGINS" not in env
+
+
+def test_api_key_limits_keep_the_services_defaults_unless_configured(deploy: Deploy) -> None:
+    names = ("SCHEDULER_RATE_LIMIT_PER_SECOND", "SCHEDULER_RATE_LIMIT_BURST", "SCHEDULER_KEY_CACHE_SECONDS")
+    env = deploy("prod").one(FUNCTION, "api").inputs["environment"]["variables"]
+    configured = deploy("prod", apiKeyRatePerSecond=5, apiKeyRateBurst=10, apiKeyCacheSeconds=15)
+    configured_env = configured.one(FUNCTION, "api").inputs["environment"]["variables"]
+    dispatcher_env = configured.one(FUNCTION, "dispatcher").inputs["environment"]["variables"]
+
+    assert not set(names) & set(env)
+    assert [configured_env[name] for name in names] == ["5", "10", "15"]
+    assert not set(names) & set(dispatcher_env)  # the dispatcher checks no key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 import yaml
 
 from infra.settings import StackSettings
+from service.config import Settings
 from tests.infra.program import PROJECT_ROOT, Deployment, run_program
 
 CONFIG_FIELDS = {
@@ -68,8 +70,26 @@ def test_the_config_schema_documents_the_defaults_the_program_applies() -> None:
     # Every setting can be set through the config, and every documented key is read.
     settings_fields = {f.name for f in fields(StackSettings)} - {"stack", "deletion_protection", "web_dist"}
     settings_fields -= {"lookahead_seconds", "dispatcher_reserved_concurrency", "alarm_email"}
+    settings_fields -= {"api_key_rate_per_second", "api_key_rate_burst", "api_key_cache_seconds"}
     settings_fields -= {"bundle_zip", "bundle_python"}
     assert settings_fields == set(CONFIG_FIELDS.values())
+
+
+def test_the_schema_quotes_the_services_own_defaults_for_keys_it_leaves_unset() -> None:
+    schema = yaml.safe_load((PROJECT_ROOT / "Pulumi.yaml").read_text())["config"]
+    service = Settings(table_name="t", queue_url="q")
+    quoted = {
+        key: int(match.group(1))
+        for key, entry in schema.items()
+        if (match := re.search(r"unset keeps the service's default \((\d+)\)", entry["description"]))
+    }
+
+    assert quoted == {
+        "lookaheadSeconds": service.lookahead.total_seconds(),
+        "apiKeyRatePerSecond": service.rate_limit_per_second,
+        "apiKeyRateBurst": service.rate_limit_burst,
+        "apiKeyCacheSeconds": service.key_cache.total_seconds(),
+    }
 
 
 def test_a_bad_architecture_stops_the_program(tmp_path: Path) -> None:
@@ -86,9 +106,12 @@ def test_a_bad_architecture_stops_the_program(tmp_path: Path) -> None:
         ({"lookaheadSeconds": 901}, r"lookaheadSeconds must be 0\.\.900"),
         ({"catchUpHours": 0}, "catchUpHours must be at least 1"),
         ({"runRetentionDays": 0}, "runRetentionDays must be at least 1"),
+        ({"apiKeyRatePerSecond": 0}, "apiKeyRatePerSecond must be at least 1"),
+        ({"apiKeyRateBurst": 0}, "apiKeyRateBurst must be at least 1"),
+        ({"apiKeyCacheSeconds": -1}, "apiKeyCacheSeconds must be at least 0"),
     ],
 )
-def test_a_setting_the_dispatcher_would_refuse_at_start_up_stops_the_program(
+def test_a_setting_the_service_would_refuse_at_start_up_stops_the_program(
     tmp_path: Path, config: dict[str, int], message: str
 ) -> None:
     with pytest.raises(ValueError, match=message):
