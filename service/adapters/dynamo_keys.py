@@ -100,7 +100,7 @@ class DynamoKeyStore(KeyStore):
                 TableName=self._table,
                 Key=to_attributes(ts.key_record_key(key_id)),
                 UpdateExpression="SET lastUsedAt = :at",
-                ConditionExpression=f"{_PRESENT} AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :since)",
+                ConditionExpression=f"{_PRESENT} AND (attribute_not_exists(lastUsedAt) OR lastUsedAt <= :since)",
                 ExpressionAttributeValues=to_attributes(
                     {":at": at.isoformat(), ":since": unless_since.replace(microsecond=0).isoformat()}
                 ),

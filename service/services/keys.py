@@ -51,7 +51,7 @@ class KeyStore(abc.ABC):
 
     @abc.abstractmethod
     def touch(self, key_id: str, at: datetime, unless_since: datetime) -> None:
-        """Record a use at ``at``, unless one at or after ``unless_since`` is recorded."""
+        """Record a use at ``at``, unless one after ``unless_since`` is recorded."""
 
 
 def new_secret() -> str:
