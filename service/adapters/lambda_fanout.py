@@ -21,8 +21,9 @@ class LambdaFanout:
         self._function_name = function_name
 
     def start(self, now: datetime, shards: Sequence[str]) -> None:
-        # "Event": asynchronous, so the root does not wait; Lambda retries a failed child
-        # twice, and a child that never runs leaves its shards due for the next tick.
+        # "Event": asynchronous, so the root does not wait. A failed child is not retried
+        # (the function's async settings park it in the failed-ticks queue); its shards stay
+        # due, and the next tick takes them once the child's leases lapse.
         self._client.invoke(
             FunctionName=self._function_name,
             InvocationType="Event",

@@ -15,6 +15,7 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from aws_lambda_powertools.metrics import MetricUnit
+from botocore.exceptions import BotoCoreError, ClientError
 
 from service.bootstrap import bootstrap
 from service.services.dispatch import TickReport, split_shards
@@ -63,9 +64,14 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, object]:
     shards = event.get("shards")  # set when this is a child of a fanned-out tick
     if shards is None and container.fanout is not None:
         groups = split_shards(container.dispatcher.busy_shards(now), container.settings.dispatch_invocations)
-        for group in groups[1:]:
-            container.fanout.start(now, group)
         shards = groups[0] if groups else []
+        for group in groups[1:]:
+            try:
+                container.fanout.start(now, group)
+            except (ClientError, BotoCoreError):
+                # Throttled or refused: this invocation takes the group on itself.
+                logger.exception("could not start a dispatcher for shards %s", group)
+                shards = [*shards, *group]
     report = container.dispatcher.tick(now, deadline_of(context, clock_now), shards=shards)
     publish(report)
     summary = report.summary()

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from types import ModuleType
 
 import pytest
+from botocore.exceptions import ClientError
 
 from service.adapters.lambda_fanout import fanout_event
 from service.domain.schedule import ScheduleInput
@@ -122,3 +123,27 @@ def test_busy_shards_are_dealt_round_robin_into_at_most_the_configured_groups() 
     assert split_shards(["00", "03", "04", "07", "01"], 3) == [["00", "07"], ["03", "01"], ["04"]]
     assert split_shards(["05"], 4) == [["05"]]
     assert split_shards([], 4) == []
+
+
+class RefusingChildren:
+    def start(self, now: datetime, shards: list[str]) -> None:
+        raise ClientError({"Error": {"Code": "TooManyRequestsException", "Message": "Rate exceeded"}}, "Invoke")
+
+
+def test_when_a_child_cannot_be_started_the_root_takes_its_shards_itself(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCHEDULER_DISPATCH_INVOCATIONS", "4")
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "scheduler-dispatcher")
+    module = load_handler_module(aws, monkeypatch)
+    monkeypatch.setattr(module, "container", replace(module.container, fanout=RefusingChildren()))
+    now = datetime.now(UTC).replace(microsecond=0)
+    for i in range(16):
+        module.container.schedules.create(
+            "default", ScheduleInput(payload=f"job {i}", run_at=(now + timedelta(minutes=5)).isoformat())
+        )
+
+    summary = module.handler(scheduled_event(now + timedelta(minutes=5)), LambdaContext())
+
+    assert summary["delivered"] == 16
+    sys.modules.pop("service.entrypoints.lambda_dispatcher", None)
