@@ -11,6 +11,7 @@ import pulumi_aws as aws
 from service.adapters.table_schema import DUE_INDEX, TABLE
 
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's maximum: time to look at what consumers could not take
+MAX_MESSAGE_BYTES = 1024 * 1024  # SQS's largest message (1 MiB)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class Data(pulumi.ComponentResource):
             content_based_deduplication=no_body_deduplication,
             sqs_managed_sse_enabled=True,
             message_retention_seconds=DLQ_RETENTION_SECONDS,
+            max_message_size=MAX_MESSAGE_BYTES,
             opts=child,
         )
         queue = aws.sqs.Queue(
@@ -95,6 +97,8 @@ class Data(pulumi.ComponentResource):
             sqs_managed_sse_enabled=True,
             visibility_timeout_seconds=args.visibility_timeout_seconds,
             message_retention_seconds=args.retention_seconds,
+            # A 256 KiB payload plus its three attributes is over 256 KiB: allow SQS's maximum.
+            max_message_size=MAX_MESSAGE_BYTES,
             redrive_policy=dead_letters.arn.apply(
                 lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": args.max_receive_count})
             ),

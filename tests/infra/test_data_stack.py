@@ -66,6 +66,11 @@ def test_default_redrive_is_five_receives(prod: Deployment) -> None:
     assert json.loads(prod.named("data-deliveries").inputs["redrivePolicy"])["maxReceiveCount"] == 5
 
 
+def test_the_delivery_queues_take_a_full_size_payload_with_its_attributes(prod: Deployment) -> None:
+    for name in ("data-deliveries", "data-dead-letters"):
+        assert prod.named(name).inputs["maxMessageSize"] == 1024 * 1024
+
+
 def test_every_queue_is_encrypted_and_dead_letters_are_kept_longest(prod: Deployment) -> None:
     queues = {q.name: q.inputs for q in prod.of_type(QUEUE_TYPE)}
 
