@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from starlette.testclient import WebSocketDenialResponse
 
 from service.bootstrap import Container
+from service.entrypoints.app import create_app
 from service.entrypoints.graphql.schema import build_schema
 from tests.api.conftest import LambdaApi, bearer
 from tests.api.events import LambdaContext, LambdaResponse, json_event
@@ -318,3 +320,25 @@ def test_the_dispatcher_keeps_each_namespaces_runs_in_its_own_history(
     assert [r["occurrenceId"].split("/")[0] for r in their_runs] == [theirs]
     assert client.get(f"/schedules/{theirs}/runs").status_code == 404
     assert client.get(f"/schedules/{ours}/runs", headers=bearer(other_key)).status_code == 404
+
+
+def test_the_graphql_ide_page_needs_no_key_but_no_operation_runs_without_one(container: Container) -> None:
+    app = create_app(replace(container, settings=replace(container.settings, graphql_ide=True)))
+    client = TestClient(app, raise_server_exceptions=False)
+
+    page = client.get("/graphql", headers={"Accept": "text/html"})
+    over_get = client.get("/graphql", params={"query": "{ schedules { nodes { jobId } } }"})
+
+    assert page.status_code == 200 and "<html" in page.text.lower()
+    assert over_get.status_code == 400 and "data" not in over_get.text
+
+
+def test_a_graphql_websocket_without_a_key_is_refused_with_401(anonymous: TestClient) -> None:
+    with (
+        pytest.raises(WebSocketDenialResponse) as denied,
+        anonymous.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]),
+    ):
+        pass
+
+    assert denied.value.status_code == 401
+    assert denied.value.json()["error"] == "unauthorized"
