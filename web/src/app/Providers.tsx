@@ -19,7 +19,10 @@ export function Providers({ store, children, defaultColorScheme = 'auto' }: Prop
         defaultColorScheme={defaultColorScheme}
         cssVariablesResolver={cssVariablesResolver}
       >
-        <Notifications position="top-right" />
+        {/* In place rather than in a portal, so the messages sit inside a named landmark. */}
+        <section aria-label="Notifications">
+          <Notifications position="bottom-right" withinPortal={false} />
+        </section>
         {children}
       </MantineProvider>
     </Provider>

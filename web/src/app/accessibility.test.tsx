@@ -41,7 +41,7 @@ describe('accessibility', () => {
   });
 
   it('the details drawer names its close button and run history', async () => {
-    const job = aSchedule({ jobId: 'job-a11y' });
+    const job = aSchedule({ jobId: 'job-a11y', payload: 'a11y payload' });
     fakeGraphql({
       Schedules: () => ({ schedules: { nodes: [job], pageInfo: { hasNextPage: false, endCursor: null } } }),
       Schedule: () => ({
@@ -66,7 +66,7 @@ describe('accessibility', () => {
       }),
     });
     renderWithStore(<SchedulesPage />);
-    await userEvent.click(await screen.findByRole('button', { name: 'Details of schedule job-a11y' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'a11y payload, details' }));
     await screen.findByRole('table', { name: 'Run history' });
     expect(await accessibilityViolations(screen.getByRole('dialog'))).toEqual([]);
   });

@@ -67,17 +67,19 @@ const Row = memo(function Row({
   schedule: Schedule;
   viewerZone: string;
 }) {
+  const preview = payloadPreview(schedule.payload);
   return (
     <Table.Tr data-testid="schedule-row" data-job-id={schedule.jobId}>
       <Table.Td>
         <UnstyledButton
           className={classes.payload}
           onClick={() => onOpen(schedule)}
-          aria-label={`Details of schedule ${schedule.jobId}`}
-          title={schedule.jobId}
+          // The visible text leads the name, so speech input can say what it sees (WCAG 2.5.3).
+          aria-label={`${preview}, details`}
+          title={`Details of schedule ${schedule.jobId}`}
           data-testid="payload-preview"
         >
-          {payloadPreview(schedule.payload)}
+          {preview}
         </UnstyledButton>
       </Table.Td>
       <Table.Td data-testid="rule">{describeRule(schedule)}</Table.Td>

@@ -99,7 +99,7 @@ describe('SchedulesPage', () => {
     });
     renderWithStore(<SchedulesPage />);
 
-    await userEvent.click((await firstRow()).getByRole('button', { name: 'Details of schedule job-7' }));
+    await userEvent.click((await firstRow()).getByRole('button', { name: 'nightly export, details' }));
 
     const history = await screen.findByRole('table', { name: 'Run history' });
     const rows = within(history).getAllByTestId('run-row');
