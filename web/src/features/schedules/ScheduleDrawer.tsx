@@ -123,11 +123,8 @@ export function ScheduleDrawer({ jobId, onClose }: Props) {
       position="right"
       closeButtonProps={{ 'aria-label': 'Close the details' }}
       size="lg"
-      title={
-        <Title order={2} size="h4">
-          Schedule
-        </Title>
-      }
+      title="Schedule"
+      styles={{ title: { fontWeight: 700, fontSize: 'var(--mantine-font-size-lg)' } }}
       data-testid="schedule-drawer"
     >
       {body}
