@@ -60,7 +60,7 @@ class Web(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         if not (args.dist / "index.html").is_file():
             raise FileNotFoundError(
-                f"{args.dist}/index.html is missing: build the web UI first (`make -C web build` or "
+                f"{args.dist}/index.html is missing: build the web UI first (`make web-build` or "
                 "`npm --prefix web run build`), or point `scheduler:webDist` at a built folder"
             )
 
