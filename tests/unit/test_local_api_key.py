@@ -34,3 +34,8 @@ def test_without_one_a_new_key_is_issued_at_each_start() -> None:
 def test_a_key_that_cannot_travel_in_a_bearer_header_is_refused_before_start() -> None:
     with pytest.raises(OptionError, match="SCHEDULER_API_KEY"):
         local_api_key(KeyService(InMemoryKeyStore()), {"SCHEDULER_API_KEY": "has spaces in it"}, "default")
+
+
+def test_a_default_namespace_that_is_not_one_is_refused_before_start() -> None:
+    with pytest.raises(OptionError, match="SCHEDULER_NAMESPACE"):
+        local_api_key(KeyService(InMemoryKeyStore()), {}, "Team#A")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from service.domain.keys import MAX_TOKEN_LENGTH, is_token
+from service.domain.keys import MAX_TOKEN_LENGTH, NAMESPACE_PATTERN, is_token
 from service.entrypoints.local.options import OptionError
 from service.services.keys import KeyService
 
@@ -16,6 +16,8 @@ KEY_NAME = "local stack"
 
 def local_api_key(keys: KeyService, env: Mapping[str, str], namespace: str) -> str:
     """A key of ``namespace`` that the API accepts: stored (as a hash) unless it already is."""
+    if not NAMESPACE_PATTERN.fullmatch(namespace):
+        raise OptionError(f"SCHEDULER_NAMESPACE {namespace!r} is not a namespace (a-z, 0-9 and '-', up to 63)")
     fixed = env.get("SCHEDULER_API_KEY", "").strip()
     if not fixed:
         return keys.create(namespace, KEY_NAME).secret
