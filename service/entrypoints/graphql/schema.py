@@ -203,4 +203,5 @@ def graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:
         graphql_ide="graphiql" if settings.graphql_ide else None,
         allow_queries_via_get=False,
         context_getter=_context,
+        subscription_protocols=(),  # no subscriptions: no WebSocket endpoint at all
     )
