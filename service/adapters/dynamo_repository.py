@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import builtins
-import json
-import re
 from datetime import timedelta
 from typing import Any, cast
 
@@ -20,13 +16,13 @@ from service.adapters.dynamo_items import (
     item_to_schedule,
     payload_is_inline,
     payload_to_item,
-    run_sort_key,
     run_to_item,
     schedule_key,
     schedule_to_item,
     to_attributes,
 )
-from service.domain.errors import InvalidCursor, ScheduleNotFound, VersionConflict
+from service.adapters.dynamo_paging import decode_cursor, encode_cursor, merge_unrecorded
+from service.domain.errors import ScheduleNotFound, VersionConflict
 from service.domain.runs import Run
 from service.domain.schedule import Schedule, State
 from service.services.ports import Page, ScheduleRepository
@@ -35,7 +31,6 @@ DEFAULT_RUN_RETENTION = timedelta(days=90)
 # A filtered listing reads at most this many pages of the partition per request, then
 # returns what it has with a cursor, so one request's cost stays bounded.
 MAX_QUERIES_PER_PAGE = 10
-_CURSOR_VALUE = re.compile(r"^[A-Za-z0-9:#._-]{1,200}$")
 
 _EXISTS = "attribute_exists(pk)"
 _EXISTS_AT_VERSION = "attribute_exists(pk) AND version = :expected"
@@ -109,10 +104,12 @@ class DynamoScheduleRepository(ScheduleRepository):
             query["FilterExpression"] = "#state = :state"
             query["ExpressionAttributeNames"] = {"#state": "state"}
             query["ExpressionAttributeValues"].update(to_attributes({":state": state.value}))
-        start = {"pk": ts.namespace_key(namespace), "sk": ts.schedule_sort_key(_decode(cursor))} if cursor else None
+        start = (
+            {"pk": ts.namespace_key(namespace), "sk": ts.schedule_sort_key(decode_cursor(cursor))} if cursor else None
+        )
         items, next_key = self._query_page(query, limit, start, filtered=state is not None)
         schedules = [self._with_payload(item) for item in items]
-        return Page(schedules, _encode(next_key[len("JOB#") :]) if next_key else None)
+        return Page(schedules, encode_cursor(next_key[len("JOB#") :]) if next_key else None)
 
     # -- runs ----------------------------------------------------------------------
 
@@ -129,12 +126,12 @@ class DynamoScheduleRepository(ScheduleRepository):
             "ExpressionAttributeValues": to_attributes({":pk": pk}),
             "ScanIndexForward": False,
         }
-        after = _decode(cursor) if cursor else None
+        after = decode_cursor(cursor) if cursor else None
         items, next_key = self._query_page(query, limit, {"pk": pk, "sk": after} if after else None, filtered=False)
         page = [(item[ts.SORT_KEY]["S"], item_to_run(item)) for item in items]
         if unrecorded is not None:
-            page, next_key = _merge_unrecorded(page, next_key, after, unrecorded, limit)
-        return Page([run for _, run in page], _encode(next_key) if next_key else None)
+            page, next_key = merge_unrecorded(page, next_key, after, unrecorded, limit)
+        return Page([run for _, run in page], encode_cursor(next_key) if next_key else None)
 
     # -- helpers -------------------------------------------------------------------
 
@@ -222,37 +219,3 @@ class DynamoScheduleRepository(ScheduleRepository):
             return ScheduleNotFound(job_id)
         actual = int(old["version"]["N"]) if "version" in old else None
         return VersionConflict(job_id, expected_version if expected_version is not None else -1, actual)
-
-
-def _merge_unrecorded(
-    page: list[tuple[str, Run]], next_key: str | None, after: str | None, run: Run, limit: int
-) -> tuple[list[tuple[str, Run]], str | None]:
-    """Place a run that has no history item (see ``Schedule.last_run_in_history``) in the
-    newest-first sequence, as if it were stored: on the page its sort key falls in."""
-    key = run_sort_key(run)
-    if after is not None and key >= after:
-        return page, next_key  # an earlier page held it
-    if next_key is not None and key < next_key:
-        return page, next_key  # a later page will hold it
-    if any(existing == key for existing, _ in page):
-        return page, next_key
-    merged = sorted([*page, (key, run)], key=lambda pair: pair[0], reverse=True)
-    if len(merged) > limit:
-        merged = merged[:limit]
-        next_key = merged[-1][0]
-    return merged, next_key
-
-
-def _encode(sort_key: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"k": sort_key}).encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> str:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        value = json.loads(raw)["k"]
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise InvalidCursor() from None
-    if not isinstance(value, str) or not _CURSOR_VALUE.fullmatch(value):
-        raise InvalidCursor()
-    return value

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -42,3 +42,38 @@ class Run:
     @property
     def occurrence_id(self) -> str:
         return occurrence_id(self.job_id, self.scheduled_for)
+
+
+def delivered(
+    namespace: str,
+    job_id: str,
+    scheduled_for: datetime,
+    trigger: RunTrigger,
+    sent_at: datetime,
+    message_id: str | None,
+    delay_seconds: int = 0,
+) -> Run:
+    """The record of an occurrence handed to the queue at ``sent_at``, visible after the delay."""
+    visible_at = sent_at + timedelta(seconds=delay_seconds)
+    return Run(
+        namespace=namespace,
+        job_id=job_id,
+        scheduled_for=scheduled_for,
+        status=RunStatus.DELIVERED,
+        trigger=trigger,
+        recorded_at=sent_at,
+        message_id=message_id,
+        lateness_ms=max(0, int((visible_at - scheduled_for).total_seconds() * 1000)),
+    )
+
+
+def missed(namespace: str, job_id: str, scheduled_for: datetime, recorded_at: datetime) -> Run:
+    """The record of an occurrence that was not sent (too late, or superseded by a later one)."""
+    return Run(
+        namespace=namespace,
+        job_id=job_id,
+        scheduled_for=scheduled_for,
+        status=RunStatus.MISSED,
+        trigger=RunTrigger.SCHEDULE,
+        recorded_at=recorded_at,
+    )

@@ -18,7 +18,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import BotoCoreError, ClientError
 
 from service.bootstrap import bootstrap
-from service.services.dispatch import TickReport, split_shards
+from service.services.dispatch import split_shards
+from service.services.tick_report import TickReport
 
 # Leave this much of the invocation for releasing leases and flushing metrics.
 DEADLINE_RESERVE = timedelta(seconds=8)

@@ -21,21 +21,21 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from threading import Lock
 from typing import TypeVar
 
+from service.domain import runs as run_records
 from service.domain.dispatch_plan import Plan, plan
 from service.domain.recurrence import RecurrenceKind
-from service.domain.runs import Run, RunStatus, RunTrigger
+from service.domain.runs import Run, RunTrigger
 from service.domain.schedule import Schedule
 from service.services.due_store import DueStore
 from service.services.ports import Occurrence, Sender, SendOutcome
+from service.services.tick_report import TickReport
 
 logger = logging.getLogger(__name__)
 
-LATE_AFTER_MS = 1000
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -56,44 +56,6 @@ class DispatchSettings:
     settle: timedelta = timedelta(seconds=5)
     shard_workers: int = 8
     write_workers: int = 16
-
-
-@dataclass
-class TickReport:
-    now: datetime
-    delivered: int = 0
-    late: int = 0
-    missed: int = 0
-    missed_not_recorded: int = 0
-    send_failures: int = 0
-    conflicts: int = 0
-    shards_leased: int = 0
-    shards_busy: int = 0
-    shards_empty: int = 0
-    stopped_early: bool = False
-    lateness_ms: list[int] = field(default_factory=list)
-    _lock: Lock = field(default_factory=Lock, repr=False)
-
-    def add(self, **counts: int) -> None:
-        with self._lock:
-            for name, value in counts.items():
-                setattr(self, name, getattr(self, name) + value)
-
-    def summary(self) -> dict[str, object]:
-        lateness = sorted(self.lateness_ms)
-        return {
-            "now": self.now.isoformat(),
-            "delivered": self.delivered,
-            "late": self.late,
-            "missed": self.missed + self.missed_not_recorded,
-            "sendFailures": self.send_failures,
-            "conflicts": self.conflicts,
-            "shardsLeased": self.shards_leased,
-            "shardsBusy": self.shards_busy,
-            "shardsEmpty": self.shards_empty,
-            "stoppedEarly": self.stopped_early,
-            "maxLatenessMs": lateness[-1] if lateness else None,
-        }
 
 
 @dataclass
@@ -194,16 +156,16 @@ class Dispatcher:
     def _outcome(
         self, schedule: Schedule, schedule_plan: Plan, sent: SendOutcome | None, now: datetime, report: TickReport
     ) -> _Outcome:
-        missed = [_run(schedule, at, RunStatus.MISSED, now) for at in schedule_plan.missed]
+        ns, job = schedule.namespace, schedule.job_id
+        missed = [run_records.missed(ns, job, at, now) for at in schedule_plan.missed]
         history = list(missed)
         delivered = None
         if sent is not None and schedule_plan.deliver is not None:
-            arrival = now + timedelta(seconds=schedule_plan.delay_seconds)
-            lateness = max(0, int((arrival - schedule_plan.deliver).total_seconds() * 1000))
-            delivered = _run(schedule, schedule_plan.deliver, RunStatus.DELIVERED, now, sent.message_id, lateness)
-            report.add(delivered=1, late=int(lateness > LATE_AFTER_MS))
-            with report._lock:
-                report.lateness_ms.append(lateness)
+            delay = schedule_plan.delay_seconds
+            delivered = run_records.delivered(
+                ns, job, schedule_plan.deliver, RunTrigger.SCHEDULE, now, sent.message_id, delay
+            )
+            report.record_delivery(delivered.lateness_ms or 0)
         report.add(missed=len(missed), missed_not_recorded=schedule_plan.missed_not_recorded)
         final = delivered or missed[-1]
         updated = replace(schedule.after_run(final.scheduled_for, now, final), claimed_until=None)
@@ -226,23 +188,3 @@ def split_shards(shards: Sequence[str], invocations: int) -> list[list[str]]:
 
 def _pool(workers: int, name: str) -> ThreadPoolExecutor | None:
     return ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name) if workers > 1 else None
-
-
-def _run(
-    schedule: Schedule,
-    scheduled_for: datetime,
-    status: RunStatus,
-    now: datetime,
-    message_id: str | None = None,
-    lateness_ms: int | None = None,
-) -> Run:
-    return Run(
-        namespace=schedule.namespace,
-        job_id=schedule.job_id,
-        scheduled_for=scheduled_for,
-        status=status,
-        trigger=RunTrigger.SCHEDULE,
-        recorded_at=now,
-        message_id=message_id,
-        lateness_ms=lateness_ms,
-    )

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from service.domain import runs as run_records
 from service.domain.dispatch_plan import delay_until
 from service.domain.errors import (
     DeliveryFailed,
@@ -18,7 +19,7 @@ from service.domain.errors import (
 )
 from service.domain.ids import is_job_id
 from service.domain.recurrence import RecurrenceKind
-from service.domain.runs import Run, RunStatus, RunTrigger
+from service.domain.runs import Run, RunTrigger
 from service.domain.schedule import Definition, Schedule, ScheduleInput, State, define
 from service.services.ports import Occurrence, Page, ScheduleRepository, Sender
 
@@ -174,7 +175,7 @@ class ScheduleService:
         now = self._now()
         scheduled_for = now.replace(microsecond=0)
         message_id = self._send_one(Occurrence(job_id, scheduled_for, current.payload))
-        run = _delivered(current, scheduled_for, now, RunTrigger.MANUAL, message_id)
+        run = run_records.delivered(current.namespace, job_id, scheduled_for, RunTrigger.MANUAL, now, message_id)
         self._keep_last_run(current)
         updated = replace(current, last_run=run, last_run_in_history=True, version=current.version + 1, updated_at=now)
         try:
@@ -230,7 +231,7 @@ class ScheduleService:
         except DeliveryFailed:
             logger.warning("immediate delivery failed; the dispatcher will deliver %s", schedule.job_id)
             return claimed
-        run = _delivered(schedule, scheduled_for, now, trigger, message_id, delay)
+        run = run_records.delivered(schedule.namespace, schedule.job_id, scheduled_for, trigger, now, message_id, delay)
         self._keep_last_run(schedule)
         done = replace(claimed.after_run(scheduled_for, now, run), claimed_until=None, last_run_in_history=True)
         try:
@@ -262,28 +263,6 @@ class ScheduleService:
 
 def _trigger(definition: Definition) -> RunTrigger:
     return RunTrigger.IMMEDIATE if definition.immediate else RunTrigger.SCHEDULE
-
-
-def _delivered(
-    schedule: Schedule,
-    scheduled_for: datetime,
-    now: datetime,
-    trigger: RunTrigger,
-    message_id: str,
-    delay_seconds: int = 0,
-) -> Run:
-    arrival = now + timedelta(seconds=delay_seconds)
-    lateness = max(0, int((arrival - scheduled_for).total_seconds() * 1000))
-    return Run(
-        namespace=schedule.namespace,
-        job_id=schedule.job_id,
-        scheduled_for=scheduled_for,
-        status=RunStatus.DELIVERED,
-        trigger=trigger,
-        recorded_at=now,
-        message_id=message_id,
-        lateness_ms=lateness,
-    )
 
 
 def _check_range(name: str, value: int, low: int, high: int) -> None:

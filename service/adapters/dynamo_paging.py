@@ -1,0 +1,52 @@
+"""Paging helpers of the DynamoDB repository: opaque cursors, and a run kept outside the history.
+
+A cursor carries only the sort key to continue after; the partition key comes from the
+caller's own namespace, so a cursor never opens another namespace's items.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+
+from service.adapters.dynamo_items import run_sort_key
+from service.domain.errors import InvalidCursor
+from service.domain.runs import Run
+
+_CURSOR_VALUE = re.compile(r"^[A-Za-z0-9:#._-]{1,200}$")
+
+
+def merge_unrecorded(
+    page: list[tuple[str, Run]], next_key: str | None, after: str | None, run: Run, limit: int
+) -> tuple[list[tuple[str, Run]], str | None]:
+    """Place a run that has no history item (see ``Schedule.last_run_in_history``) in the
+    newest-first sequence, as if it were stored: on the page its sort key falls in."""
+    key = run_sort_key(run)
+    if after is not None and key >= after:
+        return page, next_key  # an earlier page held it
+    if next_key is not None and key < next_key:
+        return page, next_key  # a later page will hold it
+    if any(existing == key for existing, _ in page):
+        return page, next_key
+    merged = sorted([*page, (key, run)], key=lambda pair: pair[0], reverse=True)
+    if len(merged) > limit:
+        merged = merged[:limit]
+        next_key = merged[-1][0]
+    return merged, next_key
+
+
+def encode_cursor(sort_key: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"k": sort_key}).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value = json.loads(raw)["k"]
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise InvalidCursor() from None
+    if not isinstance(value, str) or not _CURSOR_VALUE.fullmatch(value):
+        raise InvalidCursor()
+    return value
