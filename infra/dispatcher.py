@@ -13,9 +13,9 @@ minutes has been superseded by newer ones, which read the due index afresh and d
 occurrences within the catch-up window, so an old retry only adds a concurrent, redundant run.
 What could not be delivered lands in a queue of its own (with an alarm), never silently.
 
-Fan-out (`scheduler:dispatchInvocations` above one): the tick EventBridge starts keeps one
-group of the busy shards and starts the others as asynchronous invocations of this same
-function, so its role may invoke this function and no other. The children go through the
+Fan-out (`scheduler:dispatchInvocations` above one): when its due work is more than one
+invocation sends in a tick, the tick EventBridge starts keeps one group of the busy shards and
+starts the others as asynchronous invocations of this same function, so its role may invoke this function and no other. The children go through the
 same asynchronous settings as the ticks. No retry: a child that never runs leaves its
 shards due for the next tick, and one that fails part-way leaves them to the first tick
 after its lease lapses (the timeout plus ten seconds at most). At most two minutes in

@@ -31,6 +31,8 @@ class Settings:
     # Invocations that share a tick's busy shards; more than one needs the function's own
     # name (Lambda sets AWS_LAMBDA_FUNCTION_NAME) and permission to invoke itself.
     dispatch_invocations: int = 1
+    # Runs one invocation sends in a tick before another is started (about 50 s of work).
+    dispatch_capacity: int = 15_000
     function_name: str | None = None
 
     @classmethod
@@ -50,6 +52,7 @@ class Settings:
             rate_limit_burst=_integer(env, "SCHEDULER_RATE_LIMIT_BURST", 40, minimum=1),
             key_cache=timedelta(seconds=_integer(env, "SCHEDULER_KEY_CACHE_SECONDS", 60, minimum=0)),
             dispatch_invocations=_integer(env, "SCHEDULER_DISPATCH_INVOCATIONS", 1, minimum=1),
+            dispatch_capacity=_integer(env, "SCHEDULER_DISPATCH_CAPACITY", 15_000, minimum=1),
             function_name=env.get("AWS_LAMBDA_FUNCTION_NAME") or None,
         )
 

@@ -60,6 +60,18 @@ class DynamoDueStore(DueStore):
         response = self._client.query(**self._due_query(shard, until), Limit=1, Select="COUNT")
         return bool(response["Count"])
 
+    def count_due(self, shard: str, until: datetime, cap: int) -> int:
+        # A COUNT query reads the index entries but returns none: half a read unit per 4 KB.
+        request = {**self._due_query(shard, until), "Select": "COUNT", "Limit": cap}
+        count = 0
+        while count < cap:
+            response = self._client.query(**request)
+            count += response["Count"]
+            if "LastEvaluatedKey" not in response:
+                break
+            request.update(ExclusiveStartKey=response["LastEvaluatedKey"], Limit=cap - count)
+        return min(count, cap)
+
     def lease(self, shard: str, owner: str, now: datetime, until: datetime) -> bool:
         try:
             self._client.put_item(

@@ -2,9 +2,11 @@
 
 The tick's time is the event's ``time`` (the minute EventBridge meant), or the clock if
 the invocation started later than that. With ``SCHEDULER_DISPATCH_INVOCATIONS`` above one,
-the invocation EventBridge starts keeps one group of the busy shards and hands the others
-to as many concurrent invocations of itself. Work stops before the Lambda deadline; what is
-left stays due for the next tick. Metrics go out as CloudWatch EMF through the log.
+the invocation EventBridge starts counts the due work; when it is more than one invocation
+sends in a tick (``SCHEDULER_DISPATCH_CAPACITY``), it keeps one group of the busy shards and
+hands the others to concurrent invocations of itself, as many as the work needs. Work
+stops before the Lambda deadline; what is left stays due for the next tick. Metrics go out
+as CloudWatch EMF through the log.
 """
 
 from __future__ import annotations
@@ -64,7 +66,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, object]:
     now = tick_time(event, clock_now)
     shards = event.get("shards")  # set when this is a child of a fanned-out tick
     if shards is None and container.fanout is not None:
-        groups = split_shards(container.dispatcher.busy_shards(now), container.settings.dispatch_invocations)
+        settings = container.settings
+        workload = container.dispatcher.workload(now, cap=settings.dispatch_capacity * settings.dispatch_invocations)
+        groups = split_shards(workload, settings.dispatch_capacity, settings.dispatch_invocations)
         shards = groups[0] if groups else []
         for group in groups[1:]:
             try:

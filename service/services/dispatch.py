@@ -18,6 +18,7 @@ recurring run out of the history.
 from __future__ import annotations
 
 import logging
+import math
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -87,12 +88,17 @@ class Dispatcher:
         self._shard_pool = _pool(self._settings.shard_workers, "shard")
         self._write_pool = _pool(self._settings.write_workers, "write")
 
-    def busy_shards(self, now: datetime) -> list[str]:
-        """The shards with a run due by ``now`` plus the lookahead (one small read each)."""
+    def workload(self, now: datetime, cap: int) -> dict[str, int]:
+        """Runs due by ``now`` plus the lookahead in each busy shard, counted up to ``cap``.
+
+        Only a dispatcher that may fan out asks: the count reads the due entries once more.
+        """
         until = now + self._lookahead
         shards = list(self._store.shards())
         busy = self._each(self._shard_pool, lambda shard: self._store.has_due(shard, until), shards)
-        return [shard for shard, has_work in zip(shards, busy, strict=True) if has_work]
+        busy_shards = [shard for shard, has_work in zip(shards, busy, strict=True) if has_work]
+        counts = self._each(self._shard_pool, lambda shard: self._store.count_due(shard, until, cap), busy_shards)
+        return dict(zip(busy_shards, counts, strict=True))
 
     def tick(self, now: datetime, deadline: datetime, shards: Sequence[str] | None = None) -> TickReport:
         """Deliver what is due at ``now``; take no new page of work after ``deadline``."""
@@ -178,12 +184,20 @@ class Dispatcher:
         return _Outcome(schedule, replace(updated, last_run_in_history=not only_in_item), history, delivered)
 
 
-def split_shards(shards: Sequence[str], invocations: int) -> list[list[str]]:
-    """Busy shards dealt round-robin into at most ``invocations`` non-empty groups."""
-    groups: list[list[str]] = [[] for _ in range(max(1, min(invocations, len(shards))))]
-    for index, shard in enumerate(shards):
-        groups[index % len(groups)].append(shard)
-    return [group for group in groups if group]
+def split_shards(workload: dict[str, int], capacity: int, max_invocations: int) -> list[list[str]]:
+    """Groups of busy shards, one per invocation: as few as the work needs at ``capacity`` runs
+    per invocation, at most ``max_invocations``, balanced by their counts (largest first, each
+    to the least loaded group)."""
+    if not workload:
+        return []
+    needed = math.ceil(sum(workload.values()) / max(1, capacity))
+    groups: list[list[str]] = [[] for _ in range(max(1, min(needed, max_invocations, len(workload))))]
+    loads = [0] * len(groups)
+    for shard, count in sorted(workload.items(), key=lambda item: (-item[1], item[0])):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(shard)
+        loads[lightest] += count
+    return groups
 
 
 def _pool(workers: int, name: str) -> ThreadPoolExecutor | None:

@@ -26,6 +26,15 @@ class DueStore(abc.ABC):
     def has_due(self, shard: str, until: datetime) -> bool:
         """Whether the shard holds a run due by ``until`` (a cheap look before leasing)."""
 
+    def count_due(self, shard: str, until: datetime, cap: int) -> int:
+        """How many runs the shard has due by ``until``, counting no further than ``cap``."""
+        count = 0
+        for page in self.due(shard, until):
+            count += len(page)
+            if count >= cap:
+                return cap
+        return count
+
     @abc.abstractmethod
     def lease(self, shard: str, owner: str, now: datetime, until: datetime) -> bool:
         """Take the shard until ``until`` unless another owner holds an unexpired lease."""

@@ -86,10 +86,11 @@ class StartedChildren:
         self.started.append((now, list(shards)))
 
 
-def test_with_three_invocations_the_root_keeps_one_group_of_busy_shards_and_starts_two_children(
+def test_more_work_than_one_invocation_sends_fans_out_to_as_many_as_allowed(
     aws: Aws, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SCHEDULER_DISPATCH_INVOCATIONS", "3")
+    monkeypatch.setenv("SCHEDULER_DISPATCH_CAPACITY", "5")  # 24 due runs need 5 invocations: 3 allowed
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "scheduler-dispatcher")
     module = load_handler_module(aws, monkeypatch)
     assert module.container.fanout is not None  # a real Lambda fan-out when configured
@@ -119,10 +120,33 @@ def test_with_three_invocations_the_root_keeps_one_group_of_busy_shards_and_star
     sys.modules.pop("service.entrypoints.lambda_dispatcher", None)
 
 
-def test_busy_shards_are_dealt_round_robin_into_at_most_the_configured_groups() -> None:
-    assert split_shards(["00", "03", "04", "07", "01"], 3) == [["00", "07"], ["03", "01"], ["04"]]
-    assert split_shards(["05"], 4) == [["05"]]
-    assert split_shards([], 4) == []
+def test_work_that_one_invocation_can_send_is_not_fanned_out(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCHEDULER_DISPATCH_INVOCATIONS", "4")
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "scheduler-dispatcher")
+    module = load_handler_module(aws, monkeypatch)
+    children = StartedChildren()
+    monkeypatch.setattr(module, "container", replace(module.container, fanout=children))
+    now = datetime.now(UTC).replace(microsecond=0)
+    for i in range(24):
+        module.container.schedules.create(
+            "default", ScheduleInput(payload=f"job {i}", run_at=(now + timedelta(minutes=5)).isoformat())
+        )
+
+    root = module.handler(scheduled_event(now + timedelta(minutes=5)), LambdaContext())
+
+    assert children.started == []
+    assert root["delivered"] == 24
+    sys.modules.pop("service.entrypoints.lambda_dispatcher", None)
+
+
+def test_shards_are_grouped_by_their_work_into_as_few_invocations_as_it_needs() -> None:
+    workload = {"00": 9_000, "03": 2_000, "04": 6_000, "07": 1_000, "01": 5_000}
+
+    assert split_shards(workload, capacity=10_000, max_invocations=8) == [["00"], ["04", "07"], ["01", "03"]]
+    assert split_shards(workload, capacity=10_000, max_invocations=2) == [["00", "03", "07"], ["04", "01"]]
+    assert split_shards(workload, capacity=50_000, max_invocations=8) == [["00", "04", "01", "03", "07"]]
+    assert split_shards({"05": 1}, capacity=1, max_invocations=4) == [["05"]]
+    assert split_shards({}, capacity=10, max_invocations=4) == []
 
 
 class RefusingChildren:

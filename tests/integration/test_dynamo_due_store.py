@@ -1,0 +1,66 @@
+"""The dispatcher's DynamoDB store on moto: counts, leases, advances."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from service.adapters.dynamo_due_store import DynamoDueStore
+from service.bootstrap import Container
+from service.domain.schedule import ScheduleInput, State
+from tests.conftest import Aws
+from tests.fakes import FakeClock
+
+
+def _due_in_one_shard(container: Container, clock: FakeClock, store: DynamoDueStore, count: int) -> str:
+    """Creates schedules due in five minutes until ``count`` of them share one shard."""
+    by_shard: dict[str, int] = {}
+    while True:
+        schedule = container.schedules.create(
+            "default", ScheduleInput(payload="p", run_at=(clock() + timedelta(minutes=5)).isoformat())
+        )
+        until = clock() + timedelta(minutes=6)
+        for shard in store.shards():
+            by_shard[shard] = store.count_due(shard, until, cap=1000)
+        full = [shard for shard, n in by_shard.items() if n >= count]
+        if full:
+            assert schedule.state is State.ACTIVE
+            return full[0]
+
+
+def test_count_due_counts_across_pages_and_stops_at_its_cap(aws: Aws, container: Container, clock: FakeClock) -> None:
+    store = DynamoDueStore(aws.dynamodb, aws.table_name)
+    shard = _due_in_one_shard(container, clock, store, 5)
+    until = clock() + timedelta(minutes=6)
+
+    assert store.count_due(shard, until, cap=3) == 3
+    assert store.count_due(shard, until, cap=1000) >= 5
+    assert store.count_due(shard, clock(), cap=1000) == 0  # nothing due yet
+
+
+def test_a_lease_is_refused_to_another_owner_until_it_lapses_and_only_its_owner_releases_it(
+    aws: Aws, clock: FakeClock
+) -> None:
+    store = DynamoDueStore(aws.dynamodb, aws.table_name)
+    now = clock()
+
+    assert store.lease("03", "a", now, now + timedelta(seconds=60))
+    assert not store.lease("03", "b", now + timedelta(seconds=30), now + timedelta(seconds=90))
+    store.release("03", "b", free_from=now)  # not b's lease: ignored
+    assert not store.lease("03", "b", now + timedelta(seconds=30), now + timedelta(seconds=90))
+    store.release("03", "a", free_from=now + timedelta(seconds=35))
+    assert not store.lease("03", "b", now + timedelta(seconds=34), now + timedelta(seconds=90))
+    assert store.lease("03", "b", now + timedelta(seconds=35), now + timedelta(seconds=90))
+
+
+def test_an_advance_is_refused_once_the_schedule_moved_on(aws: Aws, container: Container, clock: FakeClock) -> None:
+    store = DynamoDueStore(aws.dynamodb, aws.table_name)
+    created = container.schedules.create(
+        "default", ScheduleInput(payload="p", run_at=(clock() + timedelta(minutes=5)).isoformat())
+    )
+    paused = container.schedules.pause("default", created.job_id)
+
+    advanced = replace(created, state=State.COMPLETED, version=created.version + 1)
+
+    assert not store.advance(advanced, expected_version=created.version)
+    assert container.schedules.get("default", created.job_id) == paused
