@@ -15,7 +15,8 @@ What could not be delivered lands in a queue of its own (with an alarm), never s
 
 Fan-out (`scheduler:dispatchInvocations` above one): when its due work is more than one
 invocation sends in a tick, the tick EventBridge starts keeps one group of the busy shards and
-starts the others as asynchronous invocations of this same function, so its role may invoke this function and no other. The children go through the
+starts the others as asynchronous invocations of this same function, so its role may
+invoke this function and no other. The children go through the
 same asynchronous settings as the ticks. No retry: a child that never runs leaves its
 shards due for the next tick, and one that fails part-way leaves them to the first tick
 after its lease lapses (the timeout plus ten seconds at most). At most two minutes in
