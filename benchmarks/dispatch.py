@@ -218,7 +218,7 @@ def main() -> None:
         print(f"$ {shlex.join([os.path.basename(sys.executable), '-m', 'benchmarks.dispatch'])}")
         print("per delivered occurrence; us-east-1 on-demand list prices")
         header = (
-            f"{'scenario':<34}{'who':<10}{'WCU':>6}{'RCU':>7}{'SQS':>6}{'$/M':>7}{'items':>7}{'calls':>7}{'CPU ms':>8}"
+            f"{'scenario':<36}{'who':<10}{'WCU':>6}{'RCU':>7}{'SQS':>6}{'$/M':>7}{'items':>7}{'calls':>7}{'CPU ms':>8}"
         )
         print(header)
         print("-" * len(header))
@@ -228,7 +228,7 @@ def main() -> None:
                 reset(endpoint)
                 f = run(endpoint, scenario)
                 print(
-                    f"{label:<34}{who:<10}{f['wcu']:>6.2f}{f['rcu']:>7.3f}{f['sqs']:>6.2f}"
+                    f"{label:<36}{who:<10}{f['wcu']:>6.2f}{f['rcu']:>7.3f}{f['sqs']:>6.2f}"
                     f"{f['dollars_per_million']:>7.2f}{f['items_read']:>7.2f}{f['calls']:>7.2f}{f['cpu_ms']:>8.3f}"
                 )
                 label = ""
