@@ -1,5 +1,5 @@
 """The local stack as a newcomer runs it: `scheduler dev` in a process of its own, used
-through REST, watched through the delivery lines it prints (SPEC section 6, issue 4).
+through REST, watched through the delivery lines it prints (SPEC section 6).
 
 These tests wait for real time to pass (schedules due up to 90 s later); they print the
 lateness figures they measure. Run them alone with `pytest -m e2e -s tests/e2e/test_local_stack.py`.
