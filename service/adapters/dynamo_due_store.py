@@ -9,8 +9,6 @@ occurrence of that shard.
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -18,6 +16,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from service.adapters import table_schema as ts
+from service.adapters.dynamo_batch import get_all, write_all
 from service.adapters.dynamo_items import (
     Item,
     from_attributes,
@@ -34,8 +33,6 @@ from service.domain.schedule import Schedule
 from service.services.due_store import DueStore
 
 PAGE_SIZE = 100
-MAX_BATCH_WRITE = 25  # DynamoDB limit per BatchWriteItem
-MAX_BATCH_GET = 100  # DynamoDB limit per BatchGetItem
 _ADVANCED_ATTRIBUTES = ("runAt", "state", "version", "updatedAt", "lastRun", "lastRunInHistory")
 
 
@@ -141,8 +138,7 @@ class DynamoDueStore(DueStore):
     def add_runs(self, runs: Sequence[Run]) -> None:
         items = {(run.job_id, run.scheduled_for, run.trigger): run for run in runs}  # one write per key
         requests = [{"PutRequest": {"Item": run_to_item(run, self._retention)}} for run in items.values()]
-        for start in range(0, len(requests), MAX_BATCH_WRITE):
-            self._batch_write(requests[start : start + MAX_BATCH_WRITE])
+        write_all(self._client, self._table, requests)
 
     # -- helpers -------------------------------------------------------------------
 
@@ -161,32 +157,9 @@ class DynamoDueStore(DueStore):
 
     def _payloads(self, items: list[Item]) -> dict[tuple[str, str], str]:
         """Large payloads, kept in items of their own (one more read per such schedule)."""
-        found: dict[tuple[str, str], str] = {}
         keys = [to_attributes(ts.payload_key(i["namespace"]["S"], i["jobId"]["S"])) for i in items]
-        for start in range(0, len(keys), MAX_BATCH_GET):
-            pending: dict[str, Any] = {self._table: {"Keys": keys[start : start + MAX_BATCH_GET]}}
-            for attempt in range(8):
-                response = self._client.batch_get_item(RequestItems=pending)
-                for item in response["Responses"].get(self._table, []):
-                    _, namespace, job_id = item[ts.PARTITION_KEY]["S"].split("#", 2)
-                    found[(namespace, job_id)] = item["payload"]["S"]
-                pending = response.get("UnprocessedKeys") or {}
-                if not pending:
-                    break
-                _backoff(attempt)
+        found: dict[tuple[str, str], str] = {}
+        for item in get_all(self._client, self._table, keys):
+            _, namespace, job_id = item[ts.PARTITION_KEY]["S"].split("#", 2)
+            found[(namespace, job_id)] = item["payload"]["S"]
         return found
-
-    def _batch_write(self, requests: list[dict[str, Any]]) -> None:
-        pending: dict[str, Any] = {self._table: requests}
-        for attempt in range(8):
-            response = self._client.batch_write_item(RequestItems=pending)
-            pending = response.get("UnprocessedItems") or {}
-            if not pending:
-                return
-            _backoff(attempt)
-        raise RuntimeError(f"DynamoDB left {len(pending[self._table])} run records unwritten after retries")
-
-
-def _backoff(attempt: int) -> None:
-    # Unprocessed items of a batch are throttled ones: wait with full jitter, then retry them.
-    time.sleep(random.uniform(0, min(1.0, 0.05 * 2**attempt)))

@@ -64,3 +64,16 @@ def test_an_advance_is_refused_once_the_schedule_moved_on(aws: Aws, container: C
 
     assert not store.advance(advanced, expected_version=created.version)
     assert container.schedules.get("default", created.job_id) == paused
+
+
+def test_due_pages_carry_large_payloads_from_their_own_items(aws: Aws, container: Container, clock: FakeClock) -> None:
+    store = DynamoDueStore(aws.dynamodb, aws.table_name)
+    payload = "é" * 3000  # 6,000 bytes: kept apart from the schedule item
+    created = container.schedules.create(
+        "default", ScheduleInput(payload=payload, run_at=(clock() + timedelta(minutes=5)).isoformat())
+    )
+    until = clock() + timedelta(minutes=6)
+
+    found = [s for shard in store.shards() for page in store.due(shard, until) for s in page]
+
+    assert [(s.job_id, s.payload) for s in found] == [(created.job_id, payload)]

@@ -11,15 +11,14 @@ from __future__ import annotations
 import base64
 import json
 import os
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from service.adapters.dynamo_batch import UnprocessedItemsError, write_all
+
 FORMAT = "scheduler-local-data"
 VERSION = 1
-BATCH_WRITE_LIMIT = 25  # DynamoDB limit per BatchWriteItem
-UNPROCESSED_RETRIES = 8
 
 Item = dict[str, Any]
 
@@ -98,20 +97,11 @@ def load(client: Any, table_name: str, path: Path) -> int:
     if not path.exists():
         return 0
     items = read_items(path)
-    for start in range(0, len(items), BATCH_WRITE_LIMIT):
-        requests = [{"PutRequest": {"Item": item}} for item in items[start : start + BATCH_WRITE_LIMIT]]
-        _write_all(client, table_name, requests)
+    try:
+        write_all(client, table_name, [{"PutRequest": {"Item": item}} for item in items])
+    except UnprocessedItemsError as exc:
+        raise DataFileError(f"the table kept refusing items of the data file: {exc}") from exc
     return len(items)
-
-
-def _write_all(client: Any, table_name: str, requests: list[dict[str, Any]]) -> None:
-    pending = {table_name: requests}
-    for attempt in range(UNPROCESSED_RETRIES):
-        pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
-        if not pending:
-            return
-        time.sleep(0.05 * 2**attempt)
-    raise DataFileError(f"the table kept refusing {len(pending.get(table_name, []))} item(s) of the data file")
 
 
 def check_writable(path: Path) -> None:
