@@ -15,12 +15,6 @@ from tests.fakes import InMemoryRepository
 PAGE = 100
 
 
-def due_at(schedule: Schedule) -> datetime | None:
-    if not schedule.is_due_pending or schedule.run_at is None:
-        return None
-    return max(schedule.run_at, schedule.claimed_until or schedule.run_at)
-
-
 class InMemoryDueStore(DueStore):
     def __init__(self, repository: InMemoryRepository) -> None:
         self.repository = repository
@@ -37,13 +31,13 @@ class InMemoryDueStore(DueStore):
             found = [
                 s
                 for s in self.repository.schedules.values()
-                if due_shard(s.namespace, s.job_id) == shard and (at := due_at(s)) is not None and at <= until
+                if due_shard(s.namespace, s.job_id) == shard and (at := s.due_at) is not None and at <= until
             ]
-        return sorted(found, key=lambda s: (due_at(s), s.job_id))
+        return sorted(found, key=lambda s: (s.due_at, s.job_id))
 
     def earliest_due(self) -> datetime | None:
         with self.lock:
-            dues = [at for s in self.repository.schedules.values() if (at := due_at(s)) is not None]
+            dues = [at for s in self.repository.schedules.values() if (at := s.due_at) is not None]
         return min(dues, default=None)
 
     def has_due(self, shard: str, until: datetime) -> bool:

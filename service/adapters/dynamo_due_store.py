@@ -19,7 +19,6 @@ from service.adapters import table_schema as ts
 from service.adapters.dynamo_batch import get_all, write_all
 from service.adapters.dynamo_items import (
     Item,
-    from_attributes,
     has_external_payload,
     item_to_schedule,
     run_to_item,
@@ -109,7 +108,8 @@ class DynamoDueStore(DueStore):
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def advance(self, schedule: Schedule, expected_version: int) -> bool:
-        item = from_attributes(schedule_to_item(schedule))
+        # The item's attribute values, already serialized: the advance writes a few of them.
+        item = schedule_to_item(schedule)
         sets = [f"#{name} = :{name}" for name in _ADVANCED_ATTRIBUTES if name in item]
         removes = [f"#{name}" for name in (*_ADVANCED_ATTRIBUTES, "claimedUntil") if name not in item]
         names = {f"#{name}": name for name in (*_ADVANCED_ATTRIBUTES, "claimedUntil")}
@@ -127,7 +127,7 @@ class DynamoDueStore(DueStore):
                 UpdateExpression=expression,
                 ConditionExpression="attribute_exists(pk) AND version = :expected",
                 ExpressionAttributeNames=names,
-                ExpressionAttributeValues=to_attributes({**values, ":expected": expected_version}),
+                ExpressionAttributeValues={**values, **to_attributes({":expected": expected_version})},
             )
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":

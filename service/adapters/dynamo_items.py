@@ -60,11 +60,9 @@ def schedule_to_item(schedule: Schedule) -> Item:
         "claimedUntil": _text(schedule.claimed_until),
         "lastRunInHistory": None if schedule.last_run_in_history else False,
     }
-    if schedule.is_due_pending:
-        assert schedule.run_at is not None
-        due = max(schedule.run_at, schedule.claimed_until or schedule.run_at)
+    if schedule.due_at is not None:
         values[ts.DUE_SHARD] = ts.due_shard(schedule.namespace, schedule.job_id)
-        values[ts.DUE_AT] = int(due.timestamp())
+        values[ts.DUE_AT] = int(schedule.due_at.timestamp())
     return to_attributes(values)
 
 

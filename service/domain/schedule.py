@@ -102,6 +102,14 @@ class Schedule:
         """Whether the dispatcher has a run to deliver (the schedule is in the due index)."""
         return self.state is State.ACTIVE and self.run_at is not None
 
+    @property
+    def due_at(self) -> datetime | None:
+        """When the dispatcher should take the pending run: its time, or the end of the API's
+        claim on it, whichever is later; None when nothing is pending."""
+        if not self.is_due_pending or self.run_at is None:
+            return None
+        return max(self.run_at, self.claimed_until or self.run_at)
+
     def upcoming(self, count: int) -> list[datetime]:
         """The next ``count`` run instants of an active or paused schedule, from ``run_at``."""
         if self.state is State.COMPLETED or self.run_at is None or count <= 0:
