@@ -171,3 +171,10 @@ def test_when_a_child_cannot_be_started_the_root_takes_its_shards_itself(
 
     assert summary["delivered"] == 16
     sys.modules.pop("service.entrypoints.lambda_dispatcher", None)
+
+
+def test_the_deadline_leaves_a_reserve_of_the_invocations_remaining_time(lambda_dispatcher: ModuleType) -> None:
+    now = datetime(2027, 1, 1, 12, 0, tzinfo=UTC)
+
+    assert lambda_dispatcher.deadline_of(LambdaContext(), now) == now + timedelta(seconds=60) - timedelta(seconds=8)
+    assert lambda_dispatcher.deadline_of(None, now) == now + timedelta(seconds=50) - timedelta(seconds=8)

@@ -12,6 +12,7 @@ import pytest
 from service.domain.runs import RunStatus
 from service.domain.schedule import ScheduleInput, State
 from service.services.dispatch import Dispatcher, DispatchSettings
+from service.services.ports import Occurrence, SendOutcome
 from service.services.schedules import ScheduleService
 from tests.dispatch_fakes import InMemoryDueStore
 from tests.fakes import FakeClock, FakeSender, InMemoryRepository, id_factory
@@ -210,3 +211,25 @@ def test_four_concurrent_dispatchers_send_each_of_2000_occurrences_once(world: W
     ids = Counter(m.occurrence_id for m in world.sender.messages)
     assert len(ids) == 2000
     assert set(ids.values()) == {1}
+
+
+def test_past_the_deadline_no_new_page_is_taken_and_the_next_tick_delivers_the_rest(world: World) -> None:
+    jobs = [world.create(run_at=_iso(START + timedelta(minutes=5))) for _ in range(300)]
+    world.clock.advance(minutes=5)
+    deadline = world.clock() + timedelta(seconds=50)
+    send = world.sender.send
+
+    def slow_send(occurrences: list[Occurrence]) -> list[SendOutcome]:
+        world.clock.set(deadline)  # the first page's sends use up the budget
+        return send(occurrences)
+
+    world.sender.send = slow_send  # type: ignore[method-assign]
+    report = world.dispatcher().tick(world.clock(), deadline)
+    world.sender.send = send  # type: ignore[method-assign]
+    first = len(world.sender.messages)
+    world.clock.advance(minutes=1)
+    world.tick()
+
+    assert report.stopped_early
+    assert 0 < first < len(jobs)
+    assert sorted(m.job_id for m in world.sender.messages) == sorted(jobs)  # the rest, each once
