@@ -30,6 +30,7 @@ from service.domain.keys import Principal
 from service.domain.schedule import State
 from service.entrypoints.auth import require_principal
 from service.entrypoints.dependencies import get_schedules
+from service.entrypoints.graphql.threaded import ThreadedSchema
 from service.entrypoints.graphql.types import (
     LONG_SCALAR,
     DeletedSchedule,
@@ -180,7 +181,7 @@ def build_schema(introspection: bool = True) -> strawberry.Schema:
     ]
     if not introspection:
         extensions.append(partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(
+    return ThreadedSchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,

@@ -1,4 +1,8 @@
-"""The REST routes: the seed's five, plus pause/resume/run, runs, next and preview."""
+"""The REST routes: the seed's five, plus pause/resume/run, runs, next and preview.
+
+Each route does its work (boto3 calls) in a worker thread (``offload``): the event loop
+keeps answering other requests meanwhile.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from service.domain.errors import ValidationFailed
 from service.domain.schedule import Schedule, State
 from service.entrypoints.dependencies import Namespace, Schedules
+from service.entrypoints.offload import in_thread
 from service.entrypoints.rest.models import (
     ErrorBody,
     Health,
@@ -68,7 +73,7 @@ async def list_schedules(
     cursor: Cursor = None,
     state: StateName | None = None,
 ) -> list[SchedulePublic]:
-    page = schedules.list(namespace, limit, cursor, State(state) if state else None)
+    page = await in_thread(schedules.list, namespace, limit, cursor, State(state) if state else None)
     _next_link(request, response, page.next_cursor)
     return [SchedulePublic.from_domain(s) for s in page.items]
 
@@ -77,7 +82,7 @@ async def list_schedules(
 async def create_schedule(
     body: ScheduleCreate, response: Response, schedules: Schedules, namespace: Namespace
 ) -> SchedulePublic:
-    schedule = schedules.create(namespace, body.to_input())
+    schedule = await in_thread(schedules.create, namespace, body.to_input())
     response.headers["Location"] = f"/schedules/{schedule.job_id}"
     return _one(schedule, response)
 
@@ -88,13 +93,13 @@ async def preview_schedule(
     schedules: Schedules,
     count: Annotated[int, Query(ge=1, le=100)] = 5,
 ) -> RunTimes:
-    runs = schedules.preview(body.to_input(), count)
+    runs = await in_thread(schedules.preview, body.to_input(), count)
     return RunTimes(timezone=body.timezone, runs=[RunTime.at(r, body.timezone) for r in runs])
 
 
 @router.get("/schedules/{jobId}", response_model=SchedulePublic, responses=_ERRORS, tags=["schedules"])
 async def get_schedule(jobId: str, response: Response, schedules: Schedules, namespace: Namespace) -> SchedulePublic:
-    return _one(schedules.get(namespace, jobId), response)
+    return _one(await in_thread(schedules.get, namespace, jobId), response)
 
 
 @router.put("/schedules/{jobId}", response_model=SchedulePublic, responses=_ERRORS, tags=["schedules"])
@@ -106,7 +111,7 @@ async def replace_schedule(
     namespace: Namespace,
     if_match: IfMatch = None,
 ) -> SchedulePublic:
-    schedule = schedules.replace(namespace, jobId, body.to_input(), _expected_version(if_match))
+    schedule = await in_thread(schedules.replace, namespace, jobId, body.to_input(), _expected_version(if_match))
     return _one(schedule, response)
 
 
@@ -114,28 +119,28 @@ async def replace_schedule(
 async def delete_schedule(
     jobId: str, response: Response, schedules: Schedules, namespace: Namespace, if_match: IfMatch = None
 ) -> SchedulePublic:
-    return _one(schedules.delete(namespace, jobId, _expected_version(if_match)), response)
+    return _one(await in_thread(schedules.delete, namespace, jobId, _expected_version(if_match)), response)
 
 
 @router.post("/schedules/{jobId}/pause", response_model=SchedulePublic, responses=_ERRORS, tags=["actions"])
 async def pause_schedule(
     jobId: str, response: Response, schedules: Schedules, namespace: Namespace, if_match: IfMatch = None
 ) -> SchedulePublic:
-    return _one(schedules.pause(namespace, jobId, _expected_version(if_match)), response)
+    return _one(await in_thread(schedules.pause, namespace, jobId, _expected_version(if_match)), response)
 
 
 @router.post("/schedules/{jobId}/resume", response_model=SchedulePublic, responses=_ERRORS, tags=["actions"])
 async def resume_schedule(
     jobId: str, response: Response, schedules: Schedules, namespace: Namespace, if_match: IfMatch = None
 ) -> SchedulePublic:
-    return _one(schedules.resume(namespace, jobId, _expected_version(if_match)), response)
+    return _one(await in_thread(schedules.resume, namespace, jobId, _expected_version(if_match)), response)
 
 
 @router.post("/schedules/{jobId}/run", response_model=SchedulePublic, responses=_ERRORS, tags=["actions"])
 async def run_schedule_now(
     jobId: str, response: Response, schedules: Schedules, namespace: Namespace
 ) -> SchedulePublic:
-    return _one(schedules.run_now(namespace, jobId), response)
+    return _one(await in_thread(schedules.run_now, namespace, jobId), response)
 
 
 @router.get("/schedules/{jobId}/runs", response_model=list[RunPublic], responses=_ERRORS, tags=["history"])
@@ -148,7 +153,7 @@ async def list_runs(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> list[RunPublic]:
-    page = schedules.runs(namespace, jobId, limit, cursor)
+    page = await in_thread(schedules.runs, namespace, jobId, limit, cursor)
     _next_link(request, response, page.next_cursor)
     return [RunPublic.from_domain(r) for r in page.items]
 
@@ -160,5 +165,5 @@ async def next_runs(
     namespace: Namespace,
     count: Annotated[int, Query(ge=1, le=100)] = 5,
 ) -> RunTimes:
-    schedule, runs = schedules.next_runs(namespace, jobId, count)
+    schedule, runs = await in_thread(schedules.next_runs, namespace, jobId, count)
     return RunTimes(timezone=schedule.timezone, runs=[RunTime.at(r, schedule.timezone) for r in runs])
