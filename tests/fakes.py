@@ -9,7 +9,15 @@ from datetime import UTC, datetime, timedelta
 from service.domain.errors import InvalidCursor, ScheduleNotFound, VersionConflict
 from service.domain.runs import Run
 from service.domain.schedule import Schedule, State
-from service.services.ports import Occurrence, Page, ScheduleRepository, Sender, SendOutcome
+from service.services.ports import (
+    Occurrence,
+    Page,
+    ScheduleRepository,
+    Sender,
+    SendOutcome,
+    answer_bytes,
+    schedule_answer_bytes,
+)
 
 
 class InMemoryRepository(ScheduleRepository):
@@ -36,7 +44,9 @@ class InMemoryRepository(ScheduleRepository):
         self._check(namespace, job_id, expected_version)
         return self.schedules.pop((namespace, job_id))
 
-    def list(self, namespace: str, limit: int, cursor: str | None, state: State | None) -> Page[Schedule]:
+    def list(
+        self, namespace: str, limit: int, cursor: str | None, state: State | None, *, max_bytes: int
+    ) -> Page[Schedule]:
         ordered = sorted((s for (ns, _), s in self.schedules.items() if ns == namespace), key=lambda s: s.job_id)
         if state is not None:
             ordered = [s for s in ordered if s.state is state]
@@ -44,8 +54,14 @@ class InMemoryRepository(ScheduleRepository):
             if not cursor.startswith("after:"):
                 raise InvalidCursor()
             ordered = [s for s in ordered if s.job_id > cursor[len("after:") :]]
-        page = ordered[:limit]
-        more = len(ordered) > limit
+        page: list[Schedule] = []
+        total = 0
+        for schedule in ordered[:limit]:
+            total += schedule_answer_bytes(answer_bytes(schedule.payload), schedule.cron)
+            if page and total > max_bytes:
+                break
+            page.append(schedule)
+        more = len(ordered) > len(page)
         return Page(page, f"after:{page[-1].job_id}" if more else None)
 
     def record_run(self, schedule: Schedule, expected_version: int, run: Run) -> None:

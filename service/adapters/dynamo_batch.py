@@ -35,11 +35,21 @@ def write_all(client: Any, table: str, requests: list[dict[str, Any]], sleep: Ca
             raise UnprocessedItemsError(f"DynamoDB left {len(pending[table])} item(s) unwritten after retries")
 
 
-def get_all(client: Any, table: str, keys: list[dict[str, Any]], sleep: Callable[[int], None] = _backoff) -> list[Any]:
+def get_all(
+    client: Any,
+    table: str,
+    keys: list[dict[str, Any]],
+    sleep: Callable[[int], None] = _backoff,
+    *,
+    consistent: bool = False,
+) -> list[Any]:
     """The items at ``keys`` (those that exist), in batches of 100."""
     found: list[Any] = []
     for start in range(0, len(keys), MAX_BATCH_GET):
-        pending: dict[str, Any] = {table: {"Keys": keys[start : start + MAX_BATCH_GET]}}
+        batch: dict[str, Any] = {"Keys": keys[start : start + MAX_BATCH_GET]}
+        if consistent:
+            batch["ConsistentRead"] = True
+        pending: dict[str, Any] = {table: batch}
         for attempt in range(ATTEMPTS):
             response = client.batch_get_item(RequestItems=pending)
             found.extend(response["Responses"].get(table, []))

@@ -11,10 +11,12 @@ from service.adapters import table_schema as ts
 from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import Run, RunStatus, RunTrigger, iso_seconds
 from service.domain.schedule import Schedule, State
+from service.services.ports import MAX_PAYLOAD_ANSWER_BYTES, answer_bytes, schedule_answer_bytes
 
 # Payloads up to this size stay in the schedule item, which then stays near 1 KB (one
 # write unit); larger ones get an item of their own that the run-time writes never touch.
 INLINE_PAYLOAD_BYTES = 512
+PAYLOAD_ANSWER_BYTES = "payloadAnswerBytes"
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -47,6 +49,8 @@ def schedule_to_item(schedule: Schedule) -> Item:
         "namespace": schedule.namespace,
         "payload": schedule.payload if inline else None,
         "payloadExternal": None if inline else True,
+        # Lists page by size without reading the payloads that do not fit (ports.answer_bytes).
+        PAYLOAD_ANSWER_BYTES: None if inline else answer_bytes(schedule.payload),
         "recurring": schedule.recurring.value,
         "timezone": schedule.timezone,
         "cron": schedule.cron,
@@ -95,6 +99,20 @@ def item_to_schedule(item: Item, payload: str | None = None) -> Schedule:
 
 def has_external_payload(item: Item) -> bool:
     return "payloadExternal" in item
+
+
+def item_answer_bytes(item: Item) -> int:
+    """The most bytes the schedule of ``item`` takes in an answer, its payload unread.
+
+    An item written before payload sizes were stored counts as the largest payload.
+    """
+    if "payload" in item:
+        payload = answer_bytes(item["payload"]["S"])
+    elif PAYLOAD_ANSWER_BYTES in item:
+        payload = int(item[PAYLOAD_ANSWER_BYTES]["N"])
+    else:
+        payload = MAX_PAYLOAD_ANSWER_BYTES
+    return schedule_answer_bytes(payload, item["cron"]["S"] if "cron" in item else None)
 
 
 def run_sort_key(run: Run) -> str:

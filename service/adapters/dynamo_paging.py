@@ -1,4 +1,5 @@
-"""Paging helpers of the DynamoDB repository: opaque cursors, and a run kept outside the history.
+"""Paging helpers of the DynamoDB repository: opaque cursors, pages cut by size, and a run
+kept outside the history.
 
 A cursor carries only the sort key to continue after; the partition key comes from the
 caller's own namespace, so a cursor never opens another namespace's items.
@@ -11,11 +12,22 @@ import binascii
 import json
 import re
 
-from service.adapters.dynamo_items import run_sort_key
+from service.adapters.dynamo_items import Item, item_answer_bytes, run_sort_key
 from service.domain.errors import InvalidCursor
 from service.domain.runs import Run
 
 _CURSOR_VALUE = re.compile(r"^[A-Za-z0-9:#._-]{1,200}$")
+
+
+def fit_in_bytes(items: list[Item], max_bytes: int) -> list[Item]:
+    """The leading schedule items whose answers add up to at most ``max_bytes``; at least
+    one, so that paging always moves on."""
+    total = 0
+    for count, item in enumerate(items):
+        total += item_answer_bytes(item)
+        if count and total > max_bytes:
+            return items[:count]
+    return items
 
 
 def merge_unrecorded(

@@ -21,7 +21,8 @@ from service.adapters.dynamo_items import (
     schedule_to_item,
     to_attributes,
 )
-from service.adapters.dynamo_paging import decode_cursor, encode_cursor, merge_unrecorded
+from service.adapters.dynamo_paging import decode_cursor, encode_cursor, fit_in_bytes, merge_unrecorded
+from service.adapters.dynamo_payloads import read_payloads
 from service.domain.errors import ScheduleNotFound, VersionConflict
 from service.domain.runs import Run
 from service.domain.schedule import Schedule, State
@@ -94,7 +95,9 @@ class DynamoScheduleRepository(ScheduleRepository):
             self._client.delete_item(TableName=self._table, Key=to_attributes(ts.payload_key(namespace, job_id)))
         return schedule
 
-    def list(self, namespace: str, limit: int, cursor: str | None, state: State | None) -> Page[Schedule]:
+    def list(
+        self, namespace: str, limit: int, cursor: str | None, state: State | None, *, max_bytes: int
+    ) -> Page[Schedule]:
         query: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
@@ -108,7 +111,10 @@ class DynamoScheduleRepository(ScheduleRepository):
             {"pk": ts.namespace_key(namespace), "sk": ts.schedule_sort_key(decode_cursor(cursor))} if cursor else None
         )
         items, next_key = self._query_page(query, limit, start, filtered=state is not None)
-        schedules = [self._with_payload(item) for item in items]
+        fitting = fit_in_bytes(items, max_bytes)
+        if len(fitting) < len(items):
+            next_key = fitting[-1][ts.SORT_KEY]["S"]
+        schedules = self._with_payloads(fitting)
         return Page(schedules, encode_cursor(next_key[len("JOB#") :]) if next_key else None)
 
     # -- runs ----------------------------------------------------------------------
@@ -161,6 +167,23 @@ class DynamoScheduleRepository(ScheduleRepository):
         if exclusive_start:  # the read budget ran out before the page filled
             return collected, exclusive_start["sk"]["S"]
         return collected, None
+
+    def _with_payloads(self, items: builtins.list[Item]) -> builtins.list[Schedule]:
+        """The schedules of ``items``, their large payloads read in batches.
+
+        A payload that is gone was deleted, or moved into its item, since the page was
+        read: the schedule is read again, and left out if it is gone too.
+        """
+        payloads = read_payloads(self._client, self._table, [i for i in items if has_external_payload(i)])
+        schedules: builtins.list[Schedule] = []
+        for item in items:
+            if not has_external_payload(item):
+                schedules.append(item_to_schedule(item))
+            elif (payload := payloads.get((item["namespace"]["S"], item["jobId"]["S"]))) is not None:
+                schedules.append(item_to_schedule(item, payload=payload))
+            elif (current := self.get(item["namespace"]["S"], item["jobId"]["S"])) is not None:
+                schedules.append(current)
+        return schedules
 
     def _with_payload(self, item: Item) -> Schedule:
         if not has_external_payload(item):

@@ -6,12 +6,35 @@ import abc
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from json.encoder import encode_basestring_ascii
 from typing import Generic, TypeVar
 
 from service.domain.runs import Run, iso_seconds, occurrence_id
-from service.domain.schedule import Schedule, State
+from service.domain.schedule import MAX_PAYLOAD_BYTES, Schedule, State
 
 T = TypeVar("T")
+
+# -- the size of an answer ---------------------------------------------------------
+# A Lambda answer is at most 6 MB, so a page of schedules is cut by size as well as by
+# count. Sizes are counted as the bytes a value takes in the answer as it leaves Lambda:
+# a JSON string (non-ASCII escaped: the larger of the ways the API writes JSON) inside
+# the JSON envelope of the Lambda response, which escapes its quotes and backslashes
+# once more. A payload SQS accepts grows at most fourfold so (a '"' becomes '\\\"').
+
+# Every field of a schedule but its payload and cron, so escaped, with room to spare.
+SCHEDULE_FIELDS_BYTES = 1024
+MAX_PAYLOAD_ANSWER_BYTES = 4 * MAX_PAYLOAD_BYTES + 4
+
+
+def answer_bytes(text: str) -> int:
+    """The bytes ``text`` takes in an answer, as a JSON string in the Lambda envelope."""
+    quoted = encode_basestring_ascii(text)
+    return len(quoted) + quoted.count("\\") + quoted.count('"')
+
+
+def schedule_answer_bytes(payload_answer_bytes: int, cron: str | None) -> int:
+    """The most bytes a schedule takes in an answer, from its payload's answer bytes."""
+    return SCHEDULE_FIELDS_BYTES + payload_answer_bytes + (answer_bytes(cron) if cron else 0)
 
 
 @dataclass(frozen=True)
@@ -46,7 +69,12 @@ class ScheduleRepository(abc.ABC):
     def delete(self, namespace: str, job_id: str, expected_version: int | None = None) -> Schedule: ...
 
     @abc.abstractmethod
-    def list(self, namespace: str, limit: int, cursor: str | None, state: State | None) -> Page[Schedule]: ...
+    def list(
+        self, namespace: str, limit: int, cursor: str | None, state: State | None, *, max_bytes: int
+    ) -> Page[Schedule]:
+        """Up to ``limit`` schedules, oldest first, whose ``schedule_answer_bytes`` add up
+        to at most ``max_bytes`` (but always one, if any is left), read without reading
+        the payloads of schedules that do not fit."""
 
     @abc.abstractmethod
     def record_run(self, schedule: Schedule, expected_version: int, run: Run) -> None:

@@ -27,6 +27,10 @@ logger = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100
 MAX_PREVIEW = 100
+# A page of schedules holds at most this many answer bytes (see ``ports.answer_bytes``):
+# with headers and the Lambda envelope it stays well under Lambda's 6 MB. A page always
+# holds one schedule, and the largest one (a 256 KiB payload) is about 1 MB.
+MAX_PAGE_BYTES = 4_000_000
 # While the API delivers a run itself, the stored schedule is claimed for this long:
 # the dispatcher leaves it alone, and takes it over if the API never finishes.
 DELIVERY_CLAIM = timedelta(seconds=60)
@@ -56,22 +60,38 @@ class ScheduleService:
         return schedule
 
     def list(
-        self, namespace: str, limit: int = 50, cursor: str | None = None, state: State | None = None
+        self,
+        namespace: str,
+        limit: int = 50,
+        cursor: str | None = None,
+        state: State | None = None,
+        max_bytes: int = MAX_PAGE_BYTES,
     ) -> Page[Schedule]:
+        """A page of up to ``limit`` schedules and at most ``max_bytes`` of answer; its
+        cursor continues after the last one, so paging on sees every schedule once."""
         _check_range("limit", limit, 1, MAX_PAGE_SIZE)
-        return self.repository.list(namespace, limit, cursor, state)
+        return self.repository.list(namespace, limit, cursor, state, max_bytes=max_bytes)
 
     def runs(self, namespace: str, job_id: str, limit: int = 50, cursor: str | None = None) -> Page[Run]:
         _check_range("limit", limit, 1, MAX_PAGE_SIZE)
-        schedule = self.get(namespace, job_id)
+        return self.runs_of(self.get(namespace, job_id), limit, cursor)
+
+    def runs_of(self, schedule: Schedule, limit: int = 50, cursor: str | None = None) -> Page[Run]:
+        """The run history of a schedule already read (GraphQL reads it once per node)."""
+        _check_range("limit", limit, 1, MAX_PAGE_SIZE)
         unrecorded = schedule.last_run if not schedule.last_run_in_history else None
-        return self.repository.list_runs(namespace, job_id, limit, cursor, unrecorded)
+        return self.repository.list_runs(schedule.namespace, schedule.job_id, limit, cursor, unrecorded)
 
     def next_runs(self, namespace: str, job_id: str, count: int) -> tuple[Schedule, builtins.list[datetime]]:
         """The schedule and its next ``count`` run instants."""
         _check_range("count", count, 1, MAX_PREVIEW)
         schedule = self.get(namespace, job_id)
-        return schedule, schedule.upcoming(count)
+        return schedule, self.upcoming(schedule, count)
+
+    def upcoming(self, schedule: Schedule, count: int) -> builtins.list[datetime]:
+        """The next ``count`` run instants of a schedule already read."""
+        _check_range("count", count, 1, MAX_PREVIEW)
+        return schedule.upcoming(count)
 
     def preview(self, raw: ScheduleInput, count: int) -> builtins.list[datetime]:
         """The run instants that creating ``raw`` now would give, without storing it."""

@@ -1,12 +1,10 @@
 """The DynamoDB repository on moto: round trips, conditions, runs, the due index, paging.
 
-The repository's client fails the test if it ever issues a Scan: the store is read with
-Query and GetItem only. (The assertions themselves scan through another client.)
+Its client (``conftest``) fails the test if it ever issues a Scan.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,46 +18,12 @@ from service.domain.local_time import wall_time, zone
 from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import Run, RunStatus, RunTrigger
 from service.domain.schedule import Schedule, State
-from tests.conftest import Aws, fail_on_scan, table_items
+from service.services.schedules import MAX_PAGE_BYTES
+from tests.conftest import Aws, table_items
+from tests.integration.conftest import RETENTION, CallLog
 
 NS = "default"
 NOW = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
-RETENTION = timedelta(days=30)
-
-
-class CallLog:
-    """The DynamoDB operations a client issued, with their parameters."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-
-    def __call__(self, model: Any, params: dict[str, Any], **_: Any) -> None:
-        self.calls.append((model.name, dict(params)))
-
-    def names(self) -> list[str]:
-        return [name for name, _ in self.calls]
-
-    def clear(self) -> None:
-        self.calls.clear()
-
-
-@pytest.fixture
-def client(aws: Aws) -> Any:
-    repository_client = aws.session.client("dynamodb")
-    repository_client.meta.events.register("before-call.dynamodb.Scan", fail_on_scan)
-    return repository_client
-
-
-@pytest.fixture
-def calls(client: Any) -> Iterator[CallLog]:
-    log = CallLog()
-    client.meta.events.register("before-parameter-build.dynamodb.*", log)
-    yield log
-
-
-@pytest.fixture
-def repo(aws: Aws, client: Any) -> DynamoScheduleRepository:
-    return DynamoScheduleRepository(client, aws.table_name, RETENTION)
 
 
 def job_id(n: int) -> str:
@@ -150,7 +114,7 @@ def test_another_namespace_does_not_see_the_schedule(repo: DynamoScheduleReposit
     repo.add(a_schedule())
 
     assert repo.get("other", job_id(1)) is None
-    assert repo.list("other", 10, None, None).items == []
+    assert repo.list("other", 10, None, None, max_bytes=MAX_PAGE_BYTES).items == []
 
 
 def test_adding_the_same_id_twice_never_overwrites(repo: DynamoScheduleRepository) -> None:
@@ -389,7 +353,7 @@ def test_250_schedules_list_as_100_100_and_50_with_none_missing_or_repeated(
     pages = []
     cursor = None
     while True:
-        page = repo.list(NS, 100, cursor, None)
+        page = repo.list(NS, 100, cursor, None, max_bytes=MAX_PAGE_BYTES)
         pages.append([s.job_id for s in page.items])
         cursor = page.next_cursor
         if cursor is None:
@@ -407,7 +371,7 @@ def test_a_page_that_ends_with_the_data_carries_no_cursor(repo: DynamoScheduleRe
     for n in range(1, 11):
         repo.add(a_schedule(n))
 
-    page = repo.list(NS, 10, None, None)
+    page = repo.list(NS, 10, None, None, max_bytes=MAX_PAGE_BYTES)
 
     assert len(page.items) == 10
     assert page.next_cursor is None
@@ -420,7 +384,7 @@ def test_a_state_filter_pages_through_only_that_state(repo: DynamoScheduleReposi
     listed: list[str] = []
     cursor = None
     for _ in range(10):
-        page = repo.list(NS, 7, cursor, State.PAUSED)
+        page = repo.list(NS, 7, cursor, State.PAUSED, max_bytes=MAX_PAGE_BYTES)
         assert len(page.items) <= 7
         assert all(s.state is State.PAUSED for s in page.items)
         listed.extend(s.job_id for s in page.items)
@@ -438,7 +402,7 @@ def test_a_state_filter_pages_through_only_that_state(repo: DynamoScheduleReposi
 )
 def test_a_cursor_this_api_did_not_return_is_an_invalid_cursor(repo: DynamoScheduleRepository, cursor: str) -> None:
     with pytest.raises(InvalidCursor):
-        repo.list(NS, 10, cursor, None)
+        repo.list(NS, 10, cursor, None, max_bytes=MAX_PAGE_BYTES)
 
 
 def test_a_garbage_runs_cursor_is_an_invalid_cursor(repo: DynamoScheduleRepository) -> None:
