@@ -30,6 +30,8 @@ from service.domain.keys import Principal
 from service.domain.schedule import State
 from service.entrypoints.auth import require_principal
 from service.entrypoints.dependencies import get_schedules
+from service.entrypoints.graphql.cost import CONNECTION_PAGE_BYTES
+from service.entrypoints.graphql.cost_limit import CostLimit
 from service.entrypoints.graphql.threaded import ThreadedSchema
 from service.entrypoints.graphql.types import (
     LONG_SCALAR,
@@ -74,12 +76,16 @@ class Context(BaseContext):
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="One page of the namespace's schedules (1 to 100).")  # type: ignore[untyped-decorator]
+    @strawberry.field(
+        description="One page of the namespace's schedules: up to `first` (1 to 100), and as many as fit in "
+        "1 MB of answer (a page always holds one); follow `pageInfo.endCursor` for the rest."
+    )  # type: ignore[untyped-decorator]
     def schedules(
         self, info: Info[Context, None], first: int = 50, after: str | None = None, state: ScheduleState | None = None
     ) -> ScheduleConnection:
         ctx = info.context
-        page = attempt(lambda: ctx.schedules.list(ctx.namespace, first, after, State(state.value) if state else None))
+        state_filter = State(state.value) if state else None
+        page = attempt(lambda: ctx.schedules.list(ctx.namespace, first, after, state_filter, CONNECTION_PAGE_BYTES))
         return ScheduleConnection(
             nodes=[Schedule.from_domain(s) for s in page.items],
             page_info=PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor),
@@ -175,6 +181,7 @@ def build_schema(introspection: bool = True) -> strawberry.Schema:
         partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        CostLimit,
         partial(ParserCache, maxsize=256),
         partial(ValidationCache, maxsize=256),
         partial(MaskErrors, should_mask_error=_should_mask, error_message="Internal error."),

@@ -139,16 +139,17 @@ class Schedule:
     created_at: str
     updated_at: str
     last_run: Run | None
+    # The schedule as read: nested fields work from it rather than read it again per node.
+    stored: strawberry.Private[domain.Schedule]
 
     @strawberry.field(description="The next run instants, from the next run on (1 to 100).")  # type: ignore[untyped-decorator]
     def next_runs(self, info: Info, count: int = 5) -> list[RunTime]:
-        service = info.context.schedules
-        runs = attempt(lambda: service.next_runs(info.context.namespace, str(self.job_id), count)[1])
+        runs = attempt(lambda: info.context.schedules.upcoming(self.stored, count))
         return [RunTime.at(r, self.timezone) for r in runs]
 
-    @strawberry.field(description="Run history, newest first.")  # type: ignore[untyped-decorator]
+    @strawberry.field(description="Run history, newest first (1 to 100).")  # type: ignore[untyped-decorator]
     def runs(self, info: Info, first: int = 20, after: str | None = None) -> RunConnection:
-        page = attempt(lambda: info.context.schedules.runs(info.context.namespace, str(self.job_id), first, after))
+        page = attempt(lambda: info.context.schedules.runs_of(self.stored, first, after))
         return RunConnection(
             nodes=[Run.from_domain(r) for r in page.items],
             page_info=PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor),
@@ -169,6 +170,7 @@ class Schedule:
             created_at=iso_seconds(schedule.created_at),
             updated_at=iso_seconds(schedule.updated_at),
             last_run=Run.from_domain(schedule.last_run) if schedule.last_run else None,
+            stored=schedule,
         )
 
 
