@@ -10,6 +10,7 @@ import re
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
+from pydantic import TypeAdapter
 
 from service.domain.errors import ValidationFailed
 from service.domain.schedule import Schedule, State
@@ -25,15 +26,17 @@ from service.entrypoints.rest.models import (
     SchedulePublic,
     StateName,
 )
+from service.services.schedules import ScheduleService
 
 router = APIRouter()
+_SCHEDULE_LIST = TypeAdapter(list[SchedulePublic])
 
 _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorBody} for code in (400, 401, 404, 409, 412, 413, 422, 429, 503)
 }
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 
-Limit = Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100.")]
+Limit = Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100 (a list of schedules also stops at 4 MB).")]
 Cursor = Annotated[str | None, Query(max_length=512, description="The cursor of the previous page's next link.")]
 IfMatch = Annotated[str | None, Header(alias="If-Match", description='The version read, as "3".')]
 
@@ -63,19 +66,36 @@ async def health() -> Health:
     return Health(status="ok")
 
 
-@router.get("/schedules", response_model=list[SchedulePublic], responses=_ERRORS, tags=["schedules"])
+def _list_page(
+    schedules: ScheduleService, namespace: str, limit: int, cursor: str | None, state: StateName | None
+) -> tuple[bytes, str | None]:
+    # Rendered in the worker thread too: a page can be 4 MB of JSON, too long a job for
+    # the event loop that answers everybody else.
+    page = schedules.list(namespace, limit, cursor, State(state) if state else None)
+    return _SCHEDULE_LIST.dump_json([SchedulePublic.from_domain(s) for s in page.items]), page.next_cursor
+
+
+@router.get(
+    "/schedules",
+    response_model=list[SchedulePublic],
+    responses=_ERRORS,
+    tags=["schedules"],
+    description="The namespace's schedules, oldest first. A page holds up to `limit` schedules, and no more "
+    "than fit in 4 MB of answer (a page always holds one): with large payloads a page holds fewer. "
+    'When more exist, `Link: <...>; rel="next"` points at the next page: follow it until there is none.',
+)
 async def list_schedules(
     request: Request,
-    response: Response,
     schedules: Schedules,
     namespace: Namespace,
     limit: Limit = 50,
     cursor: Cursor = None,
     state: StateName | None = None,
-) -> list[SchedulePublic]:
-    page = await in_thread(schedules.list, namespace, limit, cursor, State(state) if state else None)
-    _next_link(request, response, page.next_cursor)
-    return [SchedulePublic.from_domain(s) for s in page.items]
+) -> Response:
+    body, next_cursor = await in_thread(_list_page, schedules, namespace, limit, cursor, state)
+    response = Response(body, media_type="application/json")
+    _next_link(request, response, next_cursor)
+    return response
 
 
 @router.post("/schedules", status_code=201, response_model=SchedulePublic, responses=_ERRORS, tags=["schedules"])
