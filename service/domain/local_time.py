@@ -44,7 +44,12 @@ def wall_time(instant: datetime, tz: ZoneInfo) -> datetime:
 
 
 def resolve(wall: datetime, tz: ZoneInfo) -> datetime:
-    """The UTC instant at which the naive local time ``wall`` happens in ``tz``."""
+    """The UTC instant at which the naive local time ``wall`` happens in ``tz``.
+
+    ``OverflowError`` when that instant falls outside ``datetime``'s years 1 to 9999
+    (0001-01-01T00:00 in Tokyo happened in year 0): callers decide what the edge of the
+    calendar means for them (an invalid ``runAt``, the end of a rule).
+    """
     earlier = wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
     later = wall.replace(tzinfo=tz, fold=1).astimezone(UTC)
     if earlier == later:

@@ -62,13 +62,20 @@ class Recurrence:
     cron: str | None = None
 
     def occurrences_after(self, after: datetime) -> Iterator[datetime]:
-        """UTC instants strictly after ``after``, strictly increasing."""
+        """UTC instants strictly after ``after``, strictly increasing.
+
+        A rule ends with the calendar: an occurrence past 9999-12-31 (in UTC or in its
+        zone) cannot be represented, so the sequence stops before it.
+        """
         last = after
-        for wall in self._wall_times_from(wall_time(after, self.tz)):
-            instant = resolve(wall, self.tz)
-            if instant > last:
-                last = instant
-                yield instant
+        try:
+            for wall in self._wall_times_from(wall_time(after, self.tz)):
+                instant = resolve(wall, self.tz)
+                if instant > last:
+                    last = instant
+                    yield instant
+        except OverflowError:  # cronsim, or resolve, stepped past year 9999
+            return
 
     def next_after(self, after: datetime) -> datetime | None:
         return next(self.occurrences_after(after), None)

@@ -15,6 +15,7 @@ from service.domain.runs import Run
 MAX_PAYLOAD_BYTES = 256 * 1024  # SQS's message size limit
 # Run times are kept in whole seconds between 1970 and the year 9000, so that every
 # instant, and every daily or weekly occurrence after it, has a four-digit year.
+EARLIEST_RUN_AT = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST_RUN_AT = datetime(9000, 1, 1, tzinfo=UTC)
 MAX_MINUTE = int(LATEST_RUN_AT.timestamp()) // 60 - 1  # the last whole minute before LATEST_RUN_AT
 
@@ -239,9 +240,13 @@ def _parse_run_at(text: str, tz: Any) -> datetime:
         raise ValidationFailed.single(
             "runAt", f"{text!r} is not an ISO-8601 date and time (for example '2027-03-28T09:30:00Z')"
         ) from None
-    # A time without an offset is a local time in the schedule's own zone.
-    instant = resolve(parsed, tz) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    out_of_range = ValidationFailed.single("runAt", f"{text!r} is not between 1970-01-01 and 9000-01-01 (UTC)")
+    try:
+        # A time without an offset is a local time in the schedule's own zone.
+        instant = resolve(parsed, tz) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except OverflowError:  # in UTC it falls before year 1 or after year 9999
+        raise out_of_range from None
     instant = instant.replace(microsecond=0)
-    if not datetime(1970, 1, 1, tzinfo=UTC) <= instant < LATEST_RUN_AT:
-        raise ValidationFailed.single("runAt", "must be between 1970-01-01 and 9000-01-01")
+    if not EARLIEST_RUN_AT <= instant < LATEST_RUN_AT:
+        raise out_of_range
     return instant
