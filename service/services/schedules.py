@@ -17,7 +17,7 @@ from service.domain.errors import (
     ValidationFailed,
     VersionConflict,
 )
-from service.domain.ids import is_job_id
+from service.domain.ids import is_job_id, new_job_id
 from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import Run, RunTrigger
 from service.domain.schedule import Definition, Schedule, ScheduleInput, State, define
@@ -44,6 +44,8 @@ class ScheduleService:
     clock: Callable[[], datetime] = utc_now
     # Runs due sooner than this are sent by the API with a delay (the dispatcher's window).
     lookahead: timedelta = timedelta(0)
+    # The own id of each manual run: a UUID v7, as job ids are (unique, and time-ordered).
+    new_run_id: Callable[[], str] = new_job_id
 
     # -- reads ---------------------------------------------------------------------
 
@@ -174,8 +176,11 @@ class ScheduleService:
         current = self.get(namespace, job_id)
         now = self._now()
         scheduled_for = now.replace(microsecond=0)
-        message_id = self._send_one(Occurrence(job_id, scheduled_for, current.payload))
-        run = run_records.delivered(current.namespace, job_id, scheduled_for, RunTrigger.MANUAL, now, message_id)
+        run_id = self.new_run_id()  # runs now in the same second must not share an occurrenceId
+        message_id = self._send_one(Occurrence(job_id, scheduled_for, current.payload, run_id=run_id))
+        run = run_records.delivered(
+            current.namespace, job_id, scheduled_for, RunTrigger.MANUAL, now, message_id, run_id=run_id
+        )
         self._keep_last_run(current)
         updated = replace(current, last_run=run, last_run_in_history=True, version=current.version + 1, updated_at=now)
         try:
