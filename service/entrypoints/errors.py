@@ -6,6 +6,7 @@ Body: ``{"error": "<code>", "message": "<human sentence>", "problems": [{"field"
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -64,6 +65,27 @@ def error_body(code: str, message: str, problems: list[dict[str, str]] | None = 
     return body
 
 
+def body_parse_problem(exc: BaseException) -> str | None:
+    """The message for a body JSON could not parse, or None if ``exc`` is no such failure.
+
+    FastAPI answers a ``JSONDecodeError`` as a validation error, but any other failure of
+    the parser (bytes that are not UTF-8, nesting past Python's recursion limit, a number
+    past its 4,300 digits) as a bare 400 whose cause is the parser's exception.
+    """
+    cause = exc.__cause__
+    if getattr(exc, "status_code", None) != 400 or cause is None:
+        return None
+    if isinstance(cause, UnicodeDecodeError):
+        return f"the request body is not UTF-8 JSON: byte 0x{cause.object[cause.start]:02x} at position {cause.start}"
+    if isinstance(cause, RecursionError):
+        return "the request body cannot be read as JSON: its arrays and objects nest too deeply"
+    if isinstance(cause, ValueError) and "integer string conversion" in str(cause):
+        return f"the request body cannot be read as JSON: a number has more than {sys.get_int_max_str_digits()} digits"
+    if isinstance(cause, ValueError):
+        return "the request body cannot be read as JSON"
+    return None
+
+
 def _field_path(location: tuple[Any, ...]) -> str:
     parts = [str(part) for part in location if part not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
@@ -95,6 +117,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        unparsable = body_parse_problem(exc)
+        if unparsable is not None:
+            return JSONResponse(error_body("malformed_json", unparsable), status_code=400)
         code = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}.get(exc.status_code, "error")
         return JSONResponse(
             error_body(code, str(exc.detail)), status_code=exc.status_code, headers=getattr(exc, "headers", None)
