@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from service.domain.errors import ValidationFailed
+from service.domain.errors import ValidationFailed, quoted
 
 
 @lru_cache(maxsize=1)
@@ -30,12 +30,12 @@ def zone(name: str) -> ZoneInfo:
     """The IANA zone called ``name``; ``ValidationFailed`` names the field otherwise."""
     if name not in _zone_names():
         raise ValidationFailed.single(
-            "timezone", f"{name!r} is not an IANA time zone name (for example 'Europe/Berlin' or 'UTC')"
+            "timezone", f"{quoted(name)} is not an IANA time zone name (for example 'Europe/Berlin' or 'UTC')"
         )
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:  # pragma: no cover - listed zones load
-        raise ValidationFailed.single("timezone", f"{name!r} could not be loaded") from exc
+        raise ValidationFailed.single("timezone", f"{quoted(name)} could not be loaded") from exc
 
 
 def wall_time(instant: datetime, tz: ZoneInfo) -> datetime:

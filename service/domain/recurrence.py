@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from cronsim import CronSim, CronSimError
 
-from service.domain.errors import ValidationFailed
+from service.domain.errors import ValidationFailed, quoted
 from service.domain.local_time import resolve, wall_time
 
 
@@ -36,14 +36,14 @@ def validate_cron(expression: str) -> str:
     if len(fields) != 5:
         raise ValidationFailed.single(
             "cron",
-            f"{expression!r} has {len(fields)} fields; a cron expression has five: "
+            f"{quoted(expression)} has {len(fields)} fields; a cron expression has five: "
             "minute hour day-of-month month day-of-week (for example '0 9 * * MON-FRI')",
         )
     normalized = " ".join(fields)
     try:
         CronSim(normalized, datetime(2000, 1, 1))
     except CronSimError as exc:
-        raise ValidationFailed.single("cron", f"{expression!r} is not a valid cron expression: {exc}") from exc
+        raise ValidationFailed.single("cron", f"{quoted(expression)} is not a valid cron expression: {exc}") from exc
     return normalized
 
 

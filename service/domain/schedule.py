@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from service.domain.errors import FieldProblem, PayloadTooLarge, ValidationFailed
+from service.domain.errors import FieldProblem, PayloadTooLarge, ValidationFailed, quoted
 from service.domain.local_time import resolve, wall_time, zone
 from service.domain.recurrence import Recurrence, RecurrenceKind, validate_cron
 from service.domain.runs import Run
@@ -187,7 +187,7 @@ def _kind(value: str) -> RecurrenceKind:
         return RecurrenceKind(value)
     except ValueError:
         allowed = ", ".join(repr(k.value) for k in RecurrenceKind)
-        raise ValidationFailed.single("recurring", f"{value!r} is not one of {allowed}") from None
+        raise ValidationFailed.single("recurring", f"{quoted(value)} is not one of {allowed}") from None
 
 
 def _check_payload(payload: str) -> None:
@@ -227,7 +227,7 @@ def _requested_run(raw: ScheduleInput, tz: Any) -> datetime | None:
     if from_minute is not None and from_run_at is not None:
         if int(from_run_at.timestamp()) // 60 != raw.minute:
             raise ValidationFailed.single(
-                "minute", f"{raw.minute} and runAt {raw.run_at!r} name different times; give one of them"
+                "minute", f"{quoted(raw.minute)} and runAt {quoted(raw.run_at)} name different times; give one of them"
             )
         return from_run_at
     return from_run_at or from_minute
@@ -238,9 +238,9 @@ def _parse_run_at(text: str, tz: Any) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise ValidationFailed.single(
-            "runAt", f"{text!r} is not an ISO-8601 date and time (for example '2027-03-28T09:30:00Z')"
+            "runAt", f"{quoted(text)} is not an ISO-8601 date and time (for example '2027-03-28T09:30:00Z')"
         ) from None
-    out_of_range = ValidationFailed.single("runAt", f"{text!r} is not between 1970-01-01 and 9000-01-01 (UTC)")
+    out_of_range = ValidationFailed.single("runAt", f"{quoted(text)} is not between 1970-01-01 and 9000-01-01 (UTC)")
     try:
         # A time without an offset is a local time in the schedule's own zone.
         instant = resolve(parsed, tz) if parsed.tzinfo is None else parsed.astimezone(UTC)

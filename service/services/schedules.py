@@ -16,6 +16,7 @@ from service.domain.errors import (
     ScheduleNotFound,
     ValidationFailed,
     VersionConflict,
+    quoted,
 )
 from service.domain.ids import is_job_id, new_job_id
 from service.domain.recurrence import RecurrenceKind
@@ -144,7 +145,7 @@ class ScheduleService:
         if current.state is State.PAUSED:
             return current
         if current.state is State.COMPLETED:
-            raise InvalidState(f"schedule {job_id!r} has completed; there is nothing to pause")
+            raise InvalidState(f"schedule {quoted(job_id)} has completed; there is nothing to pause")
         return self._store(current, state=State.PAUSED)
 
     def resume(self, namespace: str, job_id: str, expected_version: int | None = None) -> Schedule:
@@ -153,7 +154,7 @@ class ScheduleService:
         if current.state is State.ACTIVE:
             return current
         if current.state is State.COMPLETED:
-            raise InvalidState(f"schedule {job_id!r} has completed; update it with a new run time instead")
+            raise InvalidState(f"schedule {quoted(job_id)} has completed; update it with a new run time instead")
         now = self._now()
         run_at = current.run_at
         if current.recurring is not RecurrenceKind.NONE and (run_at is None or run_at <= now):
