@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
@@ -13,12 +14,26 @@ from service.bootstrap import Container
 from service.entrypoints.auth import GRAPHQL_GUARD, REST_GUARD
 from service.entrypoints.errors import install_error_handlers
 from service.entrypoints.graphql.schema import graphql_router
+from service.entrypoints.graphql.transport import TRANSPORT_ERRORS
 from service.entrypoints.limits import BodyLimit, UnexpectedErrors
+from service.entrypoints.rest.models import ErrorBody
 from service.entrypoints.rest.routes import router as rest_router
 
 logger = logging.getLogger("service.access")
 
 MAX_BODY_BYTES = 1024 * 1024  # a 256 KiB payload, JSON-escaped, fits with room to spare
+# What /graphql answers besides a GraphQL response, in the API's JSON error body.
+GRAPHQL_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in sorted(
+        {
+            **TRANSPORT_ERRORS,
+            401: "`unauthorized`: no valid API key",
+            413: "`request_too_large`: a body over 1 MiB",
+            429: "`rate_limited`: over the key's request rate",
+        }.items()
+    )
+}
 
 
 def create_app(container: Container) -> FastAPI:
@@ -33,7 +48,11 @@ def create_app(container: Container) -> FastAPI:
     # Every route needs a key unless auth.OPEN_ROUTES lists it: a new route is closed.
     app.include_router(rest_router, dependencies=REST_GUARD)
     app.include_router(
-        graphql_router(container.settings), prefix="/graphql", tags=["graphql"], dependencies=GRAPHQL_GUARD
+        graphql_router(container.settings),
+        prefix="/graphql",
+        tags=["graphql"],
+        dependencies=GRAPHQL_GUARD,
+        responses=GRAPHQL_ERRORS,
     )
 
     @app.middleware("http")

@@ -63,3 +63,37 @@ def test_a_long_job_id_or_if_match_is_quoted_in_100_characters(client: TestClien
         assert 400 <= response.status_code < 500
         assert len(response.content) < ANSWER_LIMIT, response.text[:200]
         assert "… (10000 characters)" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("document", "variables"),
+    [
+        ("{ %s }" % ("x" * 10000), {}),
+        ('{ schedules(first: "%s") { nodes { jobId } } }' % ("x" * 10000), {}),
+        (
+            "query($i: ScheduleInput!) { previewSchedule(input: $i) { __typename } }",
+            {"i": {"payload": "x", "recurring": "x" * 10000}},
+        ),
+        (
+            "query($i: ScheduleInput!) { previewSchedule(input: $i) { ... on ValidationError { message } } }",
+            {"i": {"payload": "x", "runAt": "2027-06-01T09:30:00", "timezone": LONG}},
+        ),
+    ],
+    ids=["unknown-field", "literal", "enum-value", "timezone"],
+)
+def test_graphql_messages_quote_at_most_100_characters_of_the_document(
+    client: TestClient, document: str, variables: dict[str, Any]
+) -> None:
+    response = client.post("/graphql", json={"query": document, "variables": variables})
+
+    assert response.status_code == 200
+    assert len(response.content) < ANSWER_LIMIT, response.text[:300]
+    assert "characters)" in response.text
+
+
+def test_a_long_operation_name_is_quoted_in_100_characters(client: TestClient) -> None:
+    response = client.post("/graphql", json={"query": "{ __typename }", "operationName": "x" * 10000})
+
+    assert response.status_code == 400
+    assert len(response.content) < ANSWER_LIMIT
+    assert "… (10000 characters)" in response.json()["message"]

@@ -30,6 +30,8 @@ from service.domain.keys import Principal
 from service.domain.schedule import State
 from service.entrypoints.auth import require_principal
 from service.entrypoints.dependencies import get_schedules
+from service.entrypoints.graphql.guards import ClippedMessages, OperationNameRequired
+from service.entrypoints.graphql.transport import JsonErrorsGraphQLRouter
 from service.entrypoints.graphql.types import (
     LONG_SCALAR,
     DeletedSchedule,
@@ -177,6 +179,8 @@ def build_schema(introspection: bool = True) -> strawberry.Schema:
         partial(ParserCache, maxsize=256),
         partial(ValidationCache, maxsize=256),
         partial(MaskErrors, should_mask_error=_should_mask, error_message="Internal error."),
+        OperationNameRequired,
+        ClippedMessages,
     ]
     if not introspection:
         extensions.append(partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))
@@ -198,7 +202,7 @@ async def _context(
 
 
 def graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:
-    return GraphQLRouter(
+    return JsonErrorsGraphQLRouter(
         build_schema(settings.graphql_introspection),
         graphql_ide="graphiql" if settings.graphql_ide else None,
         allow_queries_via_get=False,
