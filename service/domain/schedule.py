@@ -11,6 +11,7 @@ from service.domain.errors import FieldProblem, PayloadTooLarge, ValidationFaile
 from service.domain.local_time import resolve, wall_time, zone
 from service.domain.recurrence import Recurrence, RecurrenceKind, validate_cron
 from service.domain.runs import Run
+from service.domain.zone_names import check_zone_name
 
 MAX_PAYLOAD_BYTES = 256 * 1024  # SQS's message size limit
 # Run times are kept in whole seconds between 1970 and the year 9000, so that every
@@ -150,7 +151,7 @@ def define(raw: ScheduleInput) -> Definition:
     if payload_problem:
         problems.append(payload_problem)
     kind = check(_kind, raw.recurring)
-    tz = check(zone, raw.timezone)
+    tz = check(lambda name: zone(check_zone_name(name)), raw.timezone)
     cron = None
     if kind is RecurrenceKind.CRON:
         if raw.cron is None:

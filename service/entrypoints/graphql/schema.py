@@ -51,6 +51,7 @@ from service.entrypoints.graphql.types import (
     attempt,
     error_result,
 )
+from service.entrypoints.graphql.zones import TimeZones, time_zones
 from service.services.schedules import ScheduleService
 
 MAX_DEPTH = 8
@@ -75,6 +76,8 @@ class Context(BaseContext):
 
 @strawberry.type
 class Query:
+    time_zones: TimeZones = strawberry.field(resolver=time_zones, description="The zones a schedule may use.")
+
     @strawberry.field(description="One page of the namespace's schedules (1 to 100).")  # type: ignore[untyped-decorator]
     def schedules(
         self, info: Info[Context, None], first: int = 50, after: str | None = None, state: ScheduleState | None = None
