@@ -49,6 +49,7 @@ REST_CALLS = [
 SELECTION = "__typename ... on Schedule { jobId state } ... on Error { code message }"
 GRAPHQL_CALLS: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
     "schedules": ("query { schedules(first: 5) { nodes { jobId } } }", lambda _: {}),
+    "timeZones": ("query { timeZones { names } }", lambda _: {}),
     "schedule": ("query($id: ID!) { schedule(jobId: $id) { jobId } }", lambda job: {"id": job}),
     "previewSchedule": (
         "query($input: ScheduleInput!) { previewSchedule(input: $input) { __typename } }",
@@ -272,7 +273,7 @@ def test_another_namespaces_schedule_is_not_found_and_left_unchanged(
     assert table_items(aws) == before
 
 
-@pytest.mark.parametrize("operation", sorted(set(GRAPHQL_CALLS) - {"schedules", "createSchedule", "previewSchedule"}))
+@pytest.mark.parametrize("operation", sorted(set(GRAPHQL_CALLS) - {"schedules", "createSchedule", "previewSchedule", "timeZones"}))
 def test_another_namespaces_schedule_is_not_found_through_graphql_either(
     aws: Aws, client: TestClient, other_key: str, foreign_job: str, operation: str
 ) -> None:
