@@ -16,6 +16,7 @@ from service.entrypoints.errors import install_error_handlers
 from service.entrypoints.graphql.schema import graphql_router
 from service.entrypoints.graphql.transport import TRANSPORT_ERRORS
 from service.entrypoints.limits import BodyLimit, UnexpectedErrors
+from service.entrypoints.methods import HeadAsGet
 from service.entrypoints.rest.models import ErrorBody
 from service.entrypoints.rest.routes import router as rest_router
 
@@ -54,6 +55,8 @@ def create_app(container: Container) -> FastAPI:
         dependencies=GRAPHQL_GUARD,
         responses=GRAPHQL_ERRORS,
     )
+
+    app.add_middleware(HeadAsGet)  # innermost: the log below still shows HEAD
 
     @app.middleware("http")
     async def log_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -24,9 +24,11 @@ from service.domain.errors import (
     ScheduleNotFound,
     ValidationFailed,
     VersionConflict,
+    quoted,
 )
 from service.domain.keys import KeyNotFound, RateLimited, Unauthorized
 from service.entrypoints.auth import www_authenticate
+from service.entrypoints.methods import allowed_methods
 
 logger = logging.getLogger(__name__)
 
@@ -116,10 +118,16 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("validation_failed", message, problems), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         unparsable = _body_parse_problem(exc)
         if unparsable is not None:
             return JSONResponse(error_body("malformed_json", unparsable), status_code=400)
+        if exc.status_code == 405:
+            allowed = allowed_methods(request.app.routes, request.scope)
+            message = f"{request.method} is not allowed on {quoted(request.url.path)}: it allows {', '.join(allowed)}"
+            return JSONResponse(
+                error_body("method_not_allowed", message), status_code=405, headers={"Allow": ", ".join(allowed)}
+            )
         code = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}.get(exc.status_code, "error")
         return JSONResponse(
             error_body(code, str(exc.detail)), status_code=exc.status_code, headers=getattr(exc, "headers", None)

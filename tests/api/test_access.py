@@ -273,7 +273,9 @@ def test_another_namespaces_schedule_is_not_found_and_left_unchanged(
     assert table_items(aws) == before
 
 
-@pytest.mark.parametrize("operation", sorted(set(GRAPHQL_CALLS) - {"schedules", "createSchedule", "previewSchedule", "timeZones"}))
+@pytest.mark.parametrize(
+    "operation", sorted(set(GRAPHQL_CALLS) - {"schedules", "createSchedule", "previewSchedule", "timeZones"})
+)
 def test_another_namespaces_schedule_is_not_found_through_graphql_either(
     aws: Aws, client: TestClient, other_key: str, foreign_job: str, operation: str
 ) -> None:
