@@ -92,7 +92,7 @@ class KeyService:
     clock: Callable[[], datetime] = utc_now
     secret_factory: Callable[[], str] = new_secret
     id_factory: Callable[[], str] = new_key_id
-    cache_ttl: timedelta = timedelta(seconds=60)
+    cache_ttl: timedelta = timedelta(seconds=10)
     cache_size: int = 1024
     last_used_every: timedelta = timedelta(minutes=5)
     _cache: OrderedDict[str, _Cached] = field(default_factory=OrderedDict, repr=False)

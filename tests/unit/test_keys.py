@@ -88,9 +88,9 @@ def test_a_verification_is_cached_so_a_revocation_lands_within_the_ttl(
     keys.authenticate(issued.secret)
     keys.revoke(issued.key.key_id)
 
-    clock.advance(seconds=59)
+    clock.advance(seconds=9.9)
     still = keys.authenticate(issued.secret)
-    clock.advance(seconds=2)
+    clock.advance(seconds=0.1)
 
     assert still.key_id == issued.key.key_id
     assert store.finds == 1
