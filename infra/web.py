@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra import iam
+from infra.edge import ORIGIN_SECRET_HEADER, viewer_address_function
 
 # AWS managed policies (fixed ids, the same in every account).
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
@@ -48,6 +49,7 @@ class WebArgs:
     api_path_patterns: tuple[str, ...]
     price_class: str
     force_destroy: bool
+    origin_secret: pulumi.Input[str]  # see infra/edge.py
 
 
 class Web(pulumi.ComponentResource):
@@ -119,6 +121,7 @@ class Web(pulumi.ComponentResource):
             publish=True,
             opts=child,
         )
+        viewer_address = viewer_address_function(f"{name}-viewer-address", child)
         api_behaviours = [
             aws.cloudfront.DistributionOrderedCacheBehaviorArgs(
                 path_pattern=pattern,
@@ -129,6 +132,11 @@ class Web(pulumi.ComponentResource):
                 cache_policy_id=CACHING_DISABLED,
                 origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST,
                 compress=True,
+                function_associations=[
+                    aws.cloudfront.DistributionOrderedCacheBehaviorFunctionAssociationArgs(
+                        event_type="viewer-request", function_arn=viewer_address.arn
+                    )
+                ],
             )
             for pattern in args.api_path_patterns
         ]
@@ -148,6 +156,11 @@ class Web(pulumi.ComponentResource):
                 aws.cloudfront.DistributionOriginArgs(
                     origin_id=API_ORIGIN,
                     domain_name=args.api_host,
+                    custom_headers=[
+                        aws.cloudfront.DistributionOriginCustomHeaderArgs(
+                            name=ORIGIN_SECRET_HEADER, value=args.origin_secret
+                        )
+                    ],
                     custom_origin_config=aws.cloudfront.DistributionOriginCustomOriginConfigArgs(
                         http_port=80,
                         https_port=443,

@@ -109,6 +109,16 @@ class FakeClock:
         self.now = instant
 
 
+class FakeMonotonic:
+    """A monotonic clock in seconds (as the rate limits read it) that moves when told."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def id_factory() -> Callable[[], str]:
     """Job ids in creation order: 00000000-0000-7000-8000-000000000001, ...002, ..."""
     counter = itertools.count(1)

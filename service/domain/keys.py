@@ -124,10 +124,14 @@ class KeyNotFound(DomainError):  # noqa: N818 - the names say what failed
 
 
 class RateLimited(DomainError):  # noqa: N818 - the names say what failed
-    """The key has used up its request budget for now."""
+    """The key, or the caller's address, has used up its budget for now."""
 
     code = "rate_limited"
 
-    def __init__(self, retry_after_seconds: int) -> None:
-        super().__init__(f"too many requests with this API key; retry in {retry_after_seconds} s")
+    def __init__(self, retry_after_seconds: int, what: str = "requests with this API key") -> None:
+        super().__init__(f"too many {what}; retry in {retry_after_seconds} s")
         self.retry_after_seconds = retry_after_seconds
+
+    @classmethod
+    def failed_checks(cls, retry_after_seconds: int) -> RateLimited:
+        return cls(retry_after_seconds, "API keys that were not accepted from this address")

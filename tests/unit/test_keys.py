@@ -17,7 +17,8 @@ from service.domain.keys import (
     visible_prefix,
 )
 from service.domain.rate_limit import TokenBuckets
-from service.services.keys import KeyService, RateLimiter
+from service.services.keys import KeyService
+from service.services.rate_limits import RateLimiter
 from tests.fakes import FakeClock
 from tests.key_fakes import InMemoryKeyStore
 
