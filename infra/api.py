@@ -31,9 +31,13 @@ ROUTES = (
     "ANY /schedules",
     "ANY /schedules/{proxy+}",
     "ANY /graphql",
+    # The API documents, with their packaged assets (service/entrypoints/docs.py).
+    "ANY /docs",
+    "ANY /docs/{proxy+}",
+    "ANY /redoc",
 )
 # The same paths as CloudFront path patterns, so the web origin can send them to the API.
-PATH_PATTERNS = ("/health", "/openapi.json", "/schedules", "/schedules/*", "/graphql")
+PATH_PATTERNS = ("/health", "/openapi.json", "/schedules", "/schedules/*", "/graphql", "/docs", "/docs/*", "/redoc")
 # API Gateway gives up on an integration after 30 s; the function stops just before.
 TIMEOUT_SECONDS = 29
 

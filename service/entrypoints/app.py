@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from service.bootstrap import Container
 from service.entrypoints.auth import GRAPHQL_GUARD, REST_GUARD
+from service.entrypoints.docs import install_docs
 from service.entrypoints.errors import install_error_handlers
 from service.entrypoints.graphql.schema import graphql_router
 from service.entrypoints.graphql.transport import TRANSPORT_ERRORS
@@ -19,6 +20,7 @@ from service.entrypoints.limits import BodyLimit, UnexpectedErrors
 from service.entrypoints.methods import HeadAsGet
 from service.entrypoints.rest.models import ErrorBody
 from service.entrypoints.rest.routes import router as rest_router
+from service.entrypoints.security_headers import SecurityHeaders
 
 logger = logging.getLogger("service.access")
 
@@ -43,8 +45,11 @@ def create_app(container: Container) -> FastAPI:
         version="1.0.0",
         description="Schedules that deliver their payload to SQS: now, at a time, or on a "
         "recurring rule in any time zone.",
+        docs_url=None,  # served from packaged assets instead of a CDN: install_docs
+        redoc_url=None,
     )
     app.state.container = container
+    page_policies = install_docs(app)
     install_error_handlers(app)
     # Every route needs a key unless auth.OPEN_ROUTES lists it: a new route is closed.
     app.include_router(rest_router, dependencies=REST_GUARD)
@@ -85,4 +90,6 @@ def create_app(container: Container) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "If-Match"],
             expose_headers=["ETag", "Link", "Location", "Retry-After", "WWW-Authenticate"],
         )
+    # Outermost: every answer, the CORS preflight's and the 500's included.
+    app.add_middleware(SecurityHeaders, policies=page_policies)
     return app

@@ -33,6 +33,9 @@ def test_the_gateway_serves_rest_graphql_health_and_the_openapi_document(prod: D
         "ANY /schedules",
         "ANY /schedules/{proxy+}",
         "ANY /graphql",
+        "ANY /docs",
+        "ANY /docs/{proxy+}",
+        "ANY /redoc",
     }
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from infra.edge import VIEWER_ADDRESS
 from service.entrypoints.client import ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER
+from service.entrypoints.security_headers import CSP, HEADERS
 from tests.infra.program import Deployment
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
@@ -53,3 +54,31 @@ def test_the_function_overwrites_a_viewer_address_the_viewer_sent() -> None:
     result = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
 
     assert json.loads(result.stdout) == {VIEWER_ADDRESS_HEADER: {"value": "198.51.100.23"}}
+
+
+def test_a_response_headers_policy_with_the_apps_own_headers_is_on_every_behaviour(prod: Deployment) -> None:
+    policy = prod.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")
+    distribution = prod.one(DISTRIBUTION).inputs
+    behaviours = [distribution["defaultCacheBehavior"], *distribution["orderedCacheBehaviors"]]
+
+    assert {b["responseHeadersPolicyId"] for b in behaviours} == {policy.id}
+    config = policy.inputs["securityHeadersConfig"]
+    assert config["contentSecurityPolicy"] == {"contentSecurityPolicy": CSP, "override": False}
+    assert "frame-ancestors 'none'" in CSP
+    assert config["contentTypeOptions"] == {"override": False}
+    assert config["frameOptions"] == {"frameOption": "DENY", "override": False}
+    assert config["referrerPolicy"] == {"referrerPolicy": "no-referrer", "override": False}
+    hsts = config["strictTransportSecurity"]
+    assert (hsts["accessControlMaxAgeSec"], hsts["includeSubdomains"], hsts["override"]) == (63072000, True, True)
+    custom = {item["header"]: item["value"] for item in policy.inputs["customHeadersConfig"]["items"]}
+    assert custom == {
+        name: value
+        for name, value in HEADERS.items()
+        if name not in ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy")
+    }
+    # The API's own headers win (the documents' pages have a policy of their own).
+    assert not any(item["override"] for item in policy.inputs["customHeadersConfig"]["items"])
+
+
+def test_the_managed_security_headers_policy_is_no_longer_used(prod: Deployment) -> None:
+    assert "67f7725c-6f97-4210-82d7-5512b31e9d03" not in json.dumps(prod.one(DISTRIBUTION).inputs)
