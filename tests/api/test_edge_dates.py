@@ -94,3 +94,15 @@ def test_a_preview_of_a_cron_rule_that_runs_out_of_calendar_lists_what_there_is(
 
     assert response.status_code == 200, response.text
     assert 0 < len(response.json()["runs"]) < 100
+
+
+@pytest.mark.parametrize("minute", [-1, 10**30, 3697423200])
+def test_a_minute_outside_the_range_is_422_naming_minute_in_rest_and_graphql(client: TestClient, minute: int) -> None:
+    rest = client.post("/schedules", json={"payload": "x", "minute": minute})
+    graphql = client.post(
+        "/graphql", json={"query": CREATE, "variables": {"input": {"payload": "x", "minute": minute}}}
+    ).json()
+
+    assert rest.status_code == 422 and [p["field"] for p in rest.json()["problems"]] == ["minute"]
+    result = graphql["data"]["createSchedule"]
+    assert result["__typename"] == "ValidationError" and [p["field"] for p in result["problems"]] == ["minute"]
