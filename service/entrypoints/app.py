@@ -20,10 +20,13 @@ from service.entrypoints.limits import BodyLimit, UnexpectedErrors
 from service.entrypoints.methods import HeadAsGet
 from service.entrypoints.rest.models import ErrorBody
 from service.entrypoints.rest.routes import router as rest_router
-from service.entrypoints.security_headers import SecurityHeaders
+from service.entrypoints.security_headers import SecurityHeaders, page_policy
 
 logger = logging.getLogger("service.access")
 
+# Strawberry's GraphiQL page loads GraphiQL from unpkg, each file pinned by version and
+# checked by its integrity hash; the IDE's page alone may load from there.
+IDE_FILES = "https://unpkg.com"
 MAX_BODY_BYTES = 1024 * 1024  # a 256 KiB payload, JSON-escaped, fits with room to spare
 # What /graphql answers besides a GraphQL response, in the API's JSON error body.
 GRAPHQL_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -53,8 +56,13 @@ def create_app(container: Container) -> FastAPI:
     install_error_handlers(app)
     # Every route needs a key unless auth.OPEN_ROUTES lists it: a new route is closed.
     app.include_router(rest_router, dependencies=REST_GUARD)
+    graphql = graphql_router(container.settings)
+    if graphql.graphql_ide:
+        page_policies["/graphql"] = page_policy(
+            graphql.graphql_ide_html, script_src=IDE_FILES, style_src=IDE_FILES, font_src=IDE_FILES
+        )
     app.include_router(
-        graphql_router(container.settings),
+        graphql,
         prefix="/graphql",
         tags=["graphql"],
         dependencies=GRAPHQL_GUARD,

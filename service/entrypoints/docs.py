@@ -9,9 +9,6 @@ search worker (``security_headers``).
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
 from collections.abc import Awaitable, Callable
 from importlib import resources
 
@@ -21,10 +18,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 
-from service.entrypoints.security_headers import content_security_policy
+from service.entrypoints.security_headers import page_policy
 
 ASSETS = "/docs/assets"
-_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
 def install_docs(app: FastAPI) -> dict[str, str]:
@@ -53,7 +49,7 @@ def install_docs(app: FastAPI) -> dict[str, str]:
     app.mount(ASSETS, StaticFiles(directory=str(resources.files("fastapi_offline") / "static")), name="docs-assets")
     for path, page in pages.items():
         app.add_route(path, _serve(bytes(page.body)), methods=["GET"], include_in_schema=False)
-    return {path: _policy(bytes(page.body).decode()) for path, page in pages.items()}
+    return {path: page_policy(bytes(page.body).decode(), worker_src="'self' blob:") for path, page in pages.items()}
 
 
 def _serve(body: bytes) -> Callable[[Request], Awaitable[HTMLResponse]]:
@@ -61,16 +57,3 @@ def _serve(body: bytes) -> Callable[[Request], Awaitable[HTMLResponse]]:
         return HTMLResponse(body)
 
     return page
-
-
-def _policy(html: str) -> str:
-    """The policy, with each inline script of ``html`` allowed by its hash (CSP level 2)."""
-    extra = {"worker_src": "'self' blob:"}
-    scripts = _INLINE_SCRIPT.findall(html)
-    if scripts:
-        extra["script_src"] = " ".join(f"'sha256-{_digest(script)}'" for script in scripts)
-    return content_security_policy(**extra)
-
-
-def _digest(script: str) -> str:
-    return base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()

@@ -6,10 +6,15 @@ The Content-Security-Policy is what the web UI needs and no more: its own script
 and API; inline styles because Mantine writes its CSS variables into ``<style>`` elements
 and ``style`` attributes; ``data:`` images for icons in CSS; nothing may frame any page.
 Swagger UI's page starts it with an inline script, whose hash ``docs.py`` adds for the
-documents' pages alone; ReDoc builds its search worker from a ``blob:`` URL.
+documents' pages alone; ReDoc builds its search worker from a ``blob:`` URL; the GraphQL IDE's
+page loads its pinned, integrity-checked files from unpkg (``app.py``).
 """
 
 from __future__ import annotations
+
+import base64
+import hashlib
+import re
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -50,12 +55,24 @@ def content_security_policy(**extra: str) -> str:
 
 
 CSP = content_security_policy()
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def page_policy(html: str, **extra: str) -> str:
+    """The policy for one HTML page of the app's own: ``extra``, and each of its inline scripts
+    allowed by its SHA-256 (CSP level 2), so that no other inline script may run."""
+    hashes = [base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in _INLINE_SCRIPT.findall(html)]
+    if hashes:
+        own = " ".join(f"'sha256-{digest}'" for digest in hashes)
+        extra["script_src"] = f"{extra['script_src']} {own}" if "script_src" in extra else own
+    return content_security_policy(**extra)
 
 
 class SecurityHeaders:
     """Adds the headers above to every answer that does not set its own.
 
-    ``policies`` gives a path its own Content-Security-Policy (the documents' pages). HSTS
+    ``policies`` gives the HTML page at a path its own Content-Security-Policy (the documents',
+    the GraphQL IDE's). HSTS
     goes only on answers to HTTPS requests (on Lambda, API Gateway's ``X-Forwarded-Proto``);
     JSON answers that say nothing of caching are ``no-store``: they hold a namespace's data.
     """
@@ -68,13 +85,14 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        policy = self.policies.get(scope["path"], CSP)
+        page = self.policies.get(scope["path"])
         secure = scope.get("scheme") == "https"
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", policy)
+                is_page = page is not None and headers.get("content-type", "").startswith("text/html")
+                headers.setdefault("Content-Security-Policy", page if page is not None and is_page else CSP)
                 for name, value in HEADERS.items():
                     headers.setdefault(name, value)
                 if secure:

@@ -8,6 +8,7 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from service.bootstrap import Container
+from service.entrypoints.app import create_app
 from service.entrypoints.local.web import mount_web
 from tests.api.conftest import LambdaApi, bearer
 
@@ -130,3 +132,22 @@ def test_the_ui_policy_allows_no_inline_script_and_no_framing(served: TestClient
 
     assert "script-src 'self';" in policy
     assert "style-src 'self' 'unsafe-inline'" in policy  # Mantine's <style> elements
+
+
+def test_the_graphql_ide_page_may_load_its_pinned_files_and_run_its_own_inline_scripts_only(
+    container: Container, api_key: str
+) -> None:
+    with_ide = create_app(replace(container, settings=replace(container.settings, graphql_ide=True)))
+    with TestClient(with_ide, headers=bearer(api_key)) as client:
+        page = client.get("/graphql", headers={"Accept": "text/html"})
+        answer = client.post("/graphql", json={"query": "{ __typename }"})
+
+    policy = {
+        name: sources
+        for name, _, sources in (d.partition(" ") for d in page.headers["content-security-policy"].split("; "))
+    }
+    assert "https://unpkg.com" in policy["script-src"].split()
+    assert _inline_script_hashes(page.text) <= set(policy["script-src"].split())
+    assert "'unsafe-inline'" not in policy["script-src"]
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert "unpkg" not in answer.headers["content-security-policy"]  # the JSON answers keep the strict one
