@@ -6,6 +6,7 @@ from infra.api import PATH_PATTERNS, Api, ApiArgs
 from infra.bundle import Bundle, build_bundle
 from infra.data import Data, DataArgs
 from infra.dispatcher import Dispatcher, DispatcherArgs
+from infra.edge import OriginSecret
 from infra.function import LambdaCode
 from infra.observability import Observability, ObservabilityArgs
 from infra.settings import StackSettings, is_dev_stack
@@ -73,6 +74,9 @@ key_env = {
     if value is not None
 }
 
+# CloudFront proves to the API that a request came through it (infra/edge.py).
+edge_secret = OriginSecret("origin-secret").value
+
 api = Api(
     "api",
     ApiArgs(
@@ -86,6 +90,7 @@ api = Api(
             **key_env,
             "SCHEDULER_GRAPHQL_IDE": "on" if settings.graphql_ide else "off",
             "SCHEDULER_GRAPHQL_INTROSPECTION": "on" if settings.graphql_introspection else "off",
+            "SCHEDULER_ORIGIN_SECRET": edge_secret,
         },
         table_arn=data.table_arn,
         queue_arn=data.queue_arn,
@@ -103,6 +108,7 @@ web = Web(
         api_path_patterns=PATH_PATTERNS,
         price_class=settings.price_class,
         force_destroy=is_dev_stack(stack),
+        origin_secret=edge_secret,
     ),
 )
 

@@ -23,17 +23,21 @@ import pulumi_aws as aws
 from infra import iam
 from infra.function import FunctionArgs, LambdaCode, ServiceFunction
 
-# Explicit routes: a path the app does not serve gets the gateway's 404 without invoking Lambda.
+# Explicit paths: a path the app does not serve gets the gateway's 404 without invoking Lambda.
+# Every method of them reaches the app, which answers a wrong one with 405 and its Allow.
 ROUTES = (
-    "GET /health",
-    "GET /openapi.json",
+    "ANY /health",
+    "ANY /openapi.json",
     "ANY /schedules",
     "ANY /schedules/{proxy+}",
-    "GET /graphql",  # the IDE, when enabled, and queries sent as GET
-    "POST /graphql",
+    "ANY /graphql",
+    # The API documents, with their packaged assets (service/entrypoints/docs.py).
+    "ANY /docs",
+    "ANY /docs/{proxy+}",
+    "ANY /redoc",
 )
 # The same paths as CloudFront path patterns, so the web origin can send them to the API.
-PATH_PATTERNS = ("/health", "/openapi.json", "/schedules", "/schedules/*", "/graphql")
+PATH_PATTERNS = ("/health", "/openapi.json", "/schedules", "/schedules/*", "/graphql", "/docs", "/docs/*", "/redoc")
 # API Gateway gives up on an integration after 30 s; the function stops just before.
 TIMEOUT_SECONDS = 29
 

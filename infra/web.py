@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra import iam
+from infra.edge import ORIGIN_SECRET_HEADER, security_headers_policy, viewer_address_function
 
 # AWS managed policies (fixed ids, the same in every account).
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
@@ -23,7 +24,6 @@ CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 # Forwards every viewer header (Authorization included, allowed because nothing is cached)
 # except Host, which API Gateway would reject.
 ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
-SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03"
 
 WEB_ORIGIN = "web"
 API_ORIGIN = "api"
@@ -48,6 +48,7 @@ class WebArgs:
     api_path_patterns: tuple[str, ...]
     price_class: str
     force_destroy: bool
+    origin_secret: pulumi.Input[str]  # see infra/edge.py
 
 
 class Web(pulumi.ComponentResource):
@@ -119,6 +120,8 @@ class Web(pulumi.ComponentResource):
             publish=True,
             opts=child,
         )
+        viewer_address = viewer_address_function(f"{name}-viewer-address", child)
+        headers = security_headers_policy(f"{name}-security-headers", child)
         api_behaviours = [
             aws.cloudfront.DistributionOrderedCacheBehaviorArgs(
                 path_pattern=pattern,
@@ -128,7 +131,13 @@ class Web(pulumi.ComponentResource):
                 cached_methods=["GET", "HEAD"],
                 cache_policy_id=CACHING_DISABLED,
                 origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST,
+                response_headers_policy_id=headers.id,
                 compress=True,
+                function_associations=[
+                    aws.cloudfront.DistributionOrderedCacheBehaviorFunctionAssociationArgs(
+                        event_type="viewer-request", function_arn=viewer_address.arn
+                    )
+                ],
             )
             for pattern in args.api_path_patterns
         ]
@@ -148,6 +157,11 @@ class Web(pulumi.ComponentResource):
                 aws.cloudfront.DistributionOriginArgs(
                     origin_id=API_ORIGIN,
                     domain_name=args.api_host,
+                    custom_headers=[
+                        aws.cloudfront.DistributionOriginCustomHeaderArgs(
+                            name=ORIGIN_SECRET_HEADER, value=args.origin_secret
+                        )
+                    ],
                     custom_origin_config=aws.cloudfront.DistributionOriginCustomOriginConfigArgs(
                         http_port=80,
                         https_port=443,
@@ -162,7 +176,7 @@ class Web(pulumi.ComponentResource):
                 allowed_methods=["GET", "HEAD"],
                 cached_methods=["GET", "HEAD"],
                 cache_policy_id=CACHING_OPTIMIZED,
-                response_headers_policy_id=SECURITY_HEADERS,
+                response_headers_policy_id=headers.id,
                 compress=True,
                 function_associations=[
                     aws.cloudfront.DistributionDefaultCacheBehaviorFunctionAssociationArgs(

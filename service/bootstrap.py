@@ -16,7 +16,8 @@ from service.adapters.sqs_sender import SqsSender
 from service.config import Settings
 from service.domain.ids import new_job_id
 from service.services.dispatch import Dispatcher, DispatchSettings
-from service.services.keys import KeyService, RateLimiter
+from service.services.keys import KeyService
+from service.services.rate_limits import FailedCheckLimiter, RateLimiter
 from service.services.schedules import ScheduleService
 
 # botocore's "standard" mode retries throttling and connection errors with backoff.
@@ -37,6 +38,7 @@ class Container:
     sqs: Any
     keys: KeyService
     rate_limiter: RateLimiter
+    failed_checks: FailedCheckLimiter
 
 
 def bootstrap(settings: Settings | None = None, session: boto3.Session | None = None) -> Container:
@@ -65,6 +67,7 @@ def bootstrap(settings: Settings | None = None, session: boto3.Session | None = 
         sqs=sqs,
         keys=keys,
         rate_limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
+        failed_checks=FailedCheckLimiter(settings.failed_checks_per_minute, settings.failed_checks_burst),
     )
 
 

@@ -26,8 +26,15 @@ class Settings:
     # Per API key and per warm instance (see the README on rate limits across Lambdas).
     rate_limit_per_second: int = 20
     rate_limit_burst: int = 40
-    # How long a verified (or refused) key is remembered: a revocation's worst-case delay.
-    key_cache: timedelta = timedelta(seconds=60)
+    # Key checks that fail, per client address and warm instance: a burst, then a steady rate.
+    failed_checks_burst: int = 10
+    failed_checks_per_minute: int = 6
+    # Shared with CloudFront, which sends it on every request with the viewer's address: only
+    # a request that carries it has that address believed (see service.entrypoints.client).
+    origin_secret: str | None = None
+    # How long a verified (or refused) key is remembered: a revocation's worst-case delay
+    # (SPEC section 5: within 10 s).
+    key_cache: timedelta = timedelta(seconds=10)
     # Invocations that share a tick's busy shards; more than one needs the function's own
     # name (Lambda sets AWS_LAMBDA_FUNCTION_NAME) and permission to invoke itself.
     dispatch_invocations: int = 1
@@ -50,7 +57,10 @@ class Settings:
             lookahead=timedelta(seconds=_integer(env, "SCHEDULER_LOOKAHEAD_SECONDS", 70, minimum=0)),
             rate_limit_per_second=_integer(env, "SCHEDULER_RATE_LIMIT_PER_SECOND", 20, minimum=1),
             rate_limit_burst=_integer(env, "SCHEDULER_RATE_LIMIT_BURST", 40, minimum=1),
-            key_cache=timedelta(seconds=_integer(env, "SCHEDULER_KEY_CACHE_SECONDS", 60, minimum=0)),
+            failed_checks_burst=_integer(env, "SCHEDULER_FAILED_CHECKS_BURST", 10, minimum=1),
+            failed_checks_per_minute=_integer(env, "SCHEDULER_FAILED_CHECKS_PER_MINUTE", 6, minimum=1),
+            origin_secret=env.get("SCHEDULER_ORIGIN_SECRET") or None,
+            key_cache=timedelta(seconds=_integer(env, "SCHEDULER_KEY_CACHE_SECONDS", 10, minimum=0)),
             dispatch_invocations=_integer(env, "SCHEDULER_DISPATCH_INVOCATIONS", 1, minimum=1),
             dispatch_capacity=_integer(env, "SCHEDULER_DISPATCH_CAPACITY", 15_000, minimum=1),
             function_name=env.get("AWS_LAMBDA_FUNCTION_NAME") or None,

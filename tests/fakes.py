@@ -69,14 +69,14 @@ class InMemoryRepository(ScheduleRepository):
         self.add_run(run)
 
     def add_run(self, run: Run) -> None:
-        self.runs.setdefault((run.namespace, run.job_id), {})[f"{run.scheduled_for}#{run.trigger}"] = run
+        self.runs.setdefault((run.namespace, run.job_id), {})[f"{run.scheduled_for}#{run.trigger}#{run.run_id}"] = run
 
     def list_runs(
         self, namespace: str, job_id: str, limit: int, cursor: str | None, unrecorded: Run | None = None
     ) -> Page[Run]:
         stored = dict(self.runs.get((namespace, job_id), {}))
         if unrecorded is not None:
-            stored.setdefault(f"{unrecorded.scheduled_for}#{unrecorded.trigger}", unrecorded)
+            stored.setdefault(f"{unrecorded.scheduled_for}#{unrecorded.trigger}#{unrecorded.run_id}", unrecorded)
         runs = sorted(stored.values(), key=lambda r: r.scheduled_for, reverse=True)
         start = int(cursor) if cursor else 0
         return Page(runs[start : start + limit], str(start + limit) if start + limit < len(runs) else None)
@@ -123,6 +123,16 @@ class FakeClock:
 
     def set(self, instant: datetime) -> None:
         self.now = instant
+
+
+class FakeMonotonic:
+    """A monotonic clock in seconds (as the rate limits read it) that moves when told."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
 
 
 def id_factory() -> Callable[[], str]:

@@ -21,6 +21,7 @@ from service.adapters.dynamo_items import (
     Item,
     has_external_payload,
     item_to_schedule,
+    run_sort_key,
     run_to_item,
     schedule_key,
     schedule_to_item,
@@ -136,7 +137,7 @@ class DynamoDueStore(DueStore):
         return True
 
     def add_runs(self, runs: Sequence[Run]) -> None:
-        items = {(run.job_id, run.scheduled_for, run.trigger): run for run in runs}  # one write per key
+        items = {(run.namespace, run.job_id, run_sort_key(run)): run for run in runs}  # one write per key
         requests = [{"PutRequest": {"Item": run_to_item(run, self._retention)}} for run in items.values()]
         write_all(self._client, self._table, requests)
 

@@ -116,7 +116,10 @@ def item_answer_bytes(item: Item) -> int:
 
 
 def run_sort_key(run: Run) -> str:
-    return f"{iso_seconds(run.scheduled_for)}#{run.trigger.value}"
+    """The run's key in its schedule's history: one item per occurrence and trigger, and
+    one per manual run (several can share a second, each has its own id)."""
+    key = f"{iso_seconds(run.scheduled_for)}#{run.trigger.value}"
+    return key if run.run_id is None else f"{key}#{run.run_id}"
 
 
 def run_to_item(run: Run, retention: timedelta) -> Item:
@@ -145,6 +148,7 @@ def _run_summary(run: Run) -> dict[str, Any]:
         "recordedAt": _text(run.recorded_at),
         "messageId": run.message_id,
         "latenessMs": run.lateness_ms,
+        "runId": run.run_id,
     }
 
 
@@ -159,6 +163,7 @@ def _run_from_summary(namespace: str, job_id: str, values: dict[str, Any]) -> Ru
         recorded_at=_parsed(values["recordedAt"]),
         message_id=values.get("messageId"),
         lateness_ms=int(lateness) if lateness is not None else None,
+        run_id=values.get("runId"),
     )
 
 

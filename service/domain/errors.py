@@ -8,6 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The most of a client's input an error message repeats: enough to recognise it, never
+# a 10,000-character zone echoed back in a 20 KB answer.
+MAX_QUOTED = 100
+
+
+def quoted(value: object) -> str:
+    """``value`` as error messages show what a client sent: a string in quotes (as ``repr``
+    writes it), anything else as text; past ``MAX_QUOTED`` characters, cut with its length."""
+    text = value if isinstance(value, str) else str(value)
+    clipped = text if len(text) <= MAX_QUOTED else text[:MAX_QUOTED]
+    shown = repr(clipped) if isinstance(value, str) else clipped
+    if clipped is text:
+        return shown
+    return f"{shown}… ({len(text)} characters)"
+
 
 class DomainError(Exception):
     """Base class of every expected failure."""
@@ -51,7 +66,7 @@ class ScheduleNotFound(DomainError):  # noqa: N818 - the names say what failed
     code = "not_found"
 
     def __init__(self, job_id: str) -> None:
-        super().__init__(f"no schedule with jobId {job_id!r}")
+        super().__init__(f"no schedule with jobId {quoted(job_id)}")
         self.job_id = job_id
 
 
@@ -62,7 +77,9 @@ class VersionConflict(DomainError):  # noqa: N818 - the names say what failed
 
     def __init__(self, job_id: str, expected: int, actual: int | None) -> None:
         actual_text = "it was changed concurrently" if actual is None else f"it is at version {actual}"
-        super().__init__(f"schedule {job_id!r} is not at version {expected}: {actual_text}; read it again and retry")
+        super().__init__(
+            f"schedule {quoted(job_id)} is not at version {expected}: {actual_text}; read it again and retry"
+        )
         self.job_id = job_id
         self.expected = expected
         self.actual = actual

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from service.domain.errors import DomainError, ValidationFailed
+from service.domain.errors import DomainError, ValidationFailed, quoted
 
 # Namespaces are embedded in the table's keys (``NS#<ns>``, ``PAYLOAD#<ns>#<jobId>``), so
 # the separator ``#`` and anything else outside this set must be impossible in one.
@@ -24,7 +24,7 @@ def check_namespace(namespace: str) -> str:
     if not NAMESPACE_PATTERN.fullmatch(namespace):
         raise ValidationFailed.single(
             "namespace",
-            f"{namespace!r} is not a namespace: 1 to 63 lower-case letters, digits or '-', "
+            f"{quoted(namespace)} is not a namespace: 1 to 63 lower-case letters, digits or '-', "
             "starting with a letter or digit",
         )
     return namespace
@@ -119,15 +119,19 @@ class KeyNotFound(DomainError):  # noqa: N818 - the names say what failed
     code = "not_found"
 
     def __init__(self, key_id: str) -> None:
-        super().__init__(f"no API key with id {key_id!r}")
+        super().__init__(f"no API key with id {quoted(key_id)}")
         self.key_id = key_id
 
 
 class RateLimited(DomainError):  # noqa: N818 - the names say what failed
-    """The key has used up its request budget for now."""
+    """The key, or the caller's address, has used up its budget for now."""
 
     code = "rate_limited"
 
-    def __init__(self, retry_after_seconds: int) -> None:
-        super().__init__(f"too many requests with this API key; retry in {retry_after_seconds} s")
+    def __init__(self, retry_after_seconds: int, what: str = "requests with this API key") -> None:
+        super().__init__(f"too many {what}; retry in {retry_after_seconds} s")
         self.retry_after_seconds = retry_after_seconds
+
+    @classmethod
+    def failed_checks(cls, retry_after_seconds: int) -> RateLimited:
+        return cls(retry_after_seconds, "API keys that were not accepted from this address")

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from service.domain.errors import ValidationFailed
+from service.domain.errors import ValidationFailed, quoted
 
 
 @lru_cache(maxsize=1)
@@ -30,12 +30,12 @@ def zone(name: str) -> ZoneInfo:
     """The IANA zone called ``name``; ``ValidationFailed`` names the field otherwise."""
     if name not in _zone_names():
         raise ValidationFailed.single(
-            "timezone", f"{name!r} is not an IANA time zone name (for example 'Europe/Berlin' or 'UTC')"
+            "timezone", f"{quoted(name)} is not an IANA time zone name (for example 'Europe/Berlin' or 'UTC')"
         )
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:  # pragma: no cover - listed zones load
-        raise ValidationFailed.single("timezone", f"{name!r} could not be loaded") from exc
+        raise ValidationFailed.single("timezone", f"{quoted(name)} could not be loaded") from exc
 
 
 def wall_time(instant: datetime, tz: ZoneInfo) -> datetime:
@@ -44,7 +44,12 @@ def wall_time(instant: datetime, tz: ZoneInfo) -> datetime:
 
 
 def resolve(wall: datetime, tz: ZoneInfo) -> datetime:
-    """The UTC instant at which the naive local time ``wall`` happens in ``tz``."""
+    """The UTC instant at which the naive local time ``wall`` happens in ``tz``.
+
+    ``OverflowError`` when that instant falls outside ``datetime``'s years 1 to 9999
+    (0001-01-01T00:00 in Tokyo happened in year 0): callers decide what the edge of the
+    calendar means for them (an invalid ``runAt``, the end of a rule).
+    """
     earlier = wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
     later = wall.replace(tzinfo=tz, fold=1).astimezone(UTC)
     if earlier == later:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from cronsim import CronSim, CronSimError
 
-from service.domain.errors import ValidationFailed
+from service.domain.errors import ValidationFailed, quoted
 from service.domain.local_time import resolve, wall_time
 
 
@@ -36,14 +36,14 @@ def validate_cron(expression: str) -> str:
     if len(fields) != 5:
         raise ValidationFailed.single(
             "cron",
-            f"{expression!r} has {len(fields)} fields; a cron expression has five: "
+            f"{quoted(expression)} has {len(fields)} fields; a cron expression has five: "
             "minute hour day-of-month month day-of-week (for example '0 9 * * MON-FRI')",
         )
     normalized = " ".join(fields)
     try:
         CronSim(normalized, datetime(2000, 1, 1))
     except CronSimError as exc:
-        raise ValidationFailed.single("cron", f"{expression!r} is not a valid cron expression: {exc}") from exc
+        raise ValidationFailed.single("cron", f"{quoted(expression)} is not a valid cron expression: {exc}") from exc
     return normalized
 
 
@@ -62,13 +62,20 @@ class Recurrence:
     cron: str | None = None
 
     def occurrences_after(self, after: datetime) -> Iterator[datetime]:
-        """UTC instants strictly after ``after``, strictly increasing."""
+        """UTC instants strictly after ``after``, strictly increasing.
+
+        A rule ends with the calendar: an occurrence past 9999-12-31 (in UTC or in its
+        zone) cannot be represented, so the sequence stops before it.
+        """
         last = after
-        for wall in self._wall_times_from(wall_time(after, self.tz)):
-            instant = resolve(wall, self.tz)
-            if instant > last:
-                last = instant
-                yield instant
+        try:
+            for wall in self._wall_times_from(wall_time(after, self.tz)):
+                instant = resolve(wall, self.tz)
+                if instant > last:
+                    last = instant
+                    yield instant
+        except OverflowError:  # cronsim, or resolve, stepped past year 9999
+            return
 
     def next_after(self, after: datetime) -> datetime | None:
         return next(self.occurrences_after(after), None)

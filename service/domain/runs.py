@@ -18,9 +18,15 @@ class RunTrigger(StrEnum):
     MANUAL = "manual"  # an explicit "run now"
 
 
-def occurrence_id(job_id: str, scheduled_for: datetime) -> str:
-    """The identity of one occurrence, carried by every message (and every repeat) of it."""
-    return f"{job_id}/{iso_seconds(scheduled_for)}"
+def occurrence_id(job_id: str, scheduled_for: datetime, run_id: str | None = None) -> str:
+    """The identity of one occurrence, carried by every message (and every repeat) of it.
+
+    ``<jobId>/<scheduledFor>`` for the schedule's own occurrences. A manual run ("run
+    now") is not an occurrence of the rule, and two of them can start in the same second:
+    it adds its own ``run_id``, ``<jobId>/<scheduledFor>/<runId>``, so no two share one.
+    """
+    base = f"{job_id}/{iso_seconds(scheduled_for)}"
+    return base if run_id is None else f"{base}/{run_id}"
 
 
 def iso_seconds(instant: datetime) -> str:
@@ -38,10 +44,11 @@ class Run:
     recorded_at: datetime
     message_id: str | None = None
     lateness_ms: int | None = None
+    run_id: str | None = None  # a manual run's own id (see ``occurrence_id``)
 
     @property
     def occurrence_id(self) -> str:
-        return occurrence_id(self.job_id, self.scheduled_for)
+        return occurrence_id(self.job_id, self.scheduled_for, self.run_id)
 
 
 def delivered(
@@ -52,6 +59,7 @@ def delivered(
     sent_at: datetime,
     message_id: str | None,
     delay_seconds: int = 0,
+    run_id: str | None = None,
 ) -> Run:
     """The record of an occurrence handed to the queue at ``sent_at``, visible after the delay."""
     visible_at = sent_at + timedelta(seconds=delay_seconds)
@@ -64,6 +72,7 @@ def delivered(
         recorded_at=sent_at,
         message_id=message_id,
         lateness_ms=max(0, int((visible_at - scheduled_for).total_seconds() * 1000)),
+        run_id=run_id,
     )
 
 

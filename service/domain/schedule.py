@@ -7,14 +7,16 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from service.domain.errors import FieldProblem, PayloadTooLarge, ValidationFailed
+from service.domain.errors import FieldProblem, PayloadTooLarge, ValidationFailed, quoted
 from service.domain.local_time import resolve, wall_time, zone
 from service.domain.recurrence import Recurrence, RecurrenceKind, validate_cron
 from service.domain.runs import Run
+from service.domain.zone_names import check_zone_name
 
 MAX_PAYLOAD_BYTES = 256 * 1024  # SQS's message size limit
 # Run times are kept in whole seconds between 1970 and the year 9000, so that every
 # instant, and every daily or weekly occurrence after it, has a four-digit year.
+EARLIEST_RUN_AT = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST_RUN_AT = datetime(9000, 1, 1, tzinfo=UTC)
 MAX_MINUTE = int(LATEST_RUN_AT.timestamp()) // 60 - 1  # the last whole minute before LATEST_RUN_AT
 
@@ -149,7 +151,7 @@ def define(raw: ScheduleInput) -> Definition:
     if payload_problem:
         problems.append(payload_problem)
     kind = check(_kind, raw.recurring)
-    tz = check(zone, raw.timezone)
+    tz = check(lambda name: zone(check_zone_name(name)), raw.timezone)
     cron = None
     if kind is RecurrenceKind.CRON:
         if raw.cron is None:
@@ -186,7 +188,7 @@ def _kind(value: str) -> RecurrenceKind:
         return RecurrenceKind(value)
     except ValueError:
         allowed = ", ".join(repr(k.value) for k in RecurrenceKind)
-        raise ValidationFailed.single("recurring", f"{value!r} is not one of {allowed}") from None
+        raise ValidationFailed.single("recurring", f"{quoted(value)} is not one of {allowed}") from None
 
 
 def _check_payload(payload: str) -> None:
@@ -226,7 +228,7 @@ def _requested_run(raw: ScheduleInput, tz: Any) -> datetime | None:
     if from_minute is not None and from_run_at is not None:
         if int(from_run_at.timestamp()) // 60 != raw.minute:
             raise ValidationFailed.single(
-                "minute", f"{raw.minute} and runAt {raw.run_at!r} name different times; give one of them"
+                "minute", f"{quoted(raw.minute)} and runAt {quoted(raw.run_at)} name different times; give one of them"
             )
         return from_run_at
     return from_run_at or from_minute
@@ -237,11 +239,15 @@ def _parse_run_at(text: str, tz: Any) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise ValidationFailed.single(
-            "runAt", f"{text!r} is not an ISO-8601 date and time (for example '2027-03-28T09:30:00Z')"
+            "runAt", f"{quoted(text)} is not an ISO-8601 date and time (for example '2027-03-28T09:30:00Z')"
         ) from None
-    # A time without an offset is a local time in the schedule's own zone.
-    instant = resolve(parsed, tz) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    out_of_range = ValidationFailed.single("runAt", f"{quoted(text)} is not between 1970-01-01 and 9000-01-01 (UTC)")
+    try:
+        # A time without an offset is a local time in the schedule's own zone.
+        instant = resolve(parsed, tz) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except OverflowError:  # in UTC it falls before year 1 or after year 9999
+        raise out_of_range from None
     instant = instant.replace(microsecond=0)
-    if not datetime(1970, 1, 1, tzinfo=UTC) <= instant < LATEST_RUN_AT:
-        raise ValidationFailed.single("runAt", "must be between 1970-01-01 and 9000-01-01")
+    if not EARLIEST_RUN_AT <= instant < LATEST_RUN_AT:
+        raise out_of_range
     return instant

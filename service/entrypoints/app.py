@@ -5,20 +5,41 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
 from service.bootstrap import Container
 from service.entrypoints.auth import GRAPHQL_GUARD, REST_GUARD
+from service.entrypoints.docs import install_docs
 from service.entrypoints.errors import install_error_handlers
 from service.entrypoints.graphql.schema import graphql_router
+from service.entrypoints.graphql.transport import TRANSPORT_ERRORS
 from service.entrypoints.limits import BodyLimit, UnexpectedErrors
+from service.entrypoints.methods import HeadAsGet
+from service.entrypoints.rest.models import ErrorBody
 from service.entrypoints.rest.routes import router as rest_router
+from service.entrypoints.security_headers import SecurityHeaders, page_policy
 
 logger = logging.getLogger("service.access")
 
+# Strawberry's GraphiQL page loads GraphiQL from unpkg, each file pinned by version and
+# checked by its integrity hash; the IDE's page alone may load from there.
+IDE_FILES = "https://unpkg.com"
 MAX_BODY_BYTES = 1024 * 1024  # a 256 KiB payload, JSON-escaped, fits with room to spare
+# What /graphql answers besides a GraphQL response, in the API's JSON error body.
+GRAPHQL_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in sorted(
+        {
+            **TRANSPORT_ERRORS,
+            401: "`unauthorized`: no valid API key",
+            413: "`request_too_large`: a body over 1 MiB",
+            429: "`rate_limited`: over the key's request rate",
+        }.items()
+    )
+}
 
 
 def create_app(container: Container) -> FastAPI:
@@ -27,14 +48,28 @@ def create_app(container: Container) -> FastAPI:
         version="1.0.0",
         description="Schedules that deliver their payload to SQS: now, at a time, or on a "
         "recurring rule in any time zone.",
+        docs_url=None,  # served from packaged assets instead of a CDN: install_docs
+        redoc_url=None,
     )
     app.state.container = container
+    page_policies = install_docs(app)
     install_error_handlers(app)
     # Every route needs a key unless auth.OPEN_ROUTES lists it: a new route is closed.
     app.include_router(rest_router, dependencies=REST_GUARD)
+    graphql = graphql_router(container.settings)
+    if graphql.graphql_ide:
+        page_policies["/graphql"] = page_policy(
+            graphql.graphql_ide_html, script_src=IDE_FILES, style_src=IDE_FILES, font_src=IDE_FILES
+        )
     app.include_router(
-        graphql_router(container.settings), prefix="/graphql", tags=["graphql"], dependencies=GRAPHQL_GUARD
+        graphql,
+        prefix="/graphql",
+        tags=["graphql"],
+        dependencies=GRAPHQL_GUARD,
+        responses=GRAPHQL_ERRORS,
     )
+
+    app.add_middleware(HeadAsGet)  # innermost: the log below still shows HEAD
 
     @app.middleware("http")
     async def log_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -63,4 +98,6 @@ def create_app(container: Container) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "If-Match"],
             expose_headers=["ETag", "Link", "Location", "Retry-After", "WWW-Authenticate"],
         )
+    # Outermost: every answer, the CORS preflight's and the 500's included.
+    app.add_middleware(SecurityHeaders, policies=page_policies)
     return app

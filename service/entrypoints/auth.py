@@ -13,6 +13,7 @@ from starlette.requests import HTTPConnection
 
 from service.bootstrap import Container
 from service.domain.keys import Principal, Unauthorized
+from service.entrypoints.client import client_address
 
 # Routes that hold no data. /docs, /redoc and /openapi.json are not routes of the
 # routers and are open too: they describe the API, they serve nothing stored.
@@ -50,11 +51,22 @@ def _is_open(connection: HTTPConnection) -> bool:
 
 
 def require_principal(connection: HTTPConnection) -> Principal | None:
-    """The caller's key, checked and counted against its rate limit; None on open routes."""
+    """The caller's key, checked and counted against its rate limit; None on open routes.
+
+    A key that is not accepted counts against the client's address (``FailedCheckLimiter``);
+    a request that sends no key at all is no guess, and does not.
+    """
     if _is_open(connection):
         return None
     container = _container(connection)
-    principal = container.keys.authenticate(bearer_token(connection.headers.get("authorization")))
+    address = client_address(connection, container.settings.origin_secret)
+    container.failed_checks.check(address)
+    try:
+        principal = container.keys.authenticate(bearer_token(connection.headers.get("authorization")))
+    except Unauthorized as exc:
+        if exc.reason != "missing":
+            container.failed_checks.record_failure(address)
+        raise
     container.rate_limiter.check(principal)
     return principal
 

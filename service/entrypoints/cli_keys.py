@@ -108,7 +108,8 @@ def _revoke(args: argparse.Namespace) -> int:
     def revoke(service: KeyService, args: argparse.Namespace, out: TextIO) -> int:
         key = service.revoke(args.key_id)
         print(
-            f"revoked {key.key_id} ({key.name!r}, namespace {key.namespace}); it stops working within a minute",
+            f"revoked {key.key_id} ({key.name!r}, namespace {key.namespace}); "
+            "it stops working within 10 s (the API's key cache)",
             file=out,
         )
         return 0

@@ -5,10 +5,8 @@ from __future__ import annotations
 import abc
 import builtins
 import logging
-import math
 import secrets
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +17,6 @@ from service.domain.keys import (
     ApiKey,
     KeyGrant,
     Principal,
-    RateLimited,
     Unauthorized,
     check_key_name,
     check_namespace,
@@ -27,7 +24,6 @@ from service.domain.keys import (
     is_token,
     visible_prefix,
 )
-from service.domain.rate_limit import TokenBuckets
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +88,7 @@ class KeyService:
     clock: Callable[[], datetime] = utc_now
     secret_factory: Callable[[], str] = new_secret
     id_factory: Callable[[], str] = new_key_id
-    cache_ttl: timedelta = timedelta(seconds=60)
+    cache_ttl: timedelta = timedelta(seconds=10)
     cache_size: int = 1024
     last_used_every: timedelta = timedelta(minutes=5)
     _cache: OrderedDict[str, _Cached] = field(default_factory=OrderedDict, repr=False)
@@ -174,23 +170,3 @@ class KeyService:
             self.store.touch(key_id, now.replace(microsecond=0), now - self.last_used_every)
         except Exception:  # the last-use time is informative: never fail a request over it
             logger.warning("could not record the last use of key %s", key_id, exc_info=True)
-
-
-@dataclass
-class RateLimiter:
-    """A token bucket per key, in this process only (see the README: per Lambda instance)."""
-
-    per_second: float
-    burst: int
-    clock: Callable[[], float] = time.monotonic
-    _buckets: TokenBuckets = field(init=False, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def __post_init__(self) -> None:
-        self._buckets = TokenBuckets(rate=self.per_second, burst=self.burst)
-
-    def check(self, principal: Principal) -> None:
-        with self._lock:
-            wait = self._buckets.take(principal.key_id, self.clock())
-        if wait > 0:
-            raise RateLimited(max(1, math.ceil(wait)))

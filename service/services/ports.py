@@ -99,10 +99,11 @@ class Occurrence:
     scheduled_for: datetime
     payload: str
     delay_seconds: int = 0
+    run_id: str | None = None  # a manual run's own id
 
     @property
     def occurrence_id(self) -> str:
-        return occurrence_id(self.job_id, self.scheduled_for)
+        return occurrence_id(self.job_id, self.scheduled_for, self.run_id)
 
     @property
     def scheduled_for_text(self) -> str:

@@ -16,8 +16,9 @@ from service.domain.errors import (
     ScheduleNotFound,
     ValidationFailed,
     VersionConflict,
+    quoted,
 )
-from service.domain.ids import is_job_id
+from service.domain.ids import is_job_id, new_job_id
 from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import Run, RunTrigger
 from service.domain.schedule import Definition, Schedule, ScheduleInput, State, define
@@ -48,6 +49,8 @@ class ScheduleService:
     clock: Callable[[], datetime] = utc_now
     # Runs due sooner than this are sent by the API with a delay (the dispatcher's window).
     lookahead: timedelta = timedelta(0)
+    # The own id of each manual run: a UUID v7, as job ids are (unique, and time-ordered).
+    new_run_id: Callable[[], str] = new_job_id
 
     # -- reads ---------------------------------------------------------------------
 
@@ -162,7 +165,7 @@ class ScheduleService:
         if current.state is State.PAUSED:
             return current
         if current.state is State.COMPLETED:
-            raise InvalidState(f"schedule {job_id!r} has completed; there is nothing to pause")
+            raise InvalidState(f"schedule {quoted(job_id)} has completed; there is nothing to pause")
         return self._store(current, state=State.PAUSED)
 
     def resume(self, namespace: str, job_id: str, expected_version: int | None = None) -> Schedule:
@@ -171,7 +174,7 @@ class ScheduleService:
         if current.state is State.ACTIVE:
             return current
         if current.state is State.COMPLETED:
-            raise InvalidState(f"schedule {job_id!r} has completed; update it with a new run time instead")
+            raise InvalidState(f"schedule {quoted(job_id)} has completed; update it with a new run time instead")
         now = self._now()
         run_at = current.run_at
         if current.recurring is not RecurrenceKind.NONE and (run_at is None or run_at <= now):
@@ -194,8 +197,11 @@ class ScheduleService:
         current = self.get(namespace, job_id)
         now = self._now()
         scheduled_for = now.replace(microsecond=0)
-        message_id = self._send_one(Occurrence(job_id, scheduled_for, current.payload))
-        run = run_records.delivered(current.namespace, job_id, scheduled_for, RunTrigger.MANUAL, now, message_id)
+        run_id = self.new_run_id()  # runs now in the same second must not share an occurrenceId
+        message_id = self._send_one(Occurrence(job_id, scheduled_for, current.payload, run_id=run_id))
+        run = run_records.delivered(
+            current.namespace, job_id, scheduled_for, RunTrigger.MANUAL, now, message_id, run_id=run_id
+        )
         self._keep_last_run(current)
         updated = replace(current, last_run=run, last_run_in_history=True, version=current.version + 1, updated_at=now)
         try:

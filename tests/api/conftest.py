@@ -59,7 +59,11 @@ class LambdaApi:
 def settings(aws: Aws) -> Settings:
     """No rate limit to speak of: a test that wants one builds its own, on a fake clock."""
     return Settings(
-        table_name=aws.table_name, queue_url=aws.queue_url, rate_limit_per_second=100_000, rate_limit_burst=100_000
+        table_name=aws.table_name,
+        queue_url=aws.queue_url,
+        rate_limit_per_second=100_000,
+        rate_limit_burst=100_000,
+        failed_checks_burst=100_000,
     )
 
 

@@ -11,18 +11,11 @@ from fastapi.testclient import TestClient
 
 from service.bootstrap import Container
 from service.entrypoints.app import MAX_BODY_BYTES, create_app
-from service.services.keys import RateLimiter
+from service.services.rate_limits import RateLimiter
 from tests.api.conftest import bearer
+from tests.fakes import FakeMonotonic
 
 ORIGIN = "https://scheduler.example.com"
-
-
-class FakeMonotonic:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ class Resource:
     parent_type: str | None
     # The names of the resources it waits for (`depends_on`, and those its inputs come from).
     depends_on: tuple[str, ...] = ()
+    ignore_changes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -97,15 +98,31 @@ def _fake_outputs(type_: str, name: str, inputs: dict[str, Any]) -> dict[str, An
     return {"name": physical, **fakes.get(type_, {})}
 
 
+# How the engine marks a secret value inside a resource's inputs.
+_SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
+
+
+def _revealed(value: Any) -> Any:
+    """``value`` with every secret wrapper taken off: tests compare what the program sends."""
+    if isinstance(value, dict):
+        if value.get(_SECRET_SIG[0]) == _SECRET_SIG[1]:
+            return _revealed(value.get("value"))
+        return {key: _revealed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_revealed(item) for item in value]
+    return value
+
+
 class FakeCloud(pulumi.runtime.Mocks):
     def __init__(self) -> None:
         self.inputs: dict[tuple[str, str], dict[str, Any]] = {}
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
-        self.inputs[(args.typ, args.name)] = dict(args.inputs)
+        inputs = _revealed(dict(args.inputs))
+        self.inputs[(args.typ, args.name)] = inputs
         if not args.custom:
             return None, {}
-        return f"{args.name}-id", {**args.inputs, **_fake_outputs(args.typ, args.name, args.inputs)}
+        return f"{args.name}-id", {**inputs, **_fake_outputs(args.typ, args.name, inputs)}
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         raise AssertionError(f"the program should need no provider call, it made {args.token}")
@@ -118,6 +135,7 @@ class RecordingMonitor(mocks.MockMonitor):
         super().__init__(cloud)
         self.parents: dict[str, str] = {}
         self.dependencies: dict[str, list[str]] = {}
+        self.ignore_changes: dict[str, list[str]] = {}
         self.registered: list[tuple[str, str, str]] = []
         self.thread_loops: list[asyncio.AbstractEventLoop] = []
 
@@ -136,6 +154,7 @@ class RecordingMonitor(mocks.MockMonitor):
         self.registered.append((request.type, request.name, response.urn))
         self.parents[response.urn] = request.parent
         self.dependencies[response.urn] = list(request.dependencies)
+        self.ignore_changes[response.urn] = list(request.ignoreChanges)
         return response
 
 
@@ -190,9 +209,9 @@ def run_program(workdir: Path, stack: str = "prod", **config: object) -> Deploym
         parent = monitor.parents.get(urn) or None
         inputs = cloud.inputs.get((type_, name), {})
         depends_on = tuple(names_by_urn.get(dependency, dependency) for dependency in monitor.dependencies[urn])
-        deployment.resources.append(
-            Resource(type_, name, physical_id, inputs, state, types_by_urn.get(parent) if parent else None, depends_on)
-        )
+        ignored = tuple(monitor.ignore_changes.get(urn, ()))
+        parent_type = types_by_urn.get(parent) if parent else None
+        deployment.resources.append(Resource(type_, name, physical_id, inputs, state, parent_type, depends_on, ignored))
     return deployment
 
 

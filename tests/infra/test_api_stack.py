@@ -28,13 +28,22 @@ def _served_by(route_keys: set[str], method: str, path: str) -> bool:
 
 def test_the_gateway_serves_rest_graphql_health_and_the_openapi_document(prod: Deployment) -> None:
     assert _route_keys(prod) == {
-        "GET /health",
-        "GET /openapi.json",
+        "ANY /health",
+        "ANY /openapi.json",
         "ANY /schedules",
         "ANY /schedules/{proxy+}",
-        "GET /graphql",
-        "POST /graphql",
+        "ANY /graphql",
+        "ANY /docs",
+        "ANY /docs/{proxy+}",
+        "ANY /redoc",
     }
+
+
+def test_a_wrong_method_on_a_known_path_reaches_the_app_for_its_405(prod: Deployment) -> None:
+    keys = _route_keys(prod)
+
+    for method, path in (("DELETE", "/health"), ("PATCH", "/schedules/x"), ("PUT", "/graphql"), ("HEAD", "/health")):
+        assert _served_by(keys, method, path), f"{method} {path} gets the gateway's 404"
 
 
 def test_every_route_of_the_app_is_reachable_through_the_gateway(prod: Deployment) -> None:

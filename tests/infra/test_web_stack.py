@@ -61,7 +61,7 @@ def test_every_file_of_the_build_is_uploaded_with_its_type_and_caching(prod: Dep
 def test_the_default_behaviour_serves_the_bucket_with_the_spa_fallback(prod: Deployment) -> None:
     distribution = prod.one(DISTRIBUTION).inputs
     default = distribution["defaultCacheBehavior"]
-    fallback = prod.one("aws:cloudfront/function:Function")
+    fallback = prod.one("aws:cloudfront/function:Function", "web-spa-fallback")
 
     assert default["targetOriginId"] == "web"
     assert default["viewerProtocolPolicy"] == "redirect-to-https"

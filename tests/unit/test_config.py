@@ -28,6 +28,11 @@ def test_only_the_table_and_the_queue_are_required_and_the_rest_has_defaults() -
     )
 
 
+def test_a_checked_key_is_remembered_10_seconds_by_default_so_a_revocation_lands_within_10_seconds() -> None:
+    assert Settings.from_env(REQUIRED).key_cache == timedelta(seconds=10)
+    assert Settings.from_env({**REQUIRED, "SCHEDULER_KEY_CACHE_SECONDS": "3"}).key_cache == timedelta(seconds=3)
+
+
 @pytest.mark.parametrize("missing", ["SCHEDULER_TABLE_NAME", "SCHEDULER_QUEUE_URL"])
 def test_a_missing_required_setting_is_named(missing: str) -> None:
     env = {k: v for k, v in REQUIRED.items() if k != missing}

@@ -32,7 +32,9 @@ from service.entrypoints.auth import require_principal
 from service.entrypoints.dependencies import get_schedules
 from service.entrypoints.graphql.cost import CONNECTION_PAGE_BYTES
 from service.entrypoints.graphql.cost_limit import CostLimit
+from service.entrypoints.graphql.guards import ClippedMessages, OperationNameRequired
 from service.entrypoints.graphql.threaded import ThreadedSchema
+from service.entrypoints.graphql.transport import JsonErrorsGraphQLRouter
 from service.entrypoints.graphql.types import (
     LONG_SCALAR,
     DeletedSchedule,
@@ -52,6 +54,7 @@ from service.entrypoints.graphql.types import (
     attempt,
     error_result,
 )
+from service.entrypoints.graphql.zones import TimeZones, time_zones
 from service.services.schedules import ScheduleService
 
 MAX_DEPTH = 8
@@ -76,6 +79,8 @@ class Context(BaseContext):
 
 @strawberry.type
 class Query:
+    time_zones: TimeZones = strawberry.field(resolver=time_zones, description="The zones a schedule may use.")
+
     @strawberry.field(
         description="One page of the namespace's schedules: up to `first` (1 to 100), and as many as fit in "
         "1 MB of answer (a page always holds one); follow `pageInfo.endCursor` for the rest."
@@ -185,6 +190,8 @@ def build_schema(introspection: bool = True) -> strawberry.Schema:
         partial(ParserCache, maxsize=256),
         partial(ValidationCache, maxsize=256),
         partial(MaskErrors, should_mask_error=_should_mask, error_message="Internal error."),
+        OperationNameRequired,
+        ClippedMessages,
     ]
     if not introspection:
         extensions.append(partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))
@@ -206,7 +213,7 @@ async def _context(
 
 
 def graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:
-    return GraphQLRouter(
+    return JsonErrorsGraphQLRouter(
         build_schema(settings.graphql_introspection),
         graphql_ide="graphiql" if settings.graphql_ide else None,
         allow_queries_via_get=False,

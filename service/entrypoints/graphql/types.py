@@ -35,7 +35,7 @@ Long = NewType("Long", int)
 
 def _parse_long(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"Long cannot represent a non-integer value: {value!r}")
+        raise ValueError(f"Long cannot represent a non-integer value: {domain_errors.quoted(value)}")
     return value
 
 

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, Response
+from starlette.routing import Match, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
@@ -40,10 +41,24 @@ class SinglePageApp(StaticFiles):
             return FileResponse(self._index)
 
 
+class WebMount(Mount):
+    """The UI at "/", for every path but the API's.
+
+    A mount at "/" matches every path fully, and the router takes a full match over a route
+    whose path matches with another method: ``PATCH /schedules/{jobId}`` would reach the UI
+    (a 404) instead of the API's 405. Not matching API paths leaves them to the API alone.
+    """
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http" and is_api_path(scope["path"]):
+            return Match.NONE, {}
+        return super().matches(scope)
+
+
 def mount_web(app: FastAPI, dist_dir: Path) -> bool:
     """Serve ``dist_dir`` at ``/`` when it holds a build; whether it did."""
     if not (dist_dir / INDEX).is_file():
         return False
     # Mounted last: every route of the API is matched before it.
-    app.mount("/", SinglePageApp(dist_dir), name="web")
+    app.router.routes.append(WebMount("/", app=SinglePageApp(dist_dir), name="web"))
     return True

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import TypeAdapter
 
-from service.domain.errors import ValidationFailed
+from service.domain.errors import ValidationFailed, quoted
 from service.domain.schedule import Schedule, State
 from service.entrypoints.dependencies import Namespace, Schedules
 from service.entrypoints.offload import in_thread
@@ -46,7 +46,7 @@ def _expected_version(if_match: str | None) -> int | None:
         return None
     match = _IF_MATCH.match(if_match)
     if not match:
-        raise ValidationFailed.single("If-Match", f'{if_match!r} is not a version as returned in ETag (like "3")')
+        raise ValidationFailed.single("If-Match", f'{quoted(if_match)} is not a version as returned in ETag (like "3")')
     return int(match.group(1))
 
 

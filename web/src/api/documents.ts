@@ -41,6 +41,12 @@ query PreviewSchedule($input: ScheduleInput!, $count: Int!) {
   }
 }`;
 
+/** The zone names the API accepts, and the aliases it refuses with their canonical names. */
+export const TIME_ZONES_QUERY = `
+query TimeZones {
+  timeZones { names aliases { name canonical } }
+}`;
+
 /** Used at sign-in: the cheapest request that needs a valid key. */
 export const WHOAMI_QUERY = `
 query SignInCheck {

@@ -8,10 +8,19 @@ import {
   RUN_NOW_MUTATION,
   SCHEDULE_QUERY,
   SCHEDULES_QUERY,
+  TIME_ZONES_QUERY,
   UPDATE_MUTATION,
 } from './documents';
 import { graphqlBaseQuery } from './graphqlBaseQuery';
-import type { Preview, Schedule, ScheduleConnection, ScheduleDetail, ScheduleInput, ScheduleState } from './types';
+import type {
+  Preview,
+  Schedule,
+  ScheduleConnection,
+  ScheduleDetail,
+  ScheduleInput,
+  ScheduleState,
+  TimeZoneList,
+} from './types';
 
 export const PAGE_SIZE = 50;
 
@@ -54,6 +63,11 @@ export const schedulerApi = createApi({
         expect: 'Preview',
       }),
       keepUnusedDataFor: 30,
+    }),
+    // The API's own list: the browser's (CLDR) names include aliases the API refuses.
+    timeZones: build.query<TimeZoneList, void>({
+      query: () => ({ document: TIME_ZONES_QUERY, field: 'timeZones' }),
+      keepUnusedDataFor: 3600,
     }),
     createSchedule: build.mutation<Schedule, ScheduleInput>({
       query: (input) => ({
@@ -116,6 +130,7 @@ export const {
   useListSchedulesQuery,
   useGetScheduleQuery,
   usePreviewScheduleQuery,
+  useTimeZonesQuery,
   useCreateScheduleMutation,
   useUpdateScheduleMutation,
   usePauseScheduleMutation,

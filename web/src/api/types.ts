@@ -83,3 +83,8 @@ export type ApiError =
 export function isApiError(value: unknown): value is ApiError {
   return typeof value === 'object' && value !== null && 'kind' in value && 'message' in value;
 }
+
+export interface TimeZoneList {
+  names: string[];
+  aliases: { name: string; canonical: string }[];
+}

@@ -1,5 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { formatInZone, formatLateness, relativeTo, wallTime } from './time';
+import { canonicalZone, formatInZone, formatLateness, relativeTo, wallTime, zoneChoices } from './time';
+
+const ACCEPTED = {
+  names: ['Asia/Kolkata', 'Europe/Berlin', 'UTC'],
+  aliases: [{ name: 'Asia/Calcutta', canonical: 'Asia/Kolkata' }],
+};
+
+describe('zoneChoices', () => {
+  it('offers the names the API accepts, and only UTC and the current zone until it has them', () => {
+    expect(zoneChoices(ACCEPTED, 'Asia/Calcutta')).toEqual(['Asia/Kolkata', 'Europe/Berlin', 'UTC']);
+    expect(zoneChoices(undefined, 'Europe/Berlin')).toEqual(['Europe/Berlin', 'UTC']);
+  });
+});
+
+describe('canonicalZone', () => {
+  it('keeps an accepted name, maps an alias to its canonical name and anything else to UTC', () => {
+    expect(canonicalZone('Europe/Berlin', ACCEPTED)).toBe('Europe/Berlin');
+    expect(canonicalZone('Asia/Calcutta', ACCEPTED)).toBe('Asia/Kolkata');
+    expect(canonicalZone('Mars/Base', ACCEPTED)).toBe('UTC');
+  });
+});
 
 describe('formatInZone', () => {
   it('shows one instant in two zones, across a DST offset', () => {

@@ -2,6 +2,7 @@ import dayjs from 'dayjs';
 import relativeTime from 'dayjs/plugin/relativeTime';
 import timezone from 'dayjs/plugin/timezone';
 import utc from 'dayjs/plugin/utc';
+import type { TimeZoneList } from '../api/types';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
@@ -14,10 +15,19 @@ export function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
-/** Every IANA zone the browser knows, with the browser's own and UTC always present. */
-export function timeZones(): string[] {
-  const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-  return Array.from(new Set(['UTC', browserTimeZone(), ...known])).sort();
+/** The zones the API accepts, as it lists them; until the list arrives, UTC and `current`. */
+export function zoneChoices(accepted: TimeZoneList | undefined, current: string): string[] {
+  if (!accepted) return Array.from(new Set(['UTC', current])).sort();
+  return [...accepted.names].sort();
+}
+
+/**
+ * `zone` as the API accepts it: an alias (a browser may report `Asia/Calcutta`, the API takes
+ * `Asia/Kolkata`) becomes its canonical name; a name the API does not know becomes UTC.
+ */
+export function canonicalZone(zone: string, accepted: TimeZoneList): string {
+  if (accepted.names.includes(zone)) return zone;
+  return accepted.aliases.find((alias) => alias.name === zone)?.canonical ?? 'UTC';
 }
 
 /** An instant shown in a zone: "Fri 28 Nov 2026, 09:00:00". */

@@ -21,11 +21,22 @@ const preview = () => ({
   },
 });
 
+// The API's list, in small: canonical names, and aliases with the name to send instead.
+const timeZones = () => ({
+  timeZones: {
+    names: ['America/New_York', 'Asia/Kolkata', 'Europe/Berlin', 'UTC'],
+    aliases: [
+      { name: 'Asia/Calcutta', canonical: 'Asia/Kolkata' },
+      { name: 'US/Eastern', canonical: 'America/New_York' },
+    ],
+  },
+});
+
 function renderForm(
   handlers: Record<string, Handler> = {},
   schedule = undefined as ReturnType<typeof aSchedule> | undefined,
 ) {
-  const api = fakeGraphql({ CreateSchedule: created, PreviewSchedule: preview, ...handlers });
+  const api = fakeGraphql({ CreateSchedule: created, PreviewSchedule: preview, TimeZones: timeZones, ...handlers });
   const onDone = vi.fn();
   renderWithStore(<ScheduleForm schedule={schedule} onDone={onDone} />);
   return { api, onDone };
@@ -185,5 +196,37 @@ describe('ScheduleForm', () => {
         runAt: '2030-01-14T10:15:00',
       },
     });
+  });
+
+  it('offers only the zones the API accepts', async () => {
+    renderForm();
+    const select = screen.getByRole('textbox', { name: 'Time zone' });
+
+    await userEvent.clear(select);
+    await userEvent.click(select);
+
+    const offered = (await screen.findAllByRole('option', { hidden: true })).map((option) => option.textContent);
+    expect(offered).toEqual(['America/New_York', 'Asia/Kolkata', 'Europe/Berlin', 'UTC']);
+  });
+
+  it('turns a zone the API calls an alias into its canonical name before anything is sent', async () => {
+    const schedule = aSchedule({
+      jobId: 'job-43',
+      recurring: 'DAILY',
+      runAt: '2030-01-14T14:00:00Z',
+      timezone: 'US/Eastern',
+    });
+    const { api, onDone } = renderForm(
+      { UpdateSchedule: (variables) => ({ updateSchedule: { ...schedule, ...(variables.input as object) } }) },
+      schedule,
+    );
+
+    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Time zone' })).toHaveValue('America/New_York'));
+    await userEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    expect((api.callsOf('UpdateSchedule')[0].variables.input as { timezone: string }).timezone).toBe(
+      'America/New_York',
+    );
   });
 });

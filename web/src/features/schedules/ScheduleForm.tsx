@@ -2,11 +2,11 @@ import '@mantine/dates/styles.css';
 import { Alert, Button, Group, Select, Stack, TextInput } from '@mantine/core';
 import { DateInput, TimeInput } from '@mantine/dates';
 import { IconAlertCircle } from '@tabler/icons-react';
-import { useMemo, useState, type FormEvent } from 'react';
-import { useCreateScheduleMutation, useUpdateScheduleMutation } from '../../api/schedulerApi';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useCreateScheduleMutation, useTimeZonesQuery, useUpdateScheduleMutation } from '../../api/schedulerApi';
 import { isApiError, type Schedule } from '../../api/types';
 import { notifyFailure, notifySuccess } from '../../lib/notify';
-import { browserTimeZone, dayjs, timeZones } from '../../lib/time';
+import { browserTimeZone, canonicalZone, dayjs, zoneChoices } from '../../lib/time';
 import {
   emptyValues,
   needsCron,
@@ -62,12 +62,19 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
   const [generalErrors, setGeneralErrors] = useState<string[]>([]);
   const [create, creating] = useCreateScheduleMutation();
   const [update, updating] = useUpdateScheduleMutation();
-  const zones = useMemo(timeZones, []);
+  const { data: acceptedZones } = useTimeZonesQuery();
+  const zones = useMemo(() => zoneChoices(acceptedZones, values.timezone), [acceptedZones, values.timezone]);
 
   const set = <K extends keyof FormValues>(field: K, value: FormValues[K]) => {
     setValues((current) => ({ ...current, [field]: value }));
     setServerErrors(({ [field as FieldName]: _dropped, ...rest }) => rest);
   };
+
+  // The browser's zone, or an old schedule's, may be an alias the API refuses: offer its canonical name.
+  useEffect(() => {
+    if (acceptedZones)
+      setValues((current) => ({ ...current, timezone: canonicalZone(current.timezone, acceptedZones) }));
+  }, [acceptedZones]);
 
   const clientErrors = validate(values);
   const tooLarge = payloadSizeError(values.payload);
