@@ -46,11 +46,24 @@ class InMemoryDueStore(DueStore):
     def lease(self, shard: str, owner: str, now: datetime, until: datetime) -> bool:
         with self.lock:
             current = self.leases.get(shard)
-            if current is not None and current[1] > now:
+            if current is not None and current[1] > now and current[0] != owner:
                 return False
             self.leases[shard] = (owner, until)
             self.leases_taken += 1
             return True
+
+    def renew(self, shard: str, owner: str, until: datetime) -> bool:
+        with self.lock:
+            current = self.leases.get(shard)
+            if current is None or current[0] != owner:
+                return False
+            self.leases[shard] = (owner, until)
+            return True
+
+    def lease_ends(self, shard: str) -> datetime | None:
+        with self.lock:
+            current = self.leases.get(shard)
+        return current[1] if current is not None else None
 
     def release(self, shard: str, owner: str, free_from: datetime) -> None:
         with self.lock:

@@ -106,6 +106,12 @@ class CrashingStore(DueStore):
     def lease(self, shard: str, owner: str, now: datetime, until: datetime) -> bool:
         return self.switch.around("lease", lambda: self.inner.lease(shard, owner, now, until))
 
+    def renew(self, shard: str, owner: str, until: datetime) -> bool:
+        return self.switch.around("renew", lambda: self.inner.renew(shard, owner, until))
+
+    def lease_ends(self, shard: str) -> datetime | None:
+        return self.switch.around("lease_ends", lambda: self.inner.lease_ends(shard))
+
     def release(self, shard: str, owner: str, free_from: datetime) -> None:
         self.switch.around("release", lambda: self.inner.release(shard, owner, free_from))
 
