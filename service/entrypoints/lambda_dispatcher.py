@@ -20,7 +20,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import BotoCoreError, ClientError
 
 from service.bootstrap import bootstrap
-from service.services.dispatch import split_shards
+from service.services.shard_groups import split_shards
 from service.services.tick_report import TickReport
 
 # Leave this much of the invocation for releasing leases and flushing metrics.

@@ -13,9 +13,10 @@ from types import ModuleType
 import pytest
 from botocore.exceptions import ClientError
 
+from service.adapters.dynamo_due_store import DynamoDueStore
 from service.adapters.lambda_fanout import fanout_event
 from service.domain.schedule import ScheduleInput
-from service.services.dispatch import split_shards
+from service.services.shard_groups import split_shards
 from tests.api.events import scheduled_event
 from tests.conftest import Aws
 
@@ -26,8 +27,11 @@ class LambdaContext:
     invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:scheduler-dispatcher"
     aws_request_id = "6f1d2c7e-0000-4000-8000-000000000000"
 
+    def __init__(self, remaining_ms: int = 60_000) -> None:
+        self.remaining_ms = remaining_ms
+
     def get_remaining_time_in_millis(self) -> int:
-        return 60_000
+        return self.remaining_ms
 
 
 def load_handler_module(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
@@ -178,3 +182,38 @@ def test_the_deadline_leaves_a_reserve_of_the_invocations_remaining_time(lambda_
 
     assert lambda_dispatcher.deadline_of(LambdaContext(), now) == now + timedelta(seconds=60) - timedelta(seconds=8)
     assert lambda_dispatcher.deadline_of(None, now) == now + timedelta(seconds=50) - timedelta(seconds=8)
+
+
+def _due_in_five_minutes(module: ModuleType, count: int) -> datetime:
+    now = datetime.now(UTC).replace(microsecond=0)
+    for i in range(count):
+        module.container.schedules.create(
+            "default", ScheduleInput(payload=f"job {i}", run_at=(now + timedelta(minutes=5)).isoformat())
+        )
+    return now + timedelta(minutes=5)
+
+
+def _busy_shards(module: ModuleType, until: datetime) -> list[str]:
+    store = module.container.dispatcher._store
+    return [shard for shard in store.shards() if store.has_due(shard, until)]
+
+
+def test_an_event_time_ahead_of_the_clock_takes_no_lease_a_live_dispatcher_holds(
+    aws: Aws, lambda_dispatcher: ModuleType
+) -> None:
+    tick = _due_in_five_minutes(lambda_dispatcher, 12)
+    store = DynamoDueStore(aws.dynamodb, aws.table_name)
+    clock_now = datetime.now(UTC)
+    busy = _busy_shards(lambda_dispatcher, tick)
+    for shard in busy:  # another dispatcher is working these shards right now
+        assert store.lease(shard, "a-live-dispatcher", clock_now, clock_now + timedelta(seconds=15))
+
+    # A manual invoke stamped five minutes ahead, with a two-second budget.
+    summary = lambda_dispatcher.handler(scheduled_event(tick), LambdaContext(remaining_ms=10_000))
+
+    assert summary["delivered"] == 0
+    assert summary["shardsBusy"] == len(busy) and summary["shardsLeased"] == 0
+    assert aws.sqs.receive_message(QueueUrl=aws.queue_url).get("Messages", []) == []
+    for shard in busy:
+        assert not store.renew(shard, "someone-else", clock_now)  # still the live one's
+        assert store.renew(shard, "a-live-dispatcher", clock_now + timedelta(seconds=15))
