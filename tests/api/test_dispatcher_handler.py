@@ -81,13 +81,18 @@ def test_a_late_invocation_uses_the_clock_not_the_older_event_time(lambda_dispat
 
 
 class StartedChildren:
-    """Records the child invocations a root tick starts, instead of invoking Lambda."""
+    """Records the invocations a tick starts (fan-out children, continuations), instead of
+    invoking Lambda."""
 
     def __init__(self) -> None:
         self.started: list[tuple[datetime, list[str]]] = []
+        self.continuations: list[tuple[datetime, list[str], int]] = []
 
-    def start(self, now: datetime, shards: list[str]) -> None:
-        self.started.append((now, list(shards)))
+    def start(self, now: datetime, shards: list[str], continuation: int = 0) -> None:
+        if continuation:
+            self.continuations.append((now, list(shards), continuation))
+        else:
+            self.started.append((now, list(shards)))
 
 
 def test_more_work_than_one_invocation_sends_fans_out_to_as_many_as_allowed(
@@ -217,3 +222,46 @@ def test_an_event_time_ahead_of_the_clock_takes_no_lease_a_live_dispatcher_holds
     for shard in busy:
         assert not store.renew(shard, "someone-else", clock_now)  # still the live one's
         assert store.renew(shard, "a-live-dispatcher", clock_now + timedelta(seconds=15))
+
+
+def _with_children(module: ModuleType, monkeypatch: pytest.MonkeyPatch) -> StartedChildren:
+    children = StartedChildren()
+    monkeypatch.setattr(module, "container", replace(module.container, fanout=children))
+    return children
+
+
+def test_an_invocation_that_stops_early_hands_the_shards_it_left_to_a_continuation_at_once(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "scheduler-dispatcher")
+    module = load_handler_module(aws, monkeypatch)
+    assert module.container.fanout is not None  # it may invoke itself even with one invocation per tick
+    children = _with_children(module, monkeypatch)
+    tick = _due_in_five_minutes(module, 12)
+    busy = _busy_shards(module, tick)
+
+    # No time left past the deadline's reserve: the tick stops before its first page.
+    root = module.handler(scheduled_event(tick), LambdaContext(remaining_ms=8_000))
+    (started,) = children.continuations
+    continued = module.handler(fanout_event(*started), LambdaContext())
+
+    assert root["stoppedEarly"] is True and root["delivered"] == 0
+    assert root["shardsLeft"] == root["handedOver"] == busy
+    assert started == (tick, busy, 1)
+    assert continued["delivered"] == 12 and continued["handedOver"] == []
+    assert children.started == []  # one invocation per tick: no fan-out
+    sys.modules.pop("service.entrypoints.lambda_dispatcher", None)
+
+
+def test_a_continuation_that_stops_early_hands_nothing_over(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "scheduler-dispatcher")
+    module = load_handler_module(aws, monkeypatch)
+    children = _with_children(module, monkeypatch)
+    tick = _due_in_five_minutes(module, 12)
+    busy = _busy_shards(module, tick)
+
+    summary = module.handler(fanout_event(tick, busy, continuation=1), LambdaContext(remaining_ms=8_000))
+
+    assert summary["stoppedEarly"] is True and summary["shardsLeft"] == busy
+    assert summary["handedOver"] == [] and children.continuations == []
+    sys.modules.pop("service.entrypoints.lambda_dispatcher", None)
