@@ -1,4 +1,5 @@
-"""One page of a leased shard's due schedules: plan, **send**, **record**, **advance**.
+"""One page of a leased shard's due schedules: plan, then in steps of 25 schedules **send**,
+**record**, **advance**.
 
 Each step is guarded by the shard's lease (see ``shard_lease``): a send batch goes out only
 with the lease kept, and what was sent is then recorded and advanced. A failed call costs
@@ -31,6 +32,10 @@ from service.services.tick_report import TickReport
 
 logger = logging.getLogger(__name__)
 
+# A page goes out in steps of this many schedules, each sent, recorded and advanced before
+# the next is sent: a crash re-sends at most one step per shard. Smaller steps cost no
+# more (SQS and DynamoDB bill per message and per item), only a few more round trips.
+STEP = 25
 SEND_BATCH = 10  # runs per SendMessageBatch: the lease is kept before each
 RUN_BATCH = 25  # history items per BatchWriteItem: the lease is kept before each
 ScheduleKey = tuple[str, str, int]  # namespace, job id, the version a run was planned from
@@ -76,6 +81,19 @@ class PageWork:
         """``handled``: schedules this tick already dealt with in this shard; an index entry
         that still shows one of them (the index lags the table) is not sent again."""
         plans = self._plans([s for s in page if key_of(s) not in handled], now, report)
+        for start in range(0, len(plans), STEP):
+            if lease.lost or lease.unsure:
+                return  # the rest stays due for the next owner
+            self._step(plans[start : start + STEP], now, lease, report, handled)
+
+    def _step(
+        self,
+        plans: list[tuple[Schedule, Plan]],
+        now: datetime,
+        lease: ShardLease,
+        report: TickReport,
+        handled: set[ScheduleKey],
+    ) -> None:
         to_send = [
             Occurrence(s.job_id, p.deliver, s.payload, p.delay_seconds) for s, p in plans if p.deliver is not None
         ]

@@ -11,6 +11,7 @@ import pytest
 from service.domain.runs import RunStatus
 from service.domain.schedule import State
 from service.services.dispatch import Dispatcher, DispatchSettings
+from service.services.dispatch_page import STEP
 from service.services.ports import Occurrence, SendOutcome
 from tests.dispatch_fakes import NS, START, World, dispatch_world
 
@@ -203,3 +204,31 @@ def test_past_the_deadline_no_new_page_is_taken_and_the_next_tick_delivers_the_r
     assert report.stopped_early
     assert 0 < first < len(jobs)
     assert sorted(m.job_id for m in world.sender.messages) == sorted(jobs)  # the rest, each once
+
+
+class ProcessDied(BaseException):
+    """A kill -9: nothing after it runs (a BaseException, so no handler of failures sees it)."""
+
+
+def test_a_crash_in_the_middle_of_a_page_leaves_at_most_one_step_sent_but_not_advanced(world: World) -> None:
+    for index in range(400):
+        world.create(run_at=_iso(START + timedelta(minutes=5, seconds=index % 40)))
+    world.clock.set(START + timedelta(minutes=5, seconds=40))
+    shard, due = world.busiest_shard(world.clock())
+    assert due >= 40
+    send = world.sender.send
+    calls = [0]
+
+    def dies_at_the_fifth_batch(occurrences: list[Occurrence]) -> list[SendOutcome]:
+        calls[0] += 1
+        if calls[0] == 5:
+            raise ProcessDied
+        return send(occurrences)
+
+    world.sender.send = dies_at_the_fifth_batch  # type: ignore[method-assign]
+    with pytest.raises(ProcessDied):
+        world.tick(shards=[shard])
+
+    sent, advanced = len(world.sender.messages), world.store.advances
+    assert advanced == STEP  # the first step went out whole
+    assert 0 < sent - advanced <= STEP  # only the step in flight is sent again, after the lease lapses
