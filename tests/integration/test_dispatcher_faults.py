@@ -4,14 +4,13 @@ DynamoDB applies each request atomically; moto does not lock, so these tests ser
 moto's request handling (the dispatchers still interleave between requests, which is where
 the races are). Faults are injected in two places: at botocore's transport (``Faults``: a
 throttling answer or a dropped connection before the request reaches the service, which
-botocore then retries), and at the client (``ClientFaults``: the call raises to our code,
-as it does once botocore's retries are used up).
+botocore then retries), and at the client (``benchmarks.client_faults``: the call raises to
+our code, as it does once botocore's retries are used up).
 """
 
 from __future__ import annotations
 
 import json
-import random
 import threading
 import uuid
 from collections import Counter
@@ -22,9 +21,10 @@ from typing import Any, TypeVar
 import botocore.endpoint
 import pytest
 from botocore.awsrequest import AWSResponse
-from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError
+from botocore.exceptions import ConnectionClosedError
 from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
 
+from benchmarks.client_faults import ClientFaults
 from service.adapters.dynamo_due_store import DynamoDueStore
 from service.adapters.dynamo_items import schedule_to_item
 from service.adapters.sqs_sender import SqsSender
@@ -42,15 +42,13 @@ T = TypeVar("T")
 LEASE_LAPSE = timedelta(seconds=15)
 
 
-class Faults:
-    """Serializes moto and, while on, fails a share of calls the way AWS can."""
+class Faults(ClientFaults):
+    """Serializes moto and, while on, fails a share of calls at the transport, the way AWS
+    can, for botocore to retry. Off until switched on."""
 
     def __init__(self, rate: float, seed: int) -> None:
-        self.rate = rate
+        super().__init__(rate, seed)
         self.on = False
-        self.injected = Counter[str]()
-        self._random = random.Random(seed)
-        self._lock = threading.Lock()
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         original = BotocoreStubber.__call__
@@ -72,29 +70,6 @@ class Faults:
         monkeypatch.setattr(BotocoreStubber, "__call__", call)
         # botocore's retries back off for real seconds; the test does not need to wait.
         monkeypatch.setattr(botocore.endpoint, "time", type("NoSleep", (), {"sleep": staticmethod(lambda _: None)}))
-
-
-class ClientFaults(Faults):
-    """Fails a share of a client's calls after botocore's retries: the call raises to our code,
-    half of them as a throttling error, half as a lost connection. On from the start."""
-
-    def __init__(self, rate: float, seed: int) -> None:
-        super().__init__(rate, seed)
-        self.on = True
-
-    def attach(self, *clients: Any) -> None:
-        for client in clients:
-            client.meta.events.register("before-call", self._maybe_fail)
-
-    def _maybe_fail(self, model: Any, **_: Any) -> None:
-        with self._lock:
-            roll = self._random.random()
-            if not self.on or roll >= self.rate:
-                return
-            self.injected[model.name] += 1
-        if roll < self.rate / 2:
-            raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, model.name)
-        raise EndpointConnectionError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")
 
 
 class SimulatedCrashError(BaseException):
