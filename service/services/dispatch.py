@@ -7,7 +7,7 @@ One tick, for each shard of the due index (in parallel, each shard on its own):
    if another dispatcher holds it, look again every second within this tick's budget, so a
    shard whose owner finishes or dies is taken over at once, not a minute later;
 3. page through its due schedules; for each page: plan each schedule, then in steps of
-   25 schedules **send** the occurrences (``SendMessageBatch``), **record** the runs that
+   20 schedules **send** the occurrences (``SendMessageBatch``), **record** the runs that
    need a history item, then **advance** each schedule (one conditional write that also
    carries ``lastRun``): ``dispatch_page``;
 4. release the lease, whether the shard is done or the tick's deadline came first.

@@ -1,4 +1,4 @@
-"""One page of a leased shard's due schedules: plan, then in steps of 25 schedules **send**,
+"""One page of a leased shard's due schedules: plan, then in steps of 20 schedules **send**,
 **record**, **advance**.
 
 Each step is guarded by the shard's lease (see ``shard_lease``): a send batch goes out only
@@ -33,9 +33,10 @@ from service.services.tick_report import TickReport
 logger = logging.getLogger(__name__)
 
 # A page goes out in steps of this many schedules, each sent, recorded and advanced before
-# the next is sent: a crash re-sends at most one step per shard. Smaller steps cost no
-# more (SQS and DynamoDB bill per message and per item), only a few more round trips.
-STEP = 25
+# the next is sent: a crash re-sends at most one step per shard. Two full SQS batches: a
+# step costs no more SQS requests than a page would (DynamoDB bills per item, not per
+# call), only a few more round trips.
+STEP = 20
 SEND_BATCH = 10  # runs per SendMessageBatch: the lease is kept before each
 RUN_BATCH = 25  # history items per BatchWriteItem: the lease is kept before each
 ScheduleKey = tuple[str, str, int]  # namespace, job id, the version a run was planned from

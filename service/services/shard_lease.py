@@ -5,7 +5,7 @@ M (10 s) and a settle pause S (2 s), all read from A's clock::
 
     A's clock   t0                 t0+5                t0+10                  end   end+S
                 | take: until t0+P  | renew: until t0+5+P | renew ...          | release
-    A's work    | step 1 (25 runs)            | step 2                      | ...    |
+    A's work    | step 1 (20 runs)            | step 2                      | ...    |
                 | send  →  record  →  advance | send  →  record  →  advance |
                   ^keep    ^keep      ^keep     (before each call's worth of work)
     lease       |=========== never less than M ahead of a step ===========|--S--| free
@@ -24,7 +24,7 @@ M (10 s) and a settle pause S (2 s), all read from A's clock::
   that schedule spares a repeat.
 * If A dies, its lease ends at most P after its last renewal; a dispatcher waiting for the
   shard looks again every second or so, takes it then, and sends A's sent-but-not-advanced
-  runs (at most one step, 25 runs) again, with the same occurrence ids.
+  runs (at most one step, 20 runs) again, with the same occurrence ids.
 * A release ends the lease S later. DynamoDB propagates a write to a global secondary
   index within about a second, so after S the next owner's read of the due index shows A's
   last advances and does not send them again.

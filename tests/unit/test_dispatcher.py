@@ -219,13 +219,13 @@ def test_a_crash_in_the_middle_of_a_page_leaves_at_most_one_step_sent_but_not_ad
     send = world.sender.send
     calls = [0]
 
-    def dies_at_the_fifth_batch(occurrences: list[Occurrence]) -> list[SendOutcome]:
+    def dies_at_the_fourth_batch(occurrences: list[Occurrence]) -> list[SendOutcome]:
         calls[0] += 1
-        if calls[0] == 5:
+        if calls[0] == 4:
             raise ProcessDied
         return send(occurrences)
 
-    world.sender.send = dies_at_the_fifth_batch  # type: ignore[method-assign]
+    world.sender.send = dies_at_the_fourth_batch  # type: ignore[method-assign]
     with pytest.raises(ProcessDied):
         world.tick(shards=[shard])
 
