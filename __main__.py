@@ -59,7 +59,6 @@ dispatcher = Dispatcher(
         queue_arn=data.queue_arn,
         log_group_name=f"/scheduler/{stack}/dispatcher",
         log_retention_days=settings.log_retention_days,
-        invocations=settings.dispatch_invocations,
     ),
 )
 

@@ -13,16 +13,22 @@ minutes has been superseded by newer ones, which read the due index afresh and d
 occurrences within the catch-up window, so an old retry only adds a concurrent, redundant run.
 What could not be delivered lands in a queue of its own (with an alarm), never silently.
 
-Fan-out (`scheduler:dispatchInvocations` above one): when its due work is more than one
-invocation sends in a tick, the tick EventBridge starts keeps one group of the busy shards and
-starts the others as asynchronous invocations of this same function, so its role may
-invoke this function and no other. The children go through the
-same asynchronous settings as the ticks. No retry: a child that never runs leaves its
-shards due for the next tick, and one that fails part-way leaves them to the first tick
-after its lease lapses (the timeout plus ten seconds at most). At most two minutes in
-Lambda's queue when throttled: a late child runs beside a newer tick, and the shard leases
-keep the two from sending anything twice. A child given up lands in the failed-ticks queue,
-with its alarm. A child never fans out again: its event names its shards.
+Invoking itself: the dispatcher's role may invoke this function and no other, always. An
+invocation that reaches its deadline with work left releases its shard leases and hands
+those shards to one continuation of itself, started at once, so the rest goes out without
+waiting for the next minute; a continuation hands over nothing more, so an overloaded
+system never starts a chain of invocations (what a continuation leaves goes to the ticks
+that follow, which look again at leased shards within their budget). With
+`scheduler:dispatchInvocations` above one, when its due work is more than one invocation
+sends in a tick, the tick EventBridge starts also keeps one group of the busy shards and
+starts the others as asynchronous invocations (fan-out children). Children and
+continuations go through the same asynchronous settings as the ticks. No retry: one that
+never runs leaves its shards due, and the next tick takes them; one that dies part-way
+leaves them to the first dispatcher that looks once its 15-second shard leases lapse. At
+most two minutes in Lambda's queue when throttled: a late one runs beside a newer tick, and
+the shard leases keep the two from sending anything twice. One given up lands in the
+failed-ticks queue, with its alarm. A child never fans out again: its event names its
+shards.
 """
 
 from __future__ import annotations
@@ -55,8 +61,6 @@ class DispatcherArgs:
     queue_arn: pulumi.Input[str]
     log_group_name: str
     log_retention_days: int
-    # Concurrent invocations per tick; above one the function may invoke itself.
-    invocations: int = 1
 
 
 class Dispatcher(pulumi.ComponentResource):
@@ -121,16 +125,13 @@ class Dispatcher(pulumi.ComponentResource):
             opts=child,
         )
 
-        ready: list[pulumi.Resource] = []
-        if args.invocations > 1:
-            ready.append(
-                aws.iam.RolePolicy(
-                    f"{name}-fan-out",
-                    role=function.role_name,
-                    policy=function.function_arn.apply(lambda arn: json.dumps(iam.fan_out_policy(function_arn=arn))),
-                    opts=child,
-                )
-            )
+        # Continuations (and fan-out children) are invocations of this function by itself.
+        invoke_itself = aws.iam.RolePolicy(
+            f"{name}-fan-out",
+            role=function.role_name,
+            policy=function.function_arn.apply(lambda arn: json.dumps(iam.invoke_itself_policy(function_arn=arn))),
+            opts=child,
+        )
 
         rule = aws.cloudwatch.EventRule(
             f"{name}-tick", description="Ticks the scheduler's dispatcher", schedule_expression=TICK, opts=child
@@ -159,8 +160,8 @@ class Dispatcher(pulumi.ComponentResource):
                 maximum_event_age_in_seconds=TICK_MAX_AGE_SECONDS, maximum_retry_attempts=TICK_RETRIES
             ),
             dead_letter_config=aws.cloudwatch.EventTargetDeadLetterConfigArgs(arn=failures.arn),
-            # The first tick finds the function allowed to start its children.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[permission, *ready]),
+            # The first tick finds the function allowed to start its continuation or children.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[permission, invoke_itself]),
         )
 
         self.function_name = function.function_name

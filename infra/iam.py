@@ -78,13 +78,16 @@ def dispatcher_policy(
     )
 
 
-def fan_out_policy(*, function_arn: str) -> Policy:
-    """Lets the dispatcher start concurrent invocations of itself, and of no other function.
+def invoke_itself_policy(*, function_arn: str) -> Policy:
+    """Lets the dispatcher start invocations of itself (continuations, fan-out children), and
+    of no other function.
 
     A policy of its own, attached once the function exists: the function needs its role
     first, so the role's main policy cannot name the function's ARN.
     """
-    return document({"Sid": "FanOut", "Effect": "Allow", "Action": ["lambda:InvokeFunction"], "Resource": function_arn})
+    return document(
+        {"Sid": "InvokeItself", "Effect": "Allow", "Action": ["lambda:InvokeFunction"], "Resource": function_arn}
+    )
 
 
 def events_to_queue_policy(*, queue_arn: str, rule_arn: str) -> Policy:

@@ -1,1 +1,1 @@
-BENCHMARKS += benchmarks.dispatch
+BENCHMARKS += benchmarks.dispatch benchmarks.dispatch_faults benchmarks.takeover

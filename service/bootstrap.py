@@ -55,7 +55,7 @@ def bootstrap(settings: Settings | None = None, session: boto3.Session | None = 
         DispatchSettings(catch_up=settings.catch_up, lookahead=settings.lookahead),
     )
     fanout = None
-    if settings.dispatch_invocations > 1 and settings.function_name:
+    if settings.function_name:  # on Lambda: continuations always, fan-out when configured
         fanout = LambdaFanout(session.client("lambda", config=AWS_CLIENT_CONFIG), settings.function_name)
     keys = KeyService(DynamoKeyStore(dynamodb, settings.table_name), cache_ttl=settings.key_cache)
     return Container(

@@ -3,14 +3,14 @@
 Billed per occurrence (on-demand): the advance is one conditional ``UpdateItem`` of the
 schedule item (about 1 KB, one write unit) that moves or removes its due-index keys (one
 index write to remove, two to move); a recurring run adds one history item, written in
-batches of 25. A shard lease is two writes per busy shard per tick, shared by every
-occurrence of that shard.
+batches of 25. A shard lease is a write to take it, one to renew it every few seconds of
+work, and one to release it, shared by every occurrence of that shard.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -34,6 +34,7 @@ from service.services.due_store import DueStore
 
 PAGE_SIZE = 100
 _ADVANCED_ATTRIBUTES = ("runAt", "state", "version", "updatedAt", "lastRun", "lastRunInHistory")
+_OWN_WRITE = ("version", "updatedAt", "lastRun")  # what tells an advance's own write apart
 
 
 def _lease_key(shard: str) -> Item:
@@ -42,6 +43,10 @@ def _lease_key(shard: str) -> Item:
 
 def _millis(instant: datetime) -> int:
     return int(instant.timestamp() * 1000)
+
+
+def _refused(exc: ClientError) -> bool:
+    return bool(exc.response["Error"]["Code"] == "ConditionalCheckFailedException")
 
 
 class DynamoDueStore(DueStore):
@@ -73,30 +78,51 @@ class DynamoDueStore(DueStore):
         try:
             self._client.put_item(
                 TableName=self._table,
-                Item={**_lease_key(shard), **to_attributes({"owner": owner, "leaseUntil": _millis(until)})},
-                # Free, or the last lease has lapsed (its owner released it or died).
-                ConditionExpression="attribute_not_exists(pk) OR leaseUntil <= :now",
-                ExpressionAttributeValues=to_attributes({":now": _millis(now)}),
+                Item={
+                    **_lease_key(shard),
+                    **to_attributes({"owner": owner, "leaseUntil": _millis(until), "leasedAt": _millis(now)}),
+                },
+                # Free, lapsed (its owner released it or died), or already this owner's (a
+                # retry after a lost answer).
+                ConditionExpression="attribute_not_exists(pk) OR leaseUntil <= :now OR #owner = :owner",
+                ExpressionAttributeNames={"#owner": "owner"},
+                ExpressionAttributeValues=to_attributes({":now": _millis(now), ":owner": owner}),
             )
         except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            if _refused(exc):
                 return False
             raise
         return True
 
+    def renew(self, shard: str, owner: str, until: datetime) -> bool:
+        # Whoever takes a lapsed lease writes its own owner: the owner still there means
+        # nobody else has worked the shard since, even if the lease lapsed meanwhile.
+        return self._set_lease_until(shard, owner, until)
+
+    def lease_ends(self, shard: str) -> datetime | None:
+        item = self._client.get_item(TableName=self._table, Key=_lease_key(shard)).get("Item")
+        if item is None:
+            return None
+        return datetime.fromtimestamp(int(item["leaseUntil"]["N"]) / 1000, UTC)
+
     def release(self, shard: str, owner: str, free_from: datetime) -> None:
+        self._set_lease_until(shard, owner, free_from)  # never shortens someone else's lease
+
+    def _set_lease_until(self, shard: str, owner: str, until: datetime) -> bool:
         try:
             self._client.update_item(
                 TableName=self._table,
                 Key=_lease_key(shard),
-                UpdateExpression="SET leaseUntil = :free",
-                ConditionExpression="#owner = :owner",  # never shorten someone else's lease
+                UpdateExpression="SET leaseUntil = :until",
+                ConditionExpression="#owner = :owner",
                 ExpressionAttributeNames={"#owner": "owner"},
-                ExpressionAttributeValues=to_attributes({":free": _millis(free_from), ":owner": owner}),
+                ExpressionAttributeValues=to_attributes({":until": _millis(until), ":owner": owner}),
             )
         except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
+            if _refused(exc):
+                return False
+            raise
+        return True
 
     def due(self, shard: str, until: datetime) -> Iterator[list[Schedule]]:
         request = {**self._due_query(shard, until), "Limit": PAGE_SIZE}
@@ -129,10 +155,14 @@ class DynamoDueStore(DueStore):
                 ConditionExpression="attribute_exists(pk) AND version = :expected",
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues={**values, **to_attributes({":expected": expected_version})},
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
+            if _refused(exc):
+                # A retry of an advance that landed though its answer was lost finds its own
+                # write: the same new version, last run and update time.
+                found: Item = dict(exc.response.get("Item") or {})  # type: ignore[call-overload]
+                return "lastRun" in item and all(found.get(name) == item[name] for name in _OWN_WRITE)
             raise
         return True
 

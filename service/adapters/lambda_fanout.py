@@ -1,4 +1,5 @@
-"""Hands groups of due-index shards to concurrent invocations of the dispatcher itself."""
+"""Starts asynchronous invocations of the dispatcher itself: fan-out children, each given a
+group of a tick's busy shards, and continuations, given the shards a tick left at its deadline."""
 
 from __future__ import annotations
 
@@ -10,9 +11,15 @@ from typing import Any
 FANOUT_SOURCE = "scheduler.fanout"
 
 
-def fanout_event(now: datetime, shards: Sequence[str]) -> dict[str, Any]:
-    """The event a child invocation receives: the root's tick time and its shards."""
-    return {"source": FANOUT_SOURCE, "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "shards": list(shards)}
+def fanout_event(now: datetime, shards: Sequence[str], continuation: int = 0) -> dict[str, Any]:
+    """The event a started invocation receives: the tick time, its shards, and how many
+    continuations led to it (0 for a fan-out child)."""
+    return {
+        "source": FANOUT_SOURCE,
+        "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "shards": list(shards),
+        "continuation": continuation,
+    }
 
 
 class LambdaFanout:
@@ -20,12 +27,12 @@ class LambdaFanout:
         self._client = client
         self._function_name = function_name
 
-    def start(self, now: datetime, shards: Sequence[str]) -> None:
-        # "Event": asynchronous, so the root does not wait. A failed child is not retried
-        # (the function's async settings park it in the failed-ticks queue); its shards stay
-        # due, and the next tick takes them once the child's leases lapse.
+    def start(self, now: datetime, shards: Sequence[str], continuation: int = 0) -> None:
+        # "Event": asynchronous, so the caller does not wait. A failed invocation is not
+        # retried (the function's async settings park it in the failed-ticks queue); its
+        # shards stay due, and the ticks that follow take them as soon as no lease holds them.
         self._client.invoke(
             FunctionName=self._function_name,
             InvocationType="Event",
-            Payload=json.dumps(fanout_event(now, shards)).encode(),
+            Payload=json.dumps(fanout_event(now, shards, continuation)).encode(),
         )

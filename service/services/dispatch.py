@@ -1,38 +1,41 @@
 """The dispatch use case: every due occurrence delivered once, on time, nothing lost.
 
-One tick, for each shard of the due index (in parallel):
+One tick, for each shard of the due index (in parallel, each shard on its own):
 
 1. look: is anything due by ``now + lookahead``? If not, the shard costs one read;
-2. lease the shard (one conditional write) or skip it if another dispatcher holds it;
-3. page through its due schedules; for each page: plan each schedule, **send** the
-   occurrences (``SendMessageBatch``), **record** the runs that need a history item,
-   then **advance** each schedule (one conditional write that also carries ``lastRun``);
-4. release the lease.
+2. lease the shard (one conditional write, 15 s, renewed while worked: ``shard_lease``);
+   if another dispatcher holds it, look again every second within this tick's budget, so a
+   shard whose owner finishes or dies is taken over at once, not a minute later;
+3. page through its due schedules; for each page: plan each schedule, then in steps of
+   20 schedules **send** the occurrences (``SendMessageBatch``), **record** the runs that
+   need a history item, then **advance** each schedule (one conditional write that also
+   carries ``lastRun``): ``dispatch_page``;
+4. release the lease, whether the shard is done or the tick's deadline came first.
 
 A crash between send and advance leaves the schedule due: the next dispatcher to take
 the lease sends the same occurrence again, with the same occurrence id. Runs are
 recorded before the advance for the same reason: a crash never leaves a delivered
-recurring run out of the history.
+recurring run out of the history. A call that fails past its retries costs its item or its
+shard's pass (tried again after a pause), never the tick.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
-import math
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-from service.domain import runs as run_records
-from service.domain.dispatch_plan import Plan, plan
-from service.domain.recurrence import RecurrenceKind
-from service.domain.runs import Run, RunTrigger
-from service.domain.schedule import Schedule
+from service.services.dispatch_page import PageWork, ScheduleKey
 from service.services.due_store import DueStore
-from service.services.ports import Occurrence, Sender, SendOutcome
+from service.services.ports import Sender
+from service.services.retry import Retry
+from service.services.shard_lease import ShardLease
 from service.services.tick_report import TickReport
 
 logger = logging.getLogger(__name__)
@@ -51,22 +54,24 @@ class DispatchSettings:
     # Runs due before the next tick are sent now, with a delay: EventBridge ticks once a
     # minute, a little late at times, so the window is a minute plus a margin.
     lookahead: timedelta = timedelta(seconds=70)
-    # A lease outlives the tick's deadline by this much, then lapses (a crash, a timeout).
-    lease_margin: timedelta = timedelta(seconds=10)
+    # A dead dispatcher's shards are free this long after its last renewal at most.
+    lease_period: timedelta = timedelta(seconds=15)
+    # Every step of the work starts with at least this much of the lease ahead.
+    renew_margin: timedelta = timedelta(seconds=10)
     # A released shard stays closed this long, so the next owner reads a settled index.
-    settle: timedelta = timedelta(seconds=5)
+    settle: timedelta = timedelta(seconds=2)
+    # How often a shard another dispatcher holds is looked at again.
+    busy_poll: timedelta = timedelta(seconds=1)
+    call_attempts: int = 3  # per call that is safe to retry
+    shard_attempts: int = 3  # passes over a shard whose work failed, per tick
     shard_workers: int = 8
     write_workers: int = 16
 
 
-@dataclass
-class _Outcome:
-    """What one schedule's plan led to, before its advance is written."""
-
-    schedule: Schedule
-    updated: Schedule
-    history: list[Run]
-    delivered: Run | None
+class _Pass(enum.Enum):
+    DONE = "done"  # nothing left due, or left for another tick at the deadline
+    BUSY = "busy"  # another dispatcher holds the shard
+    FAILED = "failed"  # a call failed past its retries
 
 
 class Dispatcher:
@@ -77,127 +82,160 @@ class Dispatcher:
         settings: DispatchSettings | None = None,
         clock: Callable[[], datetime] = utc_now,
         owner: str | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._store = store
-        self._sender = sender
-        self._settings = settings or DispatchSettings()
+        self._settings = settings = settings or DispatchSettings()
         self._clock = clock
+        self._sleep = sleep
         self._owner = owner or str(uuid.uuid4())
-        self._lookahead = self._settings.lookahead if sender.supports_delay else timedelta(0)
+        self._lookahead = settings.lookahead if sender.supports_delay else timedelta(0)
+        self._retry = Retry(attempts=settings.call_attempts, sleep=sleep)
         # Kept for the life of the (warm) Lambda environment, not made at each tick.
-        self._shard_pool = _pool(self._settings.shard_workers, "shard")
-        self._write_pool = _pool(self._settings.write_workers, "write")
+        self._shard_pool = _pool(settings.shard_workers, "shard")
+        self._pages = PageWork(
+            store,
+            sender,
+            catch_up=settings.catch_up,
+            lookahead=self._lookahead,
+            retry=self._retry,
+            write_workers=settings.write_workers,
+        )
 
     def workload(self, now: datetime, cap: int) -> dict[str, int]:
         """Runs due by ``now`` plus the lookahead in each busy shard, counted up to ``cap``.
 
         Only a dispatcher that may fan out asks: the count reads the due entries once more.
+        A shard that cannot be counted counts as one run, so some invocation still looks at it.
         """
         until = now + self._lookahead
+
+        def count(shard: str) -> int:
+            try:
+                return self._store.count_due(shard, until, cap) if self._store.has_due(shard, until) else 0
+            except Exception:
+                logger.exception("could not count the due runs of shard %s", shard)
+                return 1
+
         shards = list(self._store.shards())
-        busy = self._each(self._shard_pool, lambda shard: self._store.has_due(shard, until), shards)
-        busy_shards = [shard for shard, has_work in zip(shards, busy, strict=True) if has_work]
-        counts = self._each(self._shard_pool, lambda shard: self._store.count_due(shard, until, cap), busy_shards)
-        return dict(zip(busy_shards, counts, strict=True))
+        counts = self._each(count, shards)
+        return {shard: n for shard, n in zip(shards, counts, strict=True) if n}
 
     def tick(self, now: datetime, deadline: datetime, shards: Sequence[str] | None = None) -> TickReport:
-        """Deliver what is due at ``now``; take no new page of work after ``deadline``."""
+        """Deliver what is due at ``now``; take no new page of work after ``deadline``.
+
+        ``now`` is the tick's time (what it plans runs for); leases and the deadline are
+        judged by the clock alone, so a tick stamped in the future takes no live lease.
+        """
         report = TickReport(now=now)
         chosen = list(shards) if shards is not None else list(self._store.shards())
-        self._each(self._shard_pool, lambda shard: self._shard(shard, now, deadline, report), chosen)
+        self._each(lambda shard: self._shard(shard, now, deadline, report), chosen)
         return report
 
-    def _each(self, pool: ThreadPoolExecutor | None, action: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    def _each(self, action: Callable[[T], R], items: Sequence[T]) -> list[R]:
         """``action`` over ``items``, on the pool when there is one (the calls are I/O bound)."""
-        if pool is None or len(items) <= 1:
+        if self._shard_pool is None or len(items) <= 1:
             return [action(item) for item in items]
-        return list(pool.map(action, items))
+        return list(self._shard_pool.map(action, items))
 
     # -- one shard -----------------------------------------------------------------
 
     def _shard(self, shard: str, now: datetime, deadline: datetime, report: TickReport) -> None:
-        until = now + self._lookahead
-        if not self._store.has_due(shard, until):
+        """Work the shard until nothing is due or the deadline comes; look again at a shard
+        another holds, or whose pass failed, while the budget lasts."""
+        owner = f"{self._owner}/{uuid.uuid4().hex[:12]}"  # this shard's lease token in this tick
+        handled: set[ScheduleKey] = set()
+        failures = 0
+        waited = False
+        while True:
+            try:
+                outcome = self._pass(shard, owner, now, deadline, report, handled)
+            except Exception:
+                logger.exception("shard %s: a call failed past its retries", shard)
+                report.add(shards_failed=1)
+                failures += 1
+                outcome = _Pass.FAILED
+            if outcome is _Pass.DONE:
+                return
+            if outcome is _Pass.FAILED and failures >= self._settings.shard_attempts:
+                report.leave(shard)
+                return
+            if outcome is _Pass.BUSY and not waited:
+                report.add(shards_waited=1)
+                waited = True
+            if not self._wait(shard, deadline, outcome):
+                if outcome is _Pass.BUSY:
+                    report.add(shards_busy=1)
+                else:
+                    report.leave(shard)
+                return
+
+    def _pass(
+        self, shard: str, owner: str, now: datetime, deadline: datetime, report: TickReport, handled: set[ScheduleKey]
+    ) -> _Pass:
+        until = max(now, self._clock()) + self._lookahead
+        has_due = self._retry.call(
+            lambda: self._store.has_due(shard, until), lambda exc: report.call_failed(f"look {shard}", exc)
+        )
+        if not has_due:
             report.add(shards_empty=1)
-            return
-        if not self._store.lease(shard, self._owner, now, deadline + self._settings.lease_margin):
-            report.add(shards_busy=1)
-            return
+            return _Pass.DONE
+        if self._clock() >= deadline:
+            report.leave(shard)
+            return _Pass.DONE
+        settings = self._settings
+        lease = ShardLease(
+            self._store,
+            shard,
+            owner,
+            clock=self._clock,
+            period=settings.lease_period,
+            margin=settings.renew_margin,
+            retry=self._retry,
+            report=report,
+        )
+        if not lease.take():
+            return _Pass.BUSY
         report.add(shards_leased=1)
         try:
             for page in self._store.due(shard, until):
                 if self._clock() >= deadline:
-                    report.stopped_early = True
-                    break
-                self._page(page, max(now, self._clock()), report)
+                    report.leave(shard)
+                    return _Pass.DONE
+                self._pages.run(page, max(now, self._clock()), lease, report, handled)
+                if lease.lost:
+                    return _Pass.BUSY  # taken by another: wait for it as for any holder
+                if lease.unsure:
+                    return _Pass.FAILED
+            return _Pass.DONE
         finally:
-            self._store.release(shard, self._owner, free_from=self._clock() + self._settings.settle)
+            lease.release(settings.settle)
 
-    def _page(self, page: list[Schedule], now: datetime, report: TickReport) -> None:
-        settings = self._settings
-        plans = [(s, plan(s, now, settings.catch_up, self._lookahead)) for s in page]
-        plans = [(s, p) for s, p in plans if not p.is_empty]
-        to_send = [
-            Occurrence(s.job_id, p.deliver, s.payload, p.delay_seconds) for s, p in plans if p.deliver is not None
-        ]
-        sent = iter(self._sender.send(to_send))
-        outcomes: list[_Outcome] = []
-        for schedule, schedule_plan in plans:
-            outcome = next(sent) if schedule_plan.deliver is not None else None
-            if outcome is not None and not outcome.delivered:
-                # Left due: the next tick sends it again, with the same occurrence id.
-                logger.warning("send failed for %s: %s", outcome.occurrence.occurrence_id, outcome.error)
-                report.add(send_failures=1)
-                continue
-            outcomes.append(self._outcome(schedule, schedule_plan, outcome, now, report))
-        self._store.add_runs([run for o in outcomes for run in o.history])
-        results = self._each(self._write_pool, lambda o: self._store.advance(o.updated, o.schedule.version), outcomes)
-        stale = [o for o, advanced in zip(outcomes, results, strict=True) if not advanced]
-        if stale:
-            # Changed or deleted by the API meanwhile: its new state stands. A delivered run
-            # the history would otherwise lack is recorded on its own.
-            report.add(conflicts=len(stale))
-            self._store.add_runs([o.delivered for o in stale if o.delivered and o.delivered not in o.history])
+    def _wait(self, shard: str, deadline: datetime, outcome: _Pass) -> bool:
+        """Pause before looking at the shard again; False when the deadline comes first.
 
-    def _outcome(
-        self, schedule: Schedule, schedule_plan: Plan, sent: SendOutcome | None, now: datetime, report: TickReport
-    ) -> _Outcome:
-        ns, job = schedule.namespace, schedule.job_id
-        missed = [run_records.missed(ns, job, at, now) for at in schedule_plan.missed]
-        history = list(missed)
-        delivered = None
-        if sent is not None and schedule_plan.deliver is not None:
-            delay = schedule_plan.delay_seconds
-            delivered = run_records.delivered(
-                ns, job, schedule_plan.deliver, RunTrigger.SCHEDULE, now, sent.message_id, delay
-            )
-            report.record_delivery(delivered.lateness_ms or 0)
-        report.add(missed=len(missed), missed_not_recorded=schedule_plan.missed_not_recorded)
-        final = delivered or missed[-1]
-        updated = replace(schedule.after_run(final.scheduled_for, now, final), claimed_until=None)
-        # The one run of a one-time schedule lives in its lastRun alone: one write saved.
-        only_in_item = delivered is not None and schedule.recurring is RecurrenceKind.NONE
-        if delivered is not None and not only_in_item:
-            history.append(delivered)
-        if schedule.last_run is not None and not schedule.last_run_in_history:
-            history.append(schedule.last_run)  # about to be replaced: keep its record
-        return _Outcome(schedule, replace(updated, last_run_in_history=not only_in_item), history, delivered)
+        A shard another holds is looked at again when its lease ends, or sooner (its owner
+        may release it any moment): one small read per poll, no write.
+        """
+        poll = self._settings.busy_poll
+        while True:
+            now = self._clock()
+            ends = self._lease_ends(shard) if outcome is _Pass.BUSY else None
+            if ends is not None and ends <= now:
+                return True
+            pause = poll if ends is None else min(poll, ends - now)
+            if now + pause >= deadline:
+                return False
+            self._sleep(pause.total_seconds())
+            if ends is None or ends <= self._clock():
+                return True
 
-
-def split_shards(workload: dict[str, int], capacity: int, max_invocations: int) -> list[list[str]]:
-    """Groups of busy shards, one per invocation: as few as the work needs at ``capacity`` runs
-    per invocation, at most ``max_invocations``, balanced by their counts (largest first, each
-    to the least loaded group)."""
-    if not workload:
-        return []
-    needed = math.ceil(sum(workload.values()) / max(1, capacity))
-    groups: list[list[str]] = [[] for _ in range(max(1, min(needed, max_invocations, len(workload))))]
-    loads = [0] * len(groups)
-    for shard, count in sorted(workload.items(), key=lambda item: (-item[1], item[0])):
-        lightest = loads.index(min(loads))
-        groups[lightest].append(shard)
-        loads[lightest] += count
-    return groups
+    def _lease_ends(self, shard: str) -> datetime | None:
+        try:
+            return self._store.lease_ends(shard)
+        except Exception:
+            logger.warning("could not read the lease of shard %s", shard)
+            return None
 
 
 def _pool(workers: int, name: str) -> ThreadPoolExecutor | None:

@@ -14,9 +14,11 @@ class DueStore(abc.ABC):
     """The sparse due index, its shard leases, and the writes that follow a delivery.
 
     A dispatcher works on a shard only while it holds that shard's lease, so two
-    dispatchers never send the same occurrence. A lease that is not released (a crash)
-    lapses at its ``until``, and the next dispatcher takes the shard over; what the crashed
-    one sent but did not record is sent again, with the same occurrence id.
+    dispatchers never send the same occurrence. A lease is short and renewed while its
+    owner works; one that is not renewed (a crash, a stall) lapses at its ``until``, and
+    the next dispatcher takes the shard over; what the crashed one sent but did not record
+    is sent again, with the same occurrence id. Every time given here is read from a
+    dispatcher's clock, never from a tick's time.
     """
 
     @abc.abstractmethod
@@ -37,7 +39,18 @@ class DueStore(abc.ABC):
 
     @abc.abstractmethod
     def lease(self, shard: str, owner: str, now: datetime, until: datetime) -> bool:
-        """Take the shard until ``until`` unless another owner holds an unexpired lease."""
+        """Take the shard until ``until`` unless another owner holds a lease that has not
+        lapsed at ``now``. The owner's own lease may be taken again, so a lease whose answer
+        was lost can be asked for once more."""
+
+    @abc.abstractmethod
+    def renew(self, shard: str, owner: str, until: datetime) -> bool:
+        """Extend the owner's lease to ``until``; False once another owner has taken it."""
+
+    @abc.abstractmethod
+    def lease_ends(self, shard: str) -> datetime | None:
+        """When the shard's current lease ends (None: never leased): a read, for a dispatcher
+        that waits for a shard another holds."""
 
     @abc.abstractmethod
     def release(self, shard: str, owner: str, free_from: datetime) -> None:

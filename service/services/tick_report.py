@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from threading import Lock
+
+logger = logging.getLogger(__name__)
 
 # A run visible more than this after its time counts as late (SPEC: within 1 s, p99).
 LATE_AFTER_MS = 1000
@@ -20,16 +23,34 @@ class TickReport:
     send_failures: int = 0
     conflicts: int = 0
     shards_leased: int = 0
-    shards_busy: int = 0
+    shards_busy: int = 0  # still held by another dispatcher at this tick's deadline
     shards_empty: int = 0
-    stopped_early: bool = False
+    shards_waited: int = 0  # found leased by another, looked at again
+    shards_failed: int = 0  # a shard's work cut short by a call failing past its retries
+    leases_lost: int = 0
+    failed_calls: int = 0  # AWS calls that raised to the dispatcher (retried or not)
+    sent_not_advanced: int = 0  # sent, but a failed write leaves them due: sent again later
+    items_failed: int = 0  # schedules that could not be planned
+    shards_left: set[str] = field(default_factory=set)  # due work left for another tick
     lateness_ms: list[int] = field(default_factory=list)
     _lock: Lock = field(default_factory=Lock, repr=False)
+
+    @property
+    def stopped_early(self) -> bool:
+        return bool(self.shards_left)
 
     def add(self, **counts: int) -> None:
         with self._lock:
             for name, value in counts.items():
                 setattr(self, name, getattr(self, name) + value)
+
+    def leave(self, shard: str) -> None:
+        with self._lock:
+            self.shards_left.add(shard)
+
+    def call_failed(self, what: str, exc: Exception) -> None:
+        logger.warning("%s: %s: %s", what, type(exc).__name__, exc)
+        self.add(failed_calls=1)
 
     def summary(self) -> dict[str, object]:
         lateness = sorted(self.lateness_ms)
@@ -43,7 +64,14 @@ class TickReport:
             "shardsLeased": self.shards_leased,
             "shardsBusy": self.shards_busy,
             "shardsEmpty": self.shards_empty,
+            "shardsWaited": self.shards_waited,
+            "shardsFailed": self.shards_failed,
+            "leasesLost": self.leases_lost,
+            "failedCalls": self.failed_calls,
+            "sentNotAdvanced": self.sent_not_advanced,
+            "itemsFailed": self.items_failed,
             "stoppedEarly": self.stopped_early,
+            "shardsLeft": sorted(self.shards_left),
             "maxLatenessMs": lateness[-1] if lateness else None,
         }
 

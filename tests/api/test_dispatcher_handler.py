@@ -13,9 +13,10 @@ from types import ModuleType
 import pytest
 from botocore.exceptions import ClientError
 
+from service.adapters.dynamo_due_store import DynamoDueStore
 from service.adapters.lambda_fanout import fanout_event
 from service.domain.schedule import ScheduleInput
-from service.services.dispatch import split_shards
+from service.services.shard_groups import split_shards
 from tests.api.events import scheduled_event
 from tests.conftest import Aws
 
@@ -26,8 +27,11 @@ class LambdaContext:
     invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:scheduler-dispatcher"
     aws_request_id = "6f1d2c7e-0000-4000-8000-000000000000"
 
+    def __init__(self, remaining_ms: int = 60_000) -> None:
+        self.remaining_ms = remaining_ms
+
     def get_remaining_time_in_millis(self) -> int:
-        return 60_000
+        return self.remaining_ms
 
 
 def load_handler_module(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
@@ -77,13 +81,18 @@ def test_a_late_invocation_uses_the_clock_not_the_older_event_time(lambda_dispat
 
 
 class StartedChildren:
-    """Records the child invocations a root tick starts, instead of invoking Lambda."""
+    """Records the invocations a tick starts (fan-out children, continuations), instead of
+    invoking Lambda."""
 
     def __init__(self) -> None:
         self.started: list[tuple[datetime, list[str]]] = []
+        self.continuations: list[tuple[datetime, list[str], int]] = []
 
-    def start(self, now: datetime, shards: list[str]) -> None:
-        self.started.append((now, list(shards)))
+    def start(self, now: datetime, shards: list[str], continuation: int = 0) -> None:
+        if continuation:
+            self.continuations.append((now, list(shards), continuation))
+        else:
+            self.started.append((now, list(shards)))
 
 
 def test_more_work_than_one_invocation_sends_fans_out_to_as_many_as_allowed(
@@ -178,3 +187,81 @@ def test_the_deadline_leaves_a_reserve_of_the_invocations_remaining_time(lambda_
 
     assert lambda_dispatcher.deadline_of(LambdaContext(), now) == now + timedelta(seconds=60) - timedelta(seconds=8)
     assert lambda_dispatcher.deadline_of(None, now) == now + timedelta(seconds=50) - timedelta(seconds=8)
+
+
+def _due_in_five_minutes(module: ModuleType, count: int) -> datetime:
+    now = datetime.now(UTC).replace(microsecond=0)
+    for i in range(count):
+        module.container.schedules.create(
+            "default", ScheduleInput(payload=f"job {i}", run_at=(now + timedelta(minutes=5)).isoformat())
+        )
+    return now + timedelta(minutes=5)
+
+
+def _busy_shards(module: ModuleType, until: datetime) -> list[str]:
+    store = module.container.dispatcher._store
+    return [shard for shard in store.shards() if store.has_due(shard, until)]
+
+
+def test_an_event_time_ahead_of_the_clock_takes_no_lease_a_live_dispatcher_holds(
+    aws: Aws, lambda_dispatcher: ModuleType
+) -> None:
+    tick = _due_in_five_minutes(lambda_dispatcher, 12)
+    store = DynamoDueStore(aws.dynamodb, aws.table_name)
+    clock_now = datetime.now(UTC)
+    busy = _busy_shards(lambda_dispatcher, tick)
+    for shard in busy:  # another dispatcher is working these shards right now
+        assert store.lease(shard, "a-live-dispatcher", clock_now, clock_now + timedelta(seconds=15))
+
+    # A manual invoke stamped five minutes ahead, with a two-second budget.
+    summary = lambda_dispatcher.handler(scheduled_event(tick), LambdaContext(remaining_ms=10_000))
+
+    assert summary["delivered"] == 0
+    assert summary["shardsBusy"] == len(busy) and summary["shardsLeased"] == 0
+    assert aws.sqs.receive_message(QueueUrl=aws.queue_url).get("Messages", []) == []
+    for shard in busy:
+        assert not store.renew(shard, "someone-else", clock_now)  # still the live one's
+        assert store.renew(shard, "a-live-dispatcher", clock_now + timedelta(seconds=15))
+
+
+def _with_children(module: ModuleType, monkeypatch: pytest.MonkeyPatch) -> StartedChildren:
+    children = StartedChildren()
+    monkeypatch.setattr(module, "container", replace(module.container, fanout=children))
+    return children
+
+
+def test_an_invocation_that_stops_early_hands_the_shards_it_left_to_a_continuation_at_once(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "scheduler-dispatcher")
+    module = load_handler_module(aws, monkeypatch)
+    assert module.container.fanout is not None  # it may invoke itself even with one invocation per tick
+    children = _with_children(module, monkeypatch)
+    tick = _due_in_five_minutes(module, 12)
+    busy = _busy_shards(module, tick)
+
+    # No time left past the deadline's reserve: the tick stops before its first page.
+    root = module.handler(scheduled_event(tick), LambdaContext(remaining_ms=8_000))
+    (started,) = children.continuations
+    continued = module.handler(fanout_event(*started), LambdaContext())
+
+    assert root["stoppedEarly"] is True and root["delivered"] == 0
+    assert root["shardsLeft"] == root["handedOver"] == busy
+    assert started == (tick, busy, 1)
+    assert continued["delivered"] == 12 and continued["handedOver"] == []
+    assert children.started == []  # one invocation per tick: no fan-out
+    sys.modules.pop("service.entrypoints.lambda_dispatcher", None)
+
+
+def test_a_continuation_that_stops_early_hands_nothing_over(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "scheduler-dispatcher")
+    module = load_handler_module(aws, monkeypatch)
+    children = _with_children(module, monkeypatch)
+    tick = _due_in_five_minutes(module, 12)
+    busy = _busy_shards(module, tick)
+
+    summary = module.handler(fanout_event(tick, busy, continuation=1), LambdaContext(remaining_ms=8_000))
+
+    assert summary["stoppedEarly"] is True and summary["shardsLeft"] == busy
+    assert summary["handedOver"] == [] and children.continuations == []
+    sys.modules.pop("service.entrypoints.lambda_dispatcher", None)

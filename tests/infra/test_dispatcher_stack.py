@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.infra.conftest import Deploy
 from tests.infra.program import Deployment
 
@@ -75,28 +77,30 @@ def test_catch_up_lookahead_retention_and_invocations_come_from_the_config(deplo
     assert env["SCHEDULER_DISPATCH_INVOCATIONS"] == "4"
 
 
-def test_one_invocation_per_tick_gives_the_dispatcher_no_right_to_invoke_anything(prod: Deployment) -> None:
-    assert sorted(p.name for p in prod.of_type(ROLE_POLICY)) == ["api-policy", "dispatcher-policy"]
-    for policy in prod.of_type(ROLE_POLICY):
-        assert "lambda:" not in policy.inputs["policy"]
-
-
-def test_a_fanned_out_dispatcher_may_invoke_itself_and_nothing_else(deploy: Deploy) -> None:
-    stack = deploy("prod", dispatchInvocations=3)
+@pytest.mark.parametrize("invocations", [1, 3])
+def test_the_dispatcher_may_invoke_itself_and_nothing_else_for_its_continuations_and_children(
+    deploy: Deploy, invocations: int
+) -> None:
+    stack = deploy("prod", dispatchInvocations=invocations)
     dispatcher = stack.one(FUNCTION, "dispatcher")
-    fan_out = stack.named("dispatcher-fan-out")
+    invoke_itself = stack.named("dispatcher-fan-out")
 
-    assert json.loads(fan_out.inputs["policy"])["Statement"] == [
-        {"Sid": "FanOut", "Effect": "Allow", "Action": ["lambda:InvokeFunction"], "Resource": dispatcher.outputs["arn"]}
+    assert json.loads(invoke_itself.inputs["policy"])["Statement"] == [
+        {
+            "Sid": "InvokeItself",
+            "Effect": "Allow",
+            "Action": ["lambda:InvokeFunction"],
+            "Resource": dispatcher.outputs["arn"],
+        }
     ]
-    assert fan_out.inputs["role"] == stack.named("dispatcher-role").outputs["name"]
+    assert invoke_itself.inputs["role"] == stack.named("dispatcher-role").outputs["name"]
     assert dispatcher.inputs["role"] == stack.named("dispatcher-role").outputs["arn"]
     for policy in stack.of_type(ROLE_POLICY):
         assert ("lambda:" in policy.inputs["policy"]) == (policy.name == "dispatcher-fan-out"), policy.name
 
 
-def test_the_first_tick_waits_for_the_right_to_start_its_children(deploy: Deploy) -> None:
-    target = deploy("prod", dispatchInvocations=3).one("aws:cloudwatch/eventTarget:EventTarget")
+def test_the_first_tick_waits_for_the_right_to_invoke_itself(prod: Deployment) -> None:
+    target = prod.one("aws:cloudwatch/eventTarget:EventTarget")
 
     assert {"dispatcher-fan-out", "dispatcher-invoked-by-tick"} <= set(target.depends_on)
 

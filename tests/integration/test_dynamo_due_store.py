@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from service.adapters.dynamo_due_store import DynamoDueStore
 from service.bootstrap import Container
+from service.domain.runs import RunTrigger, delivered
 from service.domain.schedule import ScheduleInput, State
 from tests.conftest import Aws
 from tests.fakes import FakeClock
@@ -77,3 +78,44 @@ def test_due_pages_carry_large_payloads_from_their_own_items(aws: Aws, container
     found = [s for shard in store.shards() for page in store.due(shard, until) for s in page]
 
     assert [(s.job_id, s.payload) for s in found] == [(created.job_id, payload)]
+
+
+def test_only_the_owner_renews_its_lease_and_its_lease_item_says_when_it_ends(aws: Aws, clock: FakeClock) -> None:
+    store = DynamoDueStore(aws.dynamodb, aws.table_name)
+    now = clock()
+    assert store.lease_ends("05") is None
+
+    assert store.lease("05", "a", now, now + timedelta(seconds=15))
+    assert store.renew("05", "a", now + timedelta(seconds=25))
+    assert not store.renew("05", "b", now + timedelta(seconds=40))
+
+    assert store.lease_ends("05") == now + timedelta(seconds=25)
+    assert not store.lease("05", "b", now + timedelta(seconds=24), now + timedelta(seconds=39))
+    assert store.lease("05", "b", now + timedelta(seconds=25), now + timedelta(seconds=40))
+    assert not store.renew("05", "a", now + timedelta(seconds=50))  # a stalled owner finds it taken
+
+
+def test_an_owner_may_ask_again_for_a_lease_whose_answer_it_lost(aws: Aws, clock: FakeClock) -> None:
+    store = DynamoDueStore(aws.dynamodb, aws.table_name)
+    now = clock()
+
+    assert store.lease("06", "a", now, now + timedelta(seconds=15))
+    assert store.lease("06", "a", now + timedelta(seconds=1), now + timedelta(seconds=16))
+    assert not store.lease("06", "b", now + timedelta(seconds=2), now + timedelta(seconds=17))
+
+
+def test_an_advance_tried_again_after_its_answer_was_lost_finds_its_own_write(
+    aws: Aws, container: Container, clock: FakeClock
+) -> None:
+    store = DynamoDueStore(aws.dynamodb, aws.table_name)
+    created = container.schedules.create(
+        "default", ScheduleInput(payload="p", run_at=(clock() + timedelta(minutes=5)).isoformat())
+    )
+    at = clock() + timedelta(minutes=5)
+    run = delivered("default", created.job_id, at, RunTrigger.SCHEDULE, at, "m-1", 0)
+    advanced = created.after_run(at, at, run)
+
+    assert store.advance(advanced, expected_version=created.version)
+    assert store.advance(advanced, expected_version=created.version)  # the retry: already done
+    other = created.after_run(at, at + timedelta(seconds=1), run)  # not this write: another one
+    assert not store.advance(other, expected_version=created.version)

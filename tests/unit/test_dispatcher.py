@@ -4,53 +4,21 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from service.domain.runs import RunStatus
-from service.domain.schedule import ScheduleInput, State
+from service.domain.schedule import State
 from service.services.dispatch import Dispatcher, DispatchSettings
+from service.services.dispatch_page import STEP
 from service.services.ports import Occurrence, SendOutcome
-from service.services.schedules import ScheduleService
-from tests.dispatch_fakes import InMemoryDueStore
-from tests.fakes import FakeClock, FakeSender, InMemoryRepository, id_factory
-
-START = datetime(2027, 5, 10, 12, 0, tzinfo=UTC)
-NS = "default"
-
-
-@dataclass
-class World:
-    clock: FakeClock
-    repository: InMemoryRepository
-    sender: FakeSender
-    store: InMemoryDueStore
-    api: ScheduleService
-    settings: DispatchSettings
-
-    def dispatcher(self, **overrides: object) -> Dispatcher:
-        settings = DispatchSettings(**{**self.settings.__dict__, **overrides})  # type: ignore[arg-type]
-        return Dispatcher(self.store, self.sender, settings, clock=self.clock)
-
-    def tick(self, dispatcher: Dispatcher | None = None) -> object:
-        now = self.clock()
-        return (dispatcher or self.dispatcher()).tick(now, now + timedelta(seconds=50))
-
-    def create(self, **fields: object) -> str:
-        return self.api.create(NS, ScheduleInput(**{"payload": "p", **fields})).job_id  # type: ignore[arg-type]
+from tests.dispatch_fakes import NS, START, World, dispatch_world
 
 
 @pytest.fixture
 def world() -> World:
-    clock = FakeClock(START)
-    repository = InMemoryRepository()
-    sender = FakeSender()
-    store = InMemoryDueStore(repository)
-    api = ScheduleService(repository, sender, id_factory(), clock, lookahead=timedelta(seconds=70))
-    settings = DispatchSettings(shard_workers=1, write_workers=1)
-    return World(clock, repository, sender, store, api, settings)
+    return dispatch_world()
 
 
 def _iso(instant: datetime) -> str:
@@ -171,7 +139,7 @@ def test_a_second_dispatcher_skips_a_leased_shard(world: World) -> None:
     report = world.tick()
 
     assert world.sender.messages == []
-    assert report.shards_busy == 1  # type: ignore[attr-defined]
+    assert report.shards_busy == 1
 
 
 def test_a_schedule_changed_while_its_run_was_sent_keeps_the_change(world: World) -> None:
@@ -186,7 +154,7 @@ def test_a_schedule_changed_while_its_run_was_sent_keeps_the_change(world: World
     world.store.advance = change_first  # type: ignore[method-assign]
     report = world.tick()
 
-    assert report.conflicts == 1  # type: ignore[attr-defined]
+    assert report.conflicts == 1
     assert world.repository.get(NS, job).state is State.PAUSED  # type: ignore[union-attr]
     assert [r.status for r in world.api.runs(NS, job).items] == [RunStatus.DELIVERED]
 
@@ -195,12 +163,15 @@ def test_four_concurrent_dispatchers_send_each_of_2000_occurrences_once(world: W
     for minute in range(2000):
         world.create(run_at=_iso(START + timedelta(seconds=minute * 3 % 3600 + 60)))
     world.clock.advance(hours=1, minutes=2)
-    dispatchers = [world.dispatcher(shard_workers=4, write_workers=4) for _ in range(4)]
+    # Leases run on the real clock: waiting dispatchers really wait, and a lease lapses
+    # only when its holder really stops renewing it.
+    settings = DispatchSettings(shard_workers=4, write_workers=4, busy_poll=timedelta(milliseconds=20))
+    dispatchers = [Dispatcher(world.store, world.sender, settings) for _ in range(4)]
     barrier = threading.Barrier(4)
 
     def run(d: Dispatcher) -> None:
         barrier.wait()
-        world.tick(d)
+        d.tick(world.clock(), datetime.now(UTC) + timedelta(seconds=50))
 
     threads = [threading.Thread(target=run, args=(d,)) for d in dispatchers]
     for t in threads:
@@ -233,3 +204,31 @@ def test_past_the_deadline_no_new_page_is_taken_and_the_next_tick_delivers_the_r
     assert report.stopped_early
     assert 0 < first < len(jobs)
     assert sorted(m.job_id for m in world.sender.messages) == sorted(jobs)  # the rest, each once
+
+
+class ProcessDied(BaseException):
+    """A kill -9: nothing after it runs (a BaseException, so no handler of failures sees it)."""
+
+
+def test_a_crash_in_the_middle_of_a_page_leaves_at_most_one_step_sent_but_not_advanced(world: World) -> None:
+    for index in range(400):
+        world.create(run_at=_iso(START + timedelta(minutes=5, seconds=index % 40)))
+    world.clock.set(START + timedelta(minutes=5, seconds=40))
+    shard, due = world.busiest_shard(world.clock())
+    assert due >= 40
+    send = world.sender.send
+    calls = [0]
+
+    def dies_at_the_fourth_batch(occurrences: list[Occurrence]) -> list[SendOutcome]:
+        calls[0] += 1
+        if calls[0] == 4:
+            raise ProcessDied
+        return send(occurrences)
+
+    world.sender.send = dies_at_the_fourth_batch  # type: ignore[method-assign]
+    with pytest.raises(ProcessDied):
+        world.tick(shards=[shard])
+
+    sent, advanced = len(world.sender.messages), world.store.advances
+    assert advanced == STEP  # the first step went out whole
+    assert 0 < sent - advanced <= STEP  # only the step in flight is sent again, after the lease lapses

@@ -98,3 +98,32 @@ def test_a_failing_invocation_is_logged_not_raised(caplog: pytest.LogCaptureFixt
     invoker.join(timeout=5)
 
     assert "table not found" in caplog.text
+
+
+def test_a_tick_that_stopped_early_is_followed_at_once_by_one_more_tick_and_no_more() -> None:
+    events: list[str] = []
+
+    def overloaded(event: dict[str, Any], context: Any) -> dict[str, object]:
+        events.append(event["time"])
+        return {"delivered": 100, "stoppedEarly": True, "shardsLeft": ["03"]}
+
+    follow_up_at = datetime(2027, 1, 1, 12, 0, 52, tzinfo=UTC)
+    invoker = DispatcherInvoker(overloaded, "us-east-1", LOCAL_ACCOUNT, clock=lambda: follow_up_at)
+    invoker(TICK)
+    invoker.join(timeout=5)
+
+    assert events == ["2027-01-01T12:00:00Z", "2027-01-01T12:00:52Z"]
+
+
+def test_a_tick_that_finished_its_work_is_not_followed_by_another() -> None:
+    events: list[str] = []
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, object]:
+        events.append(event["time"])
+        return {"delivered": 3, "stoppedEarly": False}
+
+    invoker = DispatcherInvoker(handler, "us-east-1", LOCAL_ACCOUNT)
+    invoker(TICK)
+    invoker.join(timeout=5)
+
+    assert events == ["2027-01-01T12:00:00Z"]
