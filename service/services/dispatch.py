@@ -6,10 +6,10 @@ One tick, for each shard of the due index (in parallel, each shard on its own):
 2. lease the shard (one conditional write, 15 s, renewed while worked: ``shard_lease``);
    if another dispatcher holds it, look again every second within this tick's budget, so a
    shard whose owner finishes or dies is taken over at once, not a minute later;
-3. page through its due schedules; for each page: plan each schedule, then in steps of
-   20 schedules **send** the occurrences (``SendMessageBatch``), **record** the runs that
-   need a history item, then **advance** each schedule (one conditional write that also
-   carries ``lastRun``): ``dispatch_page``;
+3. page through its due schedules; for each page, in steps of 10 schedules: **plan** each
+   (at the time of its send), **send** the occurrences (``SendMessageBatch``), **record** the
+   runs that need a history item, then **advance** each schedule (one conditional write that
+   also carries ``lastRun``): ``dispatch_page``;
 4. release the lease, whether the shard is done or the tick's deadline came first.
 
 A crash between send and advance leaves the schedule due: the next dispatcher to take
@@ -100,6 +100,7 @@ class Dispatcher:
             lookahead=self._lookahead,
             retry=self._retry,
             write_workers=settings.write_workers,
+            clock=clock,
         )
 
     def workload(self, now: datetime, cap: int) -> dict[str, int]:

@@ -1,5 +1,9 @@
-"""One page of a leased shard's due schedules: plan, then in steps of 20 schedules **send**,
+"""One page of a leased shard's due schedules, in steps of 10 schedules: **plan**, **send**,
 **record**, **advance**.
+
+Each step is planned when it is sent: a run due in 40 s and sent 6 s after its page was read
+is sent with a delay of 34 s, not 40 (a page takes seconds to work through on a busy shard),
+so it still becomes visible at its time.
 
 Each step is guarded by the shard's lease (see ``shard_lease``): a send batch goes out only
 with the lease kept, and what was sent is then recorded and advanced. A failed call costs
@@ -32,11 +36,11 @@ from service.services.tick_report import TickReport
 
 logger = logging.getLogger(__name__)
 
-# A page goes out in steps of this many schedules, each sent, recorded and advanced before
-# the next is sent: a crash re-sends at most one step per shard. Two full SQS batches: a
-# step costs no more SQS requests than a page would (DynamoDB bills per item, not per
-# call), only a few more round trips.
-STEP = 20
+# A page goes out in steps of this many schedules, each planned, sent, recorded and advanced
+# before the next is planned: a crash re-sends at most one step per shard, and a step's delays
+# are as fresh as its one send. One full SQS batch: a step costs no more SQS requests than a
+# page would (DynamoDB bills per item, not per call), only a few more round trips.
+STEP = 10
 SEND_BATCH = 10  # runs per SendMessageBatch: the lease is kept before each
 RUN_BATCH = 25  # history items per BatchWriteItem: the lease is kept before each
 ScheduleKey = tuple[str, str, int]  # namespace, job id, the version a run was planned from
@@ -66,8 +70,10 @@ class PageWork:
         lookahead: timedelta,
         retry: Retry,
         write_workers: int,
+        clock: Callable[[], datetime],
     ) -> None:
         self._store, self._sender = store, sender
+        self._clock = clock
         self._catch_up, self._lookahead = catch_up, lookahead
         self._retry = retry
         # Advances go out in rounds of one per worker; the lease is kept before each round.
@@ -80,12 +86,16 @@ class PageWork:
         self, page: list[Schedule], now: datetime, lease: ShardLease, report: TickReport, handled: set[ScheduleKey]
     ) -> None:
         """``handled``: schedules this tick already dealt with in this shard; an index entry
-        that still shows one of them (the index lags the table) is not sent again."""
-        plans = self._plans([s for s in page if key_of(s) not in handled], now, report)
-        for start in range(0, len(plans), STEP):
+        that still shows one of them (the index lags the table) is not sent again. ``now``:
+        the tick's time, which a step is never planned before."""
+        schedules = [s for s in page if key_of(s) not in handled]
+        for start in range(0, len(schedules), STEP):
             if lease.lost or lease.unsure:
                 return  # the rest stays due for the next owner
-            self._step(plans[start : start + STEP], now, lease, report, handled)
+            step_now = max(now, self._clock())
+            plans = self._plans(schedules[start : start + STEP], step_now, report)
+            if plans:
+                self._step(plans, step_now, lease, report, handled)
 
     def _step(
         self,

@@ -219,16 +219,42 @@ def test_a_crash_in_the_middle_of_a_page_leaves_at_most_one_step_sent_but_not_ad
     send = world.sender.send
     calls = [0]
 
-    def dies_at_the_fourth_batch(occurrences: list[Occurrence]) -> list[SendOutcome]:
+    def dies_once_the_fourth_batch_is_out(occurrences: list[Occurrence]) -> list[SendOutcome]:
         calls[0] += 1
+        outcomes = send(occurrences)
         if calls[0] == 4:
-            raise ProcessDied
-        return send(occurrences)
+            raise ProcessDied  # sent, and nothing after it runs
+        return outcomes
 
-    world.sender.send = dies_at_the_fourth_batch  # type: ignore[method-assign]
+    world.sender.send = dies_once_the_fourth_batch_is_out  # type: ignore[method-assign]
     with pytest.raises(ProcessDied):
         world.tick(shards=[shard])
 
     sent, advanced = len(world.sender.messages), world.store.advances
-    assert advanced == STEP  # the first step went out whole
+    assert advanced == 3 * STEP  # the first three steps went out whole
     assert 0 < sent - advanced <= STEP  # only the step in flight is sent again, after the lease lapses
+
+
+def test_each_step_of_a_page_is_sent_with_the_delay_left_at_its_send_not_at_the_pages_read(world: World) -> None:
+    run_at = START + timedelta(minutes=3)
+    for _ in range(8 * 3 * STEP):  # several steps in every shard
+        world.create(run_at=_iso(run_at))
+    world.clock.set(run_at - timedelta(seconds=60))
+    assert world.busiest_shard(run_at)[1] > STEP
+    sent_at: list[tuple[Occurrence, datetime]] = []
+    send = world.sender.send
+
+    def slow_send(occurrences: list[Occurrence]) -> list[SendOutcome]:
+        outcomes = send(occurrences)
+        sent_at.extend((o, world.clock()) for o in occurrences)
+        world.clock.advance(seconds=1)  # a busy queue: each batch takes a second
+        return outcomes
+
+    world.sender.send = slow_send  # type: ignore[method-assign]
+
+    world.tick()
+
+    assert len(sent_at) == 8 * 3 * STEP
+    # Visible at its time, whenever in the page its batch went out.
+    assert {at + timedelta(seconds=o.delay_seconds) for o, at in sent_at} == {run_at}
+    assert len({o.delay_seconds for o, _ in sent_at}) > 1
