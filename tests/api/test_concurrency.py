@@ -17,7 +17,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from service.bootstrap import Container
+from service.bootstrap.api import ApiContainer
 from service.domain.schedule import Schedule, State
 from service.services.ports import Page
 from tests.api.conftest import bearer
@@ -53,7 +53,7 @@ class HeldRepository(InMemoryRepository):
 
 
 @pytest.fixture
-def held(container: Container, monkeypatch: pytest.MonkeyPatch) -> HeldRepository:
+def held(container: ApiContainer, monkeypatch: pytest.MonkeyPatch) -> HeldRepository:
     repository = HeldRepository()
     monkeypatch.setattr(container.schedules, "repository", repository)
     return repository
