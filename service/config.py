@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from service.adapters.table_schema import DUE_SHARDS
+from service.domain.keys import NAMESPACE_PATTERN
 
 MAX_DELAY_SECONDS = 900  # SQS's longest DelaySeconds: a longer lookahead would deliver early
 
@@ -46,6 +47,14 @@ def _comma_separated(value: object) -> object:
     return tuple(item.strip() for item in value.split(",") if item.strip())
 
 
+def _namespace(value: str) -> str:
+    if not NAMESPACE_PATTERN.fullmatch(value):
+        raise PydanticCustomError(
+            "namespace", f"must be 1 to 63 of a-z, 0-9 and '-', starting with a letter or digit, got {value!r}"
+        )
+    return value
+
+
 Flag = Annotated[bool, BeforeValidator(_flag)]
 Required = Annotated[str, Field(min_length=1)]
 
@@ -62,7 +71,10 @@ class Settings(BaseSettings):
 
     table_name: Required = Field(validation_alias="SCHEDULER_TABLE_NAME")
     queue_url: Required = Field(validation_alias="SCHEDULER_QUEUE_URL")
-    default_namespace: str = Field("default", validation_alias="SCHEDULER_NAMESPACE")
+    # The namespace of the local stack's key (the service itself serves every namespace).
+    default_namespace: Annotated[str, AfterValidator(_namespace)] = Field(
+        "default", validation_alias="SCHEDULER_NAMESPACE"
+    )
     run_retention_days: int = Field(90, ge=1, validation_alias="SCHEDULER_RUN_RETENTION_DAYS")
     graphql_ide: Flag = Field(False, validation_alias="SCHEDULER_GRAPHQL_IDE")
     graphql_introspection: Flag = Field(True, validation_alias="SCHEDULER_GRAPHQL_INTROSPECTION")

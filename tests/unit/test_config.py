@@ -145,3 +145,8 @@ def test_each_setting_names_its_variable() -> None:
     assert Settings.variable("table_name") == "SCHEDULER_TABLE_NAME"
     assert Settings.variable("default_namespace") == "SCHEDULER_NAMESPACE"
     assert Settings.variable("function_name") == "AWS_LAMBDA_FUNCTION_NAME"
+
+
+def test_a_namespace_that_no_key_could_open_is_refused_by_name() -> None:
+    with pytest.raises(ConfigError, match="SCHEDULER_NAMESPACE must be 1 to 63 of a-z, 0-9 and '-'"):
+        Settings.from_env({**REQUIRED, "SCHEDULER_NAMESPACE": "Team A"})
