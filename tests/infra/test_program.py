@@ -110,6 +110,8 @@ def test_a_bad_architecture_stops_the_program(tmp_path: Path) -> None:
         ({"apiKeyRatePerSecond": 0}, "apiKeyRatePerSecond must be at least 1"),
         ({"apiKeyRateBurst": 0}, "apiKeyRateBurst must be at least 1"),
         ({"apiKeyCacheSeconds": -1}, "apiKeyCacheSeconds must be at least 0"),
+        ({"maxReceiveCount": 0}, r"maxReceiveCount must be 1\.\.1000, got 0"),
+        ({"queueVisibilityTimeoutSeconds": 50_000}, r"queueVisibilityTimeoutSeconds must be 0\.\.43200"),
     ],
 )
 def test_a_setting_the_service_would_refuse_at_start_up_stops_the_program(
