@@ -9,8 +9,9 @@ from infra.dispatcher import Dispatcher, DispatcherArgs
 from infra.edge import OriginSecret
 from infra.function import LambdaCode
 from infra.observability import Observability, ObservabilityArgs
-from infra.settings import StackSettings, is_dev_stack
+from infra.settings import API_SETTINGS, DISPATCHER_SETTINGS, StackSettings, is_dev_stack
 from infra.web import Web, WebArgs
+from service.config import Settings
 
 stack = pulumi.get_stack()
 settings = StackSettings.from_config(pulumi.Config("scheduler"), stack)
@@ -24,23 +25,14 @@ code = LambdaCode(pulumi.FileArchive(str(bundle.path)), bundle.sha256_base64, se
 
 data = Data(
     "data",
-    DataArgs(
-        stack=stack,
-        deletion_protection=settings.deletion_protection,
-        max_receive_count=settings.max_receive_count,
-        fifo=settings.fifo,
-        visibility_timeout_seconds=settings.queue_visibility_timeout_seconds,
-        retention_seconds=settings.queue_retention_seconds,
-    ),
+    DataArgs(stack=stack, deletion_protection=settings.deletion_protection, queue=settings.queue),
 )
 
-common_env: dict[str, pulumi.Input[str]] = {
-    "SCHEDULER_TABLE_NAME": data.table_name,
-    "SCHEDULER_QUEUE_URL": data.queue_url,
-    "SCHEDULER_RUN_RETENTION_DAYS": str(settings.run_retention_days),
+# Each function gets the service settings the stack sets; the service's defaults apply to the rest.
+resources_env: dict[str, pulumi.Input[str]] = {
+    Settings.variable("table_name"): data.table_name,
+    Settings.variable("queue_url"): data.queue_url,
 }
-if settings.lookahead_seconds is not None:
-    common_env["SCHEDULER_LOOKAHEAD_SECONDS"] = str(settings.lookahead_seconds)
 
 dispatcher = Dispatcher(
     "dispatcher",
@@ -49,11 +41,7 @@ dispatcher = Dispatcher(
         memory_mb=settings.dispatcher_memory_mb,
         timeout_seconds=settings.dispatcher_timeout_seconds,
         reserved_concurrency=settings.dispatcher_reserved_concurrency,
-        environment={
-            **common_env,
-            "SCHEDULER_CATCH_UP_HOURS": str(settings.catch_up_hours),
-            "SCHEDULER_DISPATCH_INVOCATIONS": str(settings.dispatch_invocations),
-        },
+        environment={**resources_env, **settings.environment(DISPATCHER_SETTINGS)},
         table_arn=data.table_arn,
         due_index_arn=data.due_index_arn,
         queue_arn=data.queue_arn,
@@ -61,17 +49,6 @@ dispatcher = Dispatcher(
         log_retention_days=settings.log_retention_days,
     ),
 )
-
-# The API keys' limits: only those the stack sets, the service's defaults otherwise.
-key_env = {
-    name: str(value)
-    for name, value in (
-        ("SCHEDULER_RATE_LIMIT_PER_SECOND", settings.api_key_rate_per_second),
-        ("SCHEDULER_RATE_LIMIT_BURST", settings.api_key_rate_burst),
-        ("SCHEDULER_KEY_CACHE_SECONDS", settings.api_key_cache_seconds),
-    )
-    if value is not None
-}
 
 # CloudFront proves to the API that a request came through it (infra/edge.py).
 edge_secret = OriginSecret("origin-secret").value
@@ -85,11 +62,9 @@ api = Api(
         throttle_rate=settings.api_throttle_rate,
         throttle_burst=settings.api_throttle_burst,
         environment={
-            **common_env,
-            **key_env,
-            "SCHEDULER_GRAPHQL_IDE": "on" if settings.graphql_ide else "off",
-            "SCHEDULER_GRAPHQL_INTROSPECTION": "on" if settings.graphql_introspection else "off",
-            "SCHEDULER_ORIGIN_SECRET": edge_secret,
+            **resources_env,
+            **settings.environment(API_SETTINGS),
+            Settings.variable("origin_secret"): edge_secret,
         },
         table_arn=data.table_arn,
         queue_arn=data.queue_arn,

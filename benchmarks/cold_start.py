@@ -15,7 +15,6 @@ raised out of the way.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import platform
 import statistics
@@ -77,21 +76,19 @@ def _warm_latencies(requests: int) -> dict[str, list[float]]:
     from mangum import Mangum
 
     from service.adapters.table_schema import ensure_table
-    from service.bootstrap import bootstrap
+    from service.bootstrap.api import bootstrap_api
     from service.config import Settings
-    from service.domain.ids import new_job_id
     from service.entrypoints.app import create_app
-    from service.services.schedules import ScheduleService
     from tests.api.events import LambdaContext, http_api_event, json_event
     from tests.fakes import FakeSender, InMemoryRepository
 
     settings = Settings.from_env(WARM_ENV)
     session = boto3.Session(aws_access_key_id="bench", aws_secret_access_key="bench", region_name="us-east-1")
     ensure_table(session.client("dynamodb"), settings.table_name)  # for the keys only
-    wired = bootstrap(settings, session)
+    # The keys in moto's table; the schedules in memory, sent nowhere.
+    wired = bootstrap_api(settings, session=session, repository=InMemoryRepository(), sender=FakeSender())
     key = {"authorization": f"Bearer {wired.keys.create(settings.default_namespace, 'benchmark').secret}"}
-    schedules = ScheduleService(repository=InMemoryRepository(), sender=FakeSender(), new_id=new_job_id)
-    handler = Mangum(create_app(dataclasses.replace(wired, schedules=schedules)), lifespan="off")
+    handler = Mangum(create_app(wired), lifespan="off")
     created = handler(
         json_event(
             "POST",

@@ -29,10 +29,12 @@ from service.adapters.dynamo_due_store import DynamoDueStore
 from service.adapters.dynamo_items import schedule_to_item
 from service.adapters.sqs_sender import SqsSender
 from service.adapters.table_schema import ensure_table
+from service.bootstrap.dispatcher import dispatch_settings
+from service.config import Settings
 from service.domain.local_time import wall_time, zone
 from service.domain.recurrence import RecurrenceKind
 from service.domain.schedule import Schedule, State
-from service.services.dispatch import Dispatcher, DispatchSettings
+from service.services.dispatch import Dispatcher
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 TABLE = "bench"
@@ -122,7 +124,7 @@ def ours(endpoint: str, scenario: Scenario) -> dict[str, float]:
     dispatcher = Dispatcher(
         DynamoDueStore(dynamodb, TABLE),
         SqsSender(sqs, queue),
-        DispatchSettings(shard_workers=1, write_workers=1),
+        dispatch_settings(Settings(table_name=TABLE, queue_url=queue), shard_workers=1, write_workers=1),
         clock=lambda: NOW,
     )
     started = time.process_time()

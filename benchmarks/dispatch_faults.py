@@ -26,7 +26,9 @@ from service.adapters.dynamo_due_store import DynamoDueStore
 from service.adapters.dynamo_items import schedule_to_item
 from service.adapters.sqs_sender import SqsSender
 from service.adapters.table_schema import ensure_table
-from service.services.dispatch import Dispatcher, DispatchSettings
+from service.bootstrap.dispatcher import dispatch_settings
+from service.config import Settings
+from service.services.dispatch import Dispatcher
 
 TABLE = "faults"
 RATE = 0.10
@@ -61,7 +63,9 @@ def run(endpoint: str, due: int = 2000, recurring_share: float = 0.2, seed: int 
     dynamodb, sqs = session().client("dynamodb", endpoint_url=endpoint), session().client("sqs", endpoint_url=endpoint)
     faults.attach(dynamodb, sqs)
     store = DynamoDueStore(dynamodb, TABLE)
-    dispatcher = Dispatcher(store, SqsSender(sqs, queue_url), DispatchSettings())
+    dispatcher = Dispatcher(
+        store, SqsSender(sqs, queue_url), dispatch_settings(Settings(table_name=TABLE, queue_url=queue_url))
+    )
     ticks = failed = failed_calls = left_due = 0
     while ticks < 10:
         ticks += 1

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
+from service.adapters.queue_schema import DEDUPLICATION_SCOPE, FIFO_THROUGHPUT_LIMIT, QueueDefinition
 from service.adapters.table_schema import DUE_INDEX, TABLE
-
-DLQ_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's maximum: time to look at what consumers could not take
-MAX_MESSAGE_BYTES = 1024 * 1024  # SQS's largest message (1 MiB)
 
 
 @dataclass(frozen=True)
 class DataArgs:
     stack: str
     deletion_protection: bool
-    max_receive_count: int
-    fifo: bool
-    visibility_timeout_seconds: int
-    retention_seconds: int
+    queue: QueueDefinition
 
 
 class Data(pulumi.ComponentResource):
@@ -68,40 +62,33 @@ class Data(pulumi.ComponentResource):
             opts=child,
         )
 
-        # A FIFO queue needs an explicit name ending in .fifo, and its dead-letter queue must be FIFO too.
-        # Deduplication comes from each message's occurrenceId, never from the body: two
-        # occurrences of one job carry the same payload.
-        fifo = args.fifo or None
-        no_body_deduplication = False if args.fifo else None
-        # High-throughput FIFO: ordering and deduplication per job (the message group), which is
-        # all the contract promises, lifts the 300 messages/s limit of a queue-wide scope.
-        per_group = "messageGroup" if args.fifo else None
-        per_group_limit = "perMessageGroupId" if args.fifo else None
+        # A FIFO queue needs an explicit name; a standard one keeps the name Pulumi gives it.
+        queue_def = args.queue
+        fifo = queue_def.fifo or None
+        # Deduplication comes from each message's occurrenceId, never from the body.
+        no_body_deduplication = False if queue_def.fifo else None
         dead_letters = aws.sqs.Queue(
             f"{name}-dead-letters",
-            name=f"scheduler-{args.stack}-deliveries-dlq.fifo" if args.fifo else None,
+            name=queue_def.dead_letter_name if queue_def.fifo else None,
             fifo_queue=fifo,
             content_based_deduplication=no_body_deduplication,
             sqs_managed_sse_enabled=True,
-            message_retention_seconds=DLQ_RETENTION_SECONDS,
-            max_message_size=MAX_MESSAGE_BYTES,
+            message_retention_seconds=queue_def.dead_letter_retention,
+            max_message_size=queue_def.max_message_bytes,
             opts=child,
         )
         queue = aws.sqs.Queue(
             f"{name}-deliveries",
-            name=f"scheduler-{args.stack}-deliveries.fifo" if args.fifo else None,
+            name=queue_def.name if queue_def.fifo else None,
             fifo_queue=fifo,
             content_based_deduplication=no_body_deduplication,
-            deduplication_scope=per_group,
-            fifo_throughput_limit=per_group_limit,
+            deduplication_scope=DEDUPLICATION_SCOPE if queue_def.fifo else None,
+            fifo_throughput_limit=FIFO_THROUGHPUT_LIMIT if queue_def.fifo else None,
             sqs_managed_sse_enabled=True,
-            visibility_timeout_seconds=args.visibility_timeout_seconds,
-            message_retention_seconds=args.retention_seconds,
-            # A 256 KiB payload plus its three attributes is over 256 KiB: allow SQS's maximum.
-            max_message_size=MAX_MESSAGE_BYTES,
-            redrive_policy=dead_letters.arn.apply(
-                lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": args.max_receive_count})
-            ),
+            visibility_timeout_seconds=queue_def.visibility_timeout,
+            message_retention_seconds=queue_def.retention,
+            max_message_size=queue_def.max_message_bytes,
+            redrive_policy=dead_letters.arn.apply(queue_def.redrive_policy),
             opts=child,
         )
 

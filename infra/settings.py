@@ -1,22 +1,80 @@
-"""The stack's settings: every `scheduler:*` config key, its default, read once.
+"""The stack's settings: every `scheduler:*` config key, read once.
 
-Pulumi.yaml documents the same keys for `pulumi config`; the defaults live here so the
-program and its tests agree on them.
+Three kinds of keys. The service's settings (``SERVICE_KEYS``) take their defaults, rules
+and environment variables from the service's own model (service/config.py): the program
+refuses at preview what the functions would refuse at start-up, and passes each function
+the values the stack sets, by the model's variables (the model's defaults apply to the
+rest). The delivery queue's (``QUEUE_KEYS``) are the shared queue definition's
+(service/adapters/queue_schema.py). The stack's own (``STACK_KEYS``) have their defaults
+here. Pulumi.yaml documents every key; a test checks its types and defaults against these.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
 import pulumi
 
-from service.adapters.table_schema import DUE_SHARDS
+from service.adapters.queue_schema import FIFO_SUFFIX, QueueDefinition
+from service.config import ConfigError, Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ARCHITECTURES = ("arm64", "x86_64")
-MAX_DELAY_SECONDS = 900  # SQS's longest DelaySeconds: a longer lookahead would deliver early
+
+# Config key -> the service's setting (a field of service.config.Settings).
+SERVICE_KEYS = {
+    "runRetentionDays": "run_retention_days",
+    "catchUpHours": "catch_up_hours",
+    "lookaheadSeconds": "lookahead_seconds",
+    "dispatchInvocations": "dispatch_invocations",
+    "apiKeyRatePerSecond": "rate_limit_per_second",
+    "apiKeyRateBurst": "rate_limit_burst",
+    "apiKeyCacheSeconds": "key_cache_seconds",
+    "graphqlIde": "graphql_ide",
+    "graphqlIntrospection": "graphql_introspection",
+}
+# The settings each function reads (the table and the queue aside).
+API_SETTINGS = (
+    "run_retention_days",
+    "lookahead_seconds",
+    "rate_limit_per_second",
+    "rate_limit_burst",
+    "key_cache_seconds",
+    "graphql_ide",
+    "graphql_introspection",
+)
+DISPATCHER_SETTINGS = ("run_retention_days", "lookahead_seconds", "catch_up_hours", "dispatch_invocations")
+# Config key -> a field of the queue definition.
+QUEUE_KEYS = {
+    "queueVisibilityTimeoutSeconds": "visibility_timeout",
+    "queueRetentionSeconds": "retention",
+    "maxReceiveCount": "max_receive_count",
+}
+# Config key -> a field of StackSettings.
+STACK_KEYS = {
+    "architecture": "architecture",
+    "deletionProtection": "deletion_protection",
+    "fifo": "fifo",
+    "logRetentionDays": "log_retention_days",
+    "apiMemoryMb": "api_memory_mb",
+    "dispatcherMemoryMb": "dispatcher_memory_mb",
+    "dispatcherTimeoutSeconds": "dispatcher_timeout_seconds",
+    "dispatcherReservedConcurrency": "dispatcher_reserved_concurrency",
+    "apiSnapStart": "api_snap_start",
+    "apiThrottleRate": "api_throttle_rate",
+    "apiThrottleBurst": "api_throttle_burst",
+    "webDist": "web_dist",
+    "priceClass": "price_class",
+    "alarmEmail": "alarm_email",
+    "lateAlarmThreshold": "late_alarm_threshold",
+    "bundleZip": "bundle_zip",
+    "bundlePython": "bundle_python",
+}
 
 
 def is_dev_stack(stack: str) -> bool:
@@ -29,121 +87,113 @@ class StackSettings:
     stack: str
     architecture: str = "arm64"
     deletion_protection: bool = True
-    max_receive_count: int = 5
     fifo: bool = False
-    queue_visibility_timeout_seconds: int = 30
-    queue_retention_seconds: int = 4 * 24 * 3600
     log_retention_days: int = 30
-    run_retention_days: int = 90
-    catch_up_hours: int = 24
-    lookahead_seconds: int | None = None
     api_memory_mb: int = 1024
     dispatcher_memory_mb: int = 1024
     dispatcher_timeout_seconds: int = 60
     dispatcher_reserved_concurrency: int | None = None
-    dispatch_invocations: int = 1
     api_snap_start: bool = True
     api_throttle_rate: float = 50.0
     api_throttle_burst: int = 100
-    # API keys (SPEC section 5); unset keeps the service's defaults (service/config.py).
-    api_key_rate_per_second: int | None = None
-    api_key_rate_burst: int | None = None
-    api_key_cache_seconds: int | None = None
-    graphql_ide: bool = False
-    graphql_introspection: bool = True
     web_dist: Path = PROJECT_ROOT / "web" / "dist"
     price_class: str = "PriceClass_100"
     alarm_email: str | None = None
     late_alarm_threshold: int = 1
     bundle_zip: Path | None = None
     bundle_python: str | None = None
+    # The queue's settings the stack sets (QUEUE_KEYS), by field of the queue definition.
+    queue_settings: Mapping[str, int] = field(default_factory=dict)
+    # The service's settings the stack sets (SERVICE_KEYS), by field of the service's model.
+    service: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, config: pulumi.Config, stack: str) -> StackSettings:
-        defaults = cls(stack=stack, deletion_protection=not is_dev_stack(stack))
+        hints = typing.get_type_hints(cls)
+        own: dict[str, Any] = {"deletion_protection": not is_dev_stack(stack)}
+        for key, name in STACK_KEYS.items():
+            value = _read(config, key, hints[name])
+            if value is not None:
+                own[name] = PROJECT_ROOT / value if value_type(hints[name]) is Path else value
+        queue = {name: config.get_int(key) for key, name in QUEUE_KEYS.items()}
+        service = {
+            name: _read(config, key, Settings.model_fields[name].annotation) for key, name in SERVICE_KEYS.items()
+        }
+        settings = cls(
+            stack=stack,
+            **own,
+            queue_settings={k: v for k, v in queue.items() if v is not None},
+            service={k: v for k, v in service.items() if v is not None},
+        )
+        settings.check()
+        return settings
 
-        def integer(key: str, default: int) -> int:
-            return _or(config.get_int(key), default)
-
-        def flag(key: str, default: bool) -> bool:
-            return _or(config.get_bool(key), default)
-
-        architecture = config.get("architecture") or defaults.architecture
-        if architecture not in ARCHITECTURES:
-            raise ValueError(f"scheduler:architecture must be one of {ARCHITECTURES}, got {architecture!r}")
-        max_receive_count = integer("maxReceiveCount", defaults.max_receive_count)
-        if not 1 <= max_receive_count <= 1000:
-            # SQS's own bounds for a redrive policy.
-            raise ValueError(f"scheduler:maxReceiveCount must be 1..1000, got {max_receive_count}")
-        dispatch_invocations = integer("dispatchInvocations", defaults.dispatch_invocations)
-        if not 1 <= dispatch_invocations <= DUE_SHARDS:
-            # A tick's busy shards are dealt out whole: more invocations than shards do nothing.
-            raise ValueError(f"scheduler:dispatchInvocations must be 1..{DUE_SHARDS}, got {dispatch_invocations}")
-        reserved = config.get_int("dispatcherReservedConcurrency")
-        if reserved is not None and reserved < dispatch_invocations:
+    def check(self) -> None:
+        """Refuses what AWS or the service would refuse later, naming the config key."""
+        if self.architecture not in ARCHITECTURES:
+            raise ValueError(f"scheduler:architecture must be one of {ARCHITECTURES}, got {self.architecture!r}")
+        try:
+            QueueDefinition(**self.queue_settings)
+        except ValueError as exc:  # "<field> must be ..."
+            field_name, problem = str(exc).split(" ", 1)
+            raise ValueError(f"scheduler:{_key_of(QUEUE_KEYS, field_name)} {problem}") from None
+        try:
+            # The table and the queue are the stack's own resources: any name stands for them here.
+            resources = {Settings.variable("table_name"): "table", Settings.variable("queue_url"): "queue"}
+            Settings.from_env({**resources, **self.environment()})
+        except ConfigError as exc:
+            variable, problem = exc.problems[0]
+            key = next(k for k, name in SERVICE_KEYS.items() if Settings.variable(name) == variable)
+            raise ValueError(f"scheduler:{key} {problem}") from None
+        invocations = self.setting("dispatch_invocations")
+        reserved = self.dispatcher_reserved_concurrency
+        if reserved is not None and reserved < invocations:
             raise ValueError(
                 f"scheduler:dispatcherReservedConcurrency ({reserved}) is below scheduler:dispatchInvocations "
-                f"({dispatch_invocations}): the invocations a tick starts would be throttled"
+                f"({invocations}): the invocations a tick starts would be throttled"
             )
-        lookahead_seconds = config.get_int("lookaheadSeconds")
-        if lookahead_seconds is not None and not 0 <= lookahead_seconds <= MAX_DELAY_SECONDS:
-            raise ValueError(f"scheduler:lookaheadSeconds must be 0..{MAX_DELAY_SECONDS}, got {lookahead_seconds}")
-        # The service refuses these at start-up (service/config.py); refuse them at preview instead.
-        catch_up_hours = _at_least(1, "catchUpHours", integer("catchUpHours", defaults.catch_up_hours))
-        run_retention_days = _at_least(1, "runRetentionDays", integer("runRetentionDays", defaults.run_retention_days))
-        key_rate = _optional_at_least(1, "apiKeyRatePerSecond", config.get_int("apiKeyRatePerSecond"))
-        key_burst = _optional_at_least(1, "apiKeyRateBurst", config.get_int("apiKeyRateBurst"))
-        key_cache = _optional_at_least(0, "apiKeyCacheSeconds", config.get_int("apiKeyCacheSeconds"))
-        web_dist = config.get("webDist")
-        bundle_zip = config.get("bundleZip")
-        return cls(
-            stack=stack,
-            architecture=architecture,
-            deletion_protection=flag("deletionProtection", defaults.deletion_protection),
-            max_receive_count=max_receive_count,
-            fifo=flag("fifo", defaults.fifo),
-            queue_visibility_timeout_seconds=integer(
-                "queueVisibilityTimeoutSeconds", defaults.queue_visibility_timeout_seconds
-            ),
-            queue_retention_seconds=integer("queueRetentionSeconds", defaults.queue_retention_seconds),
-            log_retention_days=integer("logRetentionDays", defaults.log_retention_days),
-            run_retention_days=run_retention_days,
-            catch_up_hours=catch_up_hours,
-            lookahead_seconds=lookahead_seconds,
-            api_memory_mb=integer("apiMemoryMb", defaults.api_memory_mb),
-            dispatcher_memory_mb=integer("dispatcherMemoryMb", defaults.dispatcher_memory_mb),
-            dispatcher_timeout_seconds=integer("dispatcherTimeoutSeconds", defaults.dispatcher_timeout_seconds),
-            dispatcher_reserved_concurrency=reserved,
-            dispatch_invocations=dispatch_invocations,
-            api_snap_start=flag("apiSnapStart", defaults.api_snap_start),
-            api_throttle_rate=_or(config.get_float("apiThrottleRate"), defaults.api_throttle_rate),
-            api_throttle_burst=integer("apiThrottleBurst", defaults.api_throttle_burst),
-            api_key_rate_per_second=key_rate,
-            api_key_rate_burst=key_burst,
-            api_key_cache_seconds=key_cache,
-            graphql_ide=flag("graphqlIde", defaults.graphql_ide),
-            graphql_introspection=flag("graphqlIntrospection", defaults.graphql_introspection),
-            web_dist=(PROJECT_ROOT / web_dist) if web_dist else defaults.web_dist,
-            price_class=config.get("priceClass") or defaults.price_class,
-            alarm_email=config.get("alarmEmail"),
-            late_alarm_threshold=integer("lateAlarmThreshold", defaults.late_alarm_threshold),
-            bundle_zip=(PROJECT_ROOT / bundle_zip) if bundle_zip else None,
-            bundle_python=config.get("bundlePython"),
-        )
+
+    @property
+    def queue(self) -> QueueDefinition:
+        suffix = FIFO_SUFFIX if self.fifo else ""
+        return QueueDefinition(name=f"scheduler-{self.stack}-deliveries{suffix}", **self.queue_settings)
+
+    def setting(self, name: str) -> Any:
+        """A service setting as the functions will have it: the stack's value, or the service's default."""
+        return self.service.get(name, Settings.model_fields[name].default)
+
+    def environment(self, names: tuple[str, ...] | None = None) -> dict[str, str]:
+        """The variables that pass the stack's service settings (of ``names``) to a function."""
+        return {
+            Settings.variable(name): _variable_value(value)
+            for name, value in self.service.items()
+            if names is None or name in names
+        }
 
 
-def _at_least(minimum: int, key: str, value: int) -> int:
-    if value < minimum:
-        raise ValueError(f"scheduler:{key} must be at least {minimum}, got {value}")
-    return value
+def value_type(annotation: Any) -> Any:
+    """The type of a setting's values: ``int`` for ``int | None``."""
+    if isinstance(annotation, types.UnionType):
+        return next(arg for arg in typing.get_args(annotation) if arg is not type(None))
+    return annotation
 
 
-def _optional_at_least(minimum: int, key: str, value: int | None) -> int | None:
-    return None if value is None else _at_least(minimum, key, value)
+def _read(config: pulumi.Config, key: str, annotation: Any) -> Any:
+    kind = value_type(annotation)
+    if kind is bool:
+        return config.get_bool(key)
+    if kind is int:
+        return config.get_int(key)
+    if kind is float:
+        return config.get_float(key)
+    return config.get(key)
 
 
-T = TypeVar("T")
+def _variable_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
 
 
-def _or(value: T | None, default: T) -> T:
-    return default if value is None else value
+def _key_of(keys: Mapping[str, str], name: str) -> str:
+    return next(key for key, field_name in keys.items() if field_name == name)

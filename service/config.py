@@ -1,99 +1,176 @@
-"""Settings, read once from the environment at start-up; a missing or bad value fails fast."""
+"""The service's settings: one typed model, read once from the environment at start-up.
+
+Each setting has its environment variable (the field's alias), one default and one rule,
+here and nowhere else: the Pulumi program reads the defaults and rules from this model
+and passes the values to the functions by these variables (``infra/settings.py``). A
+missing or bad value fails fast, with a message that names the variable.
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from service.adapters.table_schema import DUE_SHARDS
+from service.domain.keys import NAMESPACE_PATTERN
+
+MAX_DELAY_SECONDS = 900  # SQS's longest DelaySeconds: a longer lookahead would deliver early
 
 
 class ConfigError(RuntimeError):
-    pass
+    """Settings the service refuses; ``problems`` pairs each variable with what is wrong."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{variable} {problem}" for variable, problem in problems))
 
 
-@dataclass(frozen=True)
-class Settings:
-    table_name: str
-    queue_url: str
-    default_namespace: str = "default"
-    run_retention: timedelta = timedelta(days=90)
-    graphql_ide: bool = False
-    graphql_introspection: bool = True
-    cors_origins: tuple[str, ...] = field(default_factory=tuple)
-    catch_up: timedelta = timedelta(hours=24)
-    lookahead: timedelta = timedelta(seconds=70)
-    # Per API key and per warm instance (see the README on rate limits across Lambdas).
-    rate_limit_per_second: int = 20
-    rate_limit_burst: int = 40
-    # Key checks that fail, per client address and warm instance: a burst, then a steady rate.
-    failed_checks_burst: int = 10
-    failed_checks_per_minute: int = 6
-    # Shared with CloudFront, which sends it on every request with the viewer's address: only
-    # a request that carries it has that address believed (see service.entrypoints.client).
-    origin_secret: str | None = None
-    # How long a verified (or refused) key is remembered: a revocation's worst-case delay
-    # (SPEC section 5: within 10 s).
-    key_cache: timedelta = timedelta(seconds=10)
-    # Invocations that share a tick's busy shards; more than one needs the function's own
-    # name (Lambda sets AWS_LAMBDA_FUNCTION_NAME) and permission to invoke itself.
-    dispatch_invocations: int = 1
-    # Runs one invocation sends in a tick before another is started (about 50 s of work).
-    dispatch_capacity: int = 15_000
-    function_name: str | None = None
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
-        return cls(
-            table_name=_required(env, "SCHEDULER_TABLE_NAME"),
-            queue_url=_required(env, "SCHEDULER_QUEUE_URL"),
-            default_namespace=env.get("SCHEDULER_NAMESPACE", "default"),
-            run_retention=timedelta(days=_integer(env, "SCHEDULER_RUN_RETENTION_DAYS", 90, minimum=1)),
-            graphql_ide=_flag(env, "SCHEDULER_GRAPHQL_IDE", False),
-            graphql_introspection=_flag(env, "SCHEDULER_GRAPHQL_INTROSPECTION", True),
-            cors_origins=tuple(o.strip() for o in env.get("SCHEDULER_CORS_ORIGINS", "").split(",") if o.strip()),
-            catch_up=timedelta(hours=_integer(env, "SCHEDULER_CATCH_UP_HOURS", 24, minimum=1)),
-            lookahead=timedelta(seconds=_integer(env, "SCHEDULER_LOOKAHEAD_SECONDS", 70, minimum=0)),
-            rate_limit_per_second=_integer(env, "SCHEDULER_RATE_LIMIT_PER_SECOND", 20, minimum=1),
-            rate_limit_burst=_integer(env, "SCHEDULER_RATE_LIMIT_BURST", 40, minimum=1),
-            failed_checks_burst=_integer(env, "SCHEDULER_FAILED_CHECKS_BURST", 10, minimum=1),
-            failed_checks_per_minute=_integer(env, "SCHEDULER_FAILED_CHECKS_PER_MINUTE", 6, minimum=1),
-            origin_secret=env.get("SCHEDULER_ORIGIN_SECRET") or None,
-            key_cache=timedelta(seconds=_integer(env, "SCHEDULER_KEY_CACHE_SECONDS", 10, minimum=0)),
-            dispatch_invocations=_integer(env, "SCHEDULER_DISPATCH_INVOCATIONS", 1, minimum=1),
-            dispatch_capacity=_integer(env, "SCHEDULER_DISPATCH_CAPACITY", 15_000, minimum=1),
-            function_name=env.get("AWS_LAMBDA_FUNCTION_NAME") or None,
-        )
-
-
-def _required(env: Mapping[str, str], name: str) -> str:
-    value = env.get(name, "").strip()
-    if not value:
-        raise ConfigError(f"{name} must be set")
-    return value
-
-
-def _integer(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
-    text = env.get(name)
-    if text is None or text.strip() == "":
-        return default
-    try:
-        value = int(text)
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number, got {text!r}") from None
-    if value < minimum:
-        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
-    return value
-
-
-def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
-    text = env.get(name)
-    if text is None or text.strip() == "":
-        return default
-    lowered = text.strip().lower()
+def _flag(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    lowered = value.strip().lower()
     if lowered in ("1", "true", "on", "yes"):
         return True
     if lowered in ("0", "false", "off", "no"):
         return False
-    raise ConfigError(f"{name} must be on or off, got {text!r}")
+    raise PydanticCustomError("flag", f"must be on or off, got {value!r}")
+
+
+def _comma_separated(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def _namespace(value: str) -> str:
+    if not NAMESPACE_PATTERN.fullmatch(value):
+        raise PydanticCustomError(
+            "namespace", f"must be 1 to 63 of a-z, 0-9 and '-', starting with a letter or digit, got {value!r}"
+        )
+    return value
+
+
+Flag = Annotated[bool, BeforeValidator(_flag)]
+Required = Annotated[str, Field(min_length=1)]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        case_sensitive=True,
+        extra="ignore",  # the environment holds much else
+        frozen=True,
+        validate_by_name=True,  # code and tests give the fields by name
+        validate_by_alias=True,  # the environment gives them by variable
+        str_strip_whitespace=True,
+    )
+
+    table_name: Required = Field(validation_alias="SCHEDULER_TABLE_NAME")
+    queue_url: Required = Field(validation_alias="SCHEDULER_QUEUE_URL")
+    # The namespace of the local stack's key (the service itself serves every namespace).
+    default_namespace: Annotated[str, AfterValidator(_namespace)] = Field(
+        "default", validation_alias="SCHEDULER_NAMESPACE"
+    )
+    run_retention_days: int = Field(90, ge=1, validation_alias="SCHEDULER_RUN_RETENTION_DAYS")
+    graphql_ide: Flag = Field(False, validation_alias="SCHEDULER_GRAPHQL_IDE")
+    graphql_introspection: Flag = Field(True, validation_alias="SCHEDULER_GRAPHQL_INTROSPECTION")
+    # Origins of a web UI served elsewhere, comma-separated; the UI served with the API needs none.
+    cors_origins: Annotated[tuple[str, ...], NoDecode, BeforeValidator(_comma_separated)] = Field(
+        (), validation_alias="SCHEDULER_CORS_ORIGINS"
+    )
+    # Occurrences missed for longer than this are recorded as missed, not delivered.
+    catch_up_hours: int = Field(24, ge=1, validation_alias="SCHEDULER_CATCH_UP_HOURS")
+    # Runs due before the next tick are sent now, with a delay: EventBridge ticks once a
+    # minute, a little late at times, so the window is a minute plus a margin.
+    lookahead_seconds: int = Field(70, ge=0, le=MAX_DELAY_SECONDS, validation_alias="SCHEDULER_LOOKAHEAD_SECONDS")
+    # Per API key and per warm instance (see the README on rate limits across Lambdas).
+    rate_limit_per_second: int = Field(20, ge=1, validation_alias="SCHEDULER_RATE_LIMIT_PER_SECOND")
+    rate_limit_burst: int = Field(40, ge=1, validation_alias="SCHEDULER_RATE_LIMIT_BURST")
+    # Key checks that fail, per client address and warm instance: a burst, then a steady rate.
+    failed_checks_burst: int = Field(10, ge=1, validation_alias="SCHEDULER_FAILED_CHECKS_BURST")
+    failed_checks_per_minute: int = Field(6, ge=1, validation_alias="SCHEDULER_FAILED_CHECKS_PER_MINUTE")
+    # Shared with CloudFront, which sends it on every request with the viewer's address: only
+    # a request that carries it has that address believed (see service.entrypoints.client).
+    origin_secret: str | None = Field(None, validation_alias="SCHEDULER_ORIGIN_SECRET")
+    # How long a verified (or refused) key is remembered: a revocation's worst-case delay
+    # (SPEC section 5: within 10 s).
+    key_cache_seconds: int = Field(10, ge=0, validation_alias="SCHEDULER_KEY_CACHE_SECONDS")
+    # Invocations that share a tick's busy shards; more than one needs the function's own
+    # name (Lambda sets AWS_LAMBDA_FUNCTION_NAME) and permission to invoke itself. A tick's
+    # busy shards are dealt out whole: more invocations than shards would do nothing.
+    dispatch_invocations: int = Field(1, ge=1, le=DUE_SHARDS, validation_alias="SCHEDULER_DISPATCH_INVOCATIONS")
+    # Runs one invocation sends in a tick before another is started (about 50 s of work).
+    dispatch_capacity: int = Field(15_000, ge=1, validation_alias="SCHEDULER_DISPATCH_CAPACITY")
+    function_name: str | None = Field(None, validation_alias="AWS_LAMBDA_FUNCTION_NAME")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_unset(cls, values: Any) -> Any:
+        """A variable set to nothing (``SCHEDULER_LOOKAHEAD_SECONDS=``) keeps its default."""
+        if isinstance(values, Mapping):
+            return {k: v for k, v in values.items() if not (isinstance(v, str) and not v.strip())}
+        return values
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """The settings in ``env`` by their variables, the process environment by default."""
+        try:
+            return cls() if env is None else cls.model_validate(env)
+        except ValidationError as exc:
+            raise ConfigError([_problem(error) for error in exc.errors()]) from None
+
+    @classmethod
+    def variable(cls, field: str) -> str:
+        """The environment variable of a setting."""
+        alias = cls.model_fields[field].validation_alias
+        assert isinstance(alias, str), field
+        return alias
+
+    @property
+    def run_retention(self) -> timedelta:
+        return timedelta(days=self.run_retention_days)
+
+    @property
+    def catch_up(self) -> timedelta:
+        return timedelta(hours=self.catch_up_hours)
+
+    @property
+    def lookahead(self) -> timedelta:
+        return timedelta(seconds=self.lookahead_seconds)
+
+    @property
+    def key_cache(self) -> timedelta:
+        return timedelta(seconds=self.key_cache_seconds)
+
+
+def bounds(field: str) -> tuple[int | None, int | None]:
+    """The least and the greatest value a whole-number setting allows (None: no bound)."""
+    low = high = None
+    for rule in Settings.model_fields[field].metadata:
+        low = getattr(rule, "ge", low)
+        high = getattr(rule, "le", high)
+    return low, high
+
+
+def _problem(error: Any) -> tuple[str, str]:
+    located = str(error["loc"][0]) if error["loc"] else "settings"
+    field = next((name for name in Settings.model_fields if located in (name, Settings.variable(name))), None)
+    variable = Settings.variable(field) if field else located
+    kind, given = error["type"], error.get("input")
+    if kind in ("missing", "string_too_short"):
+        return variable, "must be set"
+    if kind.startswith("int_"):
+        return variable, f"must be a whole number, got {given!r}"
+    if kind in ("greater_than_equal", "less_than_equal") and field is not None:
+        low, high = bounds(field)
+        if low is not None and high is not None:
+            return variable, f"must be {low}..{high}, got {given}"
+        return (
+            variable,
+            f"must be at least {low}, got {given}" if low is not None else f"must be at most {high}, got {given}",
+        )
+    return variable, str(error["msg"])

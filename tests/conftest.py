@@ -1,4 +1,4 @@
-"""Fixtures shared by the integration and API tests: moto, the table, the queues, a Container.
+"""Fixtures shared by the integration and API tests: moto, the table, the queues, the API's wiring.
 
 Unit tests use the fakes of ``tests.fakes`` and need none of this.
 """
@@ -15,8 +15,11 @@ import pytest
 from moto import mock_aws
 
 from service.adapters.table_schema import ensure_table
-from service.bootstrap import Container, bootstrap
+from service.bootstrap.api import ApiContainer, bootstrap_api
+from service.bootstrap.aws import aws_client
+from service.bootstrap.dispatcher import DispatcherContainer, bootstrap_dispatcher
 from service.config import Settings
+from service.services.dispatch import Dispatcher
 from tests.fakes import FakeClock
 
 REGION = "us-east-1"
@@ -69,20 +72,35 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def settings(aws: Aws) -> Settings:
-    return Settings(table_name=aws.table_name, queue_url=aws.queue_url)
+    """The service's defaults on this test's table and queue (none read from the environment)."""
+    return Settings.model_validate({"table_name": aws.table_name, "queue_url": aws.queue_url})
 
 
 @pytest.fixture
-def container(aws: Aws, settings: Settings, clock: FakeClock) -> Container:
-    """The real wiring (``bootstrap``) on moto, with the use cases reading the fake clock.
+def dynamodb(aws: Aws) -> Any:
+    """A DynamoDB client, as the service builds them, that fails the test if it is ever asked for a Scan."""
+    client = aws_client(aws.session, "dynamodb")
+    client.meta.events.register("before-call.dynamodb.Scan", fail_on_scan)
+    return client
 
-    Its DynamoDB client fails the test if it is ever asked for a Scan.
-    """
-    built = bootstrap(settings, aws.session)
-    built.schedules.clock = clock
-    built.keys.clock = clock
-    built.dynamodb.meta.events.register("before-call.dynamodb.Scan", fail_on_scan)
-    return built
+
+@pytest.fixture
+def container(aws: Aws, settings: Settings, dynamodb: Any, clock: FakeClock) -> ApiContainer:
+    """The API's real wiring on moto, its use cases reading the fake clock."""
+    return bootstrap_api(settings, session=aws.session, dynamodb=dynamodb, clock=clock)
+
+
+@pytest.fixture
+def dispatcher_container(aws: Aws, settings: Settings, dynamodb: Any, clock: FakeClock) -> DispatcherContainer:
+    """The dispatcher's real wiring on moto, on the fake clock (its pauses move the clock)."""
+    return bootstrap_dispatcher(
+        settings, session=aws.session, dynamodb=dynamodb, clock=clock, sleep=lambda s: clock.advance(seconds=s)
+    )
+
+
+@pytest.fixture
+def dispatcher(dispatcher_container: DispatcherContainer) -> Dispatcher:
+    return dispatcher_container.dispatcher
 
 
 def fail_on_scan(**_: Any) -> None:

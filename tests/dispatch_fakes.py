@@ -7,8 +7,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from threading import RLock
+from typing import Any
 
 from service.adapters.table_schema import all_shards, due_shard
+from service.bootstrap.dispatcher import dispatch_settings
+from service.config import Settings
 from service.domain.runs import Run
 from service.domain.schedule import Schedule, ScheduleInput
 from service.services.dispatch import Dispatcher, DispatchSettings
@@ -98,6 +101,15 @@ class InMemoryDueStore(DueStore):
                 self.repository.add_run(run)
 
 
+# The service's settings as a deployment without any configured value has them.
+SERVICE_DEFAULTS = Settings.model_validate({"table_name": "unused", "queue_url": "unused"})
+
+
+def tuning(**overrides: Any) -> DispatchSettings:
+    """The dispatcher's settings as its bootstrap makes them by default, with ``overrides``."""
+    return dispatch_settings(SERVICE_DEFAULTS, **overrides)
+
+
 @dataclass
 class World:
     """The dispatcher among fakes; its sleeps move the fake clock."""
@@ -135,6 +147,6 @@ def dispatch_world() -> World:
     repository = InMemoryRepository()
     sender = FakeSender()
     store = InMemoryDueStore(repository)
-    api = ScheduleService(repository, sender, id_factory(), clock, lookahead=timedelta(seconds=70))
-    settings = DispatchSettings(shard_workers=1, write_workers=1)
+    api = ScheduleService(repository, sender, id_factory(), clock, lookahead=SERVICE_DEFAULTS.lookahead)
+    settings = tuning(shard_workers=1, write_workers=1)
     return World(clock, repository, sender, store, api, settings)

@@ -8,6 +8,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
+from service.services.invocations import InvocationError, Invocations
+
 FANOUT_SOURCE = "scheduler.fanout"
 
 
@@ -22,7 +26,7 @@ def fanout_event(now: datetime, shards: Sequence[str], continuation: int = 0) ->
     }
 
 
-class LambdaFanout:
+class LambdaFanout(Invocations):
     def __init__(self, client: Any, function_name: str) -> None:
         self._client = client
         self._function_name = function_name
@@ -31,8 +35,11 @@ class LambdaFanout:
         # "Event": asynchronous, so the caller does not wait. A failed invocation is not
         # retried (the function's async settings park it in the failed-ticks queue); its
         # shards stay due, and the ticks that follow take them as soon as no lease holds them.
-        self._client.invoke(
-            FunctionName=self._function_name,
-            InvocationType="Event",
-            Payload=json.dumps(fanout_event(now, shards, continuation)).encode(),
-        )
+        try:
+            self._client.invoke(
+                FunctionName=self._function_name,
+                InvocationType="Event",
+                Payload=json.dumps(fanout_event(now, shards, continuation)).encode(),
+            )
+        except (ClientError, BotoCoreError) as exc:
+            raise InvocationError(str(exc)) from exc

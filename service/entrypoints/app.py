@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
-from service.bootstrap import Container
+from service.bootstrap.api import ApiContainer
 from service.entrypoints.auth import GRAPHQL_GUARD, REST_GUARD
 from service.entrypoints.docs import install_docs
 from service.entrypoints.errors import install_error_handlers
@@ -42,7 +42,7 @@ GRAPHQL_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def create_app(container: Container) -> FastAPI:
+def create_app(container: ApiContainer) -> FastAPI:
     app = FastAPI(
         title="Scheduler",
         version="1.0.0",

@@ -11,7 +11,7 @@ from fastapi.params import Depends as DependsParam
 from fastapi.security import HTTPBearer
 from starlette.requests import HTTPConnection
 
-from service.bootstrap import Container
+from service.bootstrap.api import ApiContainer
 from service.domain.keys import Principal, Unauthorized
 from service.entrypoints.client import client_address
 
@@ -25,8 +25,8 @@ REALM = 'Bearer realm="scheduler"'
 _bearer = HTTPBearer(auto_error=False, scheme_name="apiKey", description="An API key: `Authorization: Bearer <key>`")
 
 
-def _container(connection: HTTPConnection) -> Container:
-    container: Container = connection.app.state.container
+def _container(connection: HTTPConnection) -> ApiContainer:
+    container: ApiContainer = connection.app.state.container
     return container
 
 

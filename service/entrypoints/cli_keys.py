@@ -50,13 +50,13 @@ def register(commands: Any) -> None:
 
 
 def _service(args: argparse.Namespace) -> KeyService:
-    from service.bootstrap import key_service
+    from service.bootstrap.keys import bootstrap_keys
     from service.entrypoints.local.aws_defaults import apply_aws_defaults
 
     if os.environ.get("AWS_ENDPOINT_URL"):
         apply_aws_defaults(os.environ)  # the emulator takes any credentials, boto3 needs some
     table = args.table or os.environ.get("SCHEDULER_TABLE_NAME", "").strip() or LOCAL_TABLE_NAME
-    return key_service(table)
+    return bootstrap_keys(table)
 
 
 def _guarded(action: Any, args: argparse.Namespace, out: TextIO) -> int:

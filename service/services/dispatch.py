@@ -50,10 +50,9 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class DispatchSettings:
-    catch_up: timedelta = timedelta(hours=24)
-    # Runs due before the next tick are sent now, with a delay: EventBridge ticks once a
-    # minute, a little late at times, so the window is a minute plus a margin.
-    lookahead: timedelta = timedelta(seconds=70)
+    # The service's settings (service/config.py), given by its bootstrap.
+    catch_up: timedelta
+    lookahead: timedelta
     # A dead dispatcher's shards are free this long after its last renewal at most.
     lease_period: timedelta = timedelta(seconds=15)
     # Every step of the work starts with at least this much of the lease ahead.
@@ -79,13 +78,13 @@ class Dispatcher:
         self,
         store: DueStore,
         sender: Sender,
-        settings: DispatchSettings | None = None,
+        settings: DispatchSettings,
         clock: Callable[[], datetime] = utc_now,
         owner: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._store = store
-        self._settings = settings = settings or DispatchSettings()
+        self._settings = settings
         self._clock = clock
         self._sleep = sleep
         self._owner = owner or str(uuid.uuid4())

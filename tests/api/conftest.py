@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from mangum import Mangum
 
-from service.bootstrap import Container
+from service.bootstrap.api import ApiContainer
 from service.config import Settings
 from service.entrypoints.app import create_app
 from tests.api.events import LambdaContext, LambdaResponse, http_api_event
@@ -58,17 +58,19 @@ class LambdaApi:
 @pytest.fixture
 def settings(aws: Aws) -> Settings:
     """No rate limit to speak of: a test that wants one builds its own, on a fake clock."""
-    return Settings(
-        table_name=aws.table_name,
-        queue_url=aws.queue_url,
-        rate_limit_per_second=100_000,
-        rate_limit_burst=100_000,
-        failed_checks_burst=100_000,
+    return Settings.model_validate(
+        {
+            "table_name": aws.table_name,
+            "queue_url": aws.queue_url,
+            "rate_limit_per_second": 100_000,
+            "rate_limit_burst": 100_000,
+            "failed_checks_burst": 100_000,
+        }
     )
 
 
 @pytest.fixture
-def api_key(container: Container) -> str:
+def api_key(container: ApiContainer) -> str:
     """A valid key of the default namespace, which the clients below send by default."""
     return container.keys.create(container.settings.default_namespace, "tests").secret
 
@@ -78,7 +80,7 @@ def bearer(key: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def app(container: Container) -> FastAPI:
+def app(container: ApiContainer) -> FastAPI:
     return create_app(container)
 
 

@@ -1,5 +1,6 @@
 """The events Lambda receives: API Gateway HTTP API (payload format 2.0) requests, and the
-EventBridge "Scheduled Event" that ticks the dispatcher (``scheduled_event``).
+EventBridge "Scheduled Event" that ticks the dispatcher (``scheduled_event``), and the
+context object Lambda passes with them (``LambdaContext``).
 
 API Gateway events carry only what the format defines: ``version`` "2.0", ``routeKey``
 "$default", ``rawPath``, ``rawQueryString`` (as the client sent it, undecoded), lower-cased
@@ -17,6 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
+
+# The one context object of the tests and the local stack, re-exported beside the events.
+from service.entrypoints.local.lambda_context import LambdaContext as LambdaContext
 
 ACCOUNT_ID = "123456789012"
 API_ID = "a1b2c3d4e5"
@@ -111,24 +115,6 @@ def scheduled_event(at: datetime, *, rule_arn: str = TICK_RULE_ARN) -> dict[str,
         "resources": [rule_arn],
         "detail": {},
     }
-
-
-@dataclass
-class LambdaContext:
-    """The attributes of the Lambda context object that handlers commonly read."""
-
-    function_name: str = "scheduler-api"
-    function_version: str = "$LATEST"
-    invoked_function_arn: str = f"arn:aws:lambda:us-east-1:{ACCOUNT_ID}:function:scheduler-api"
-    memory_limit_in_mb: int = 512
-    aws_request_id: str = "6f1c2b3a-0000-4000-8000-000000000001"
-    log_group_name: str = "/aws/lambda/scheduler-api"
-    log_stream_name: str = "2027/01/04/[$LATEST]abcdef"
-    identity: Any = None
-    client_context: Any = None
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 29_000
 
 
 @dataclass

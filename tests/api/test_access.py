@@ -11,9 +11,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketDenialResponse
 
-from service.bootstrap import Container
+from service.bootstrap.api import ApiContainer
 from service.entrypoints.app import create_app
 from service.entrypoints.graphql.schema import build_schema
+from service.services.dispatch import Dispatcher
 from tests.api.conftest import LambdaApi, bearer
 from tests.api.events import LambdaContext, LambdaResponse, json_event
 from tests.conftest import Aws, table_items
@@ -97,14 +98,14 @@ def _graphql(client: TestClient, operation: str, job_id: str, headers: dict[str,
 
 
 @pytest.fixture
-def revoked_key(container: Container) -> str:
+def revoked_key(container: ApiContainer) -> str:
     issued = container.keys.create("default", "revoked before use")
     container.keys.revoke(issued.key.key_id)
     return issued.secret
 
 
 @pytest.fixture
-def other_key(container: Container) -> str:
+def other_key(container: ApiContainer) -> str:
     return container.keys.create(OTHER_NAMESPACE, "another team").secret
 
 
@@ -215,7 +216,7 @@ def test_the_openapi_document_declares_the_bearer_scheme(anonymous: TestClient) 
 
 
 def test_a_revocation_takes_effect_within_10_seconds_by_default(
-    client: TestClient, lambda_api: LambdaApi, container: Container, clock: FakeClock
+    client: TestClient, lambda_api: LambdaApi, container: ApiContainer, clock: FakeClock
 ) -> None:
     issued = container.keys.create("default", "to revoke")
     assert client.get("/schedules", headers=bearer(issued.secret)).status_code == 200
@@ -310,14 +311,14 @@ def test_lists_never_mix_namespaces_even_with_another_namespaces_cursor(
 
 
 def test_the_dispatcher_keeps_each_namespaces_runs_in_its_own_history(
-    client: TestClient, container: Container, clock: FakeClock, other_key: str
+    client: TestClient, dispatcher: Dispatcher, clock: FakeClock, other_key: str
 ) -> None:
     soon = {"payload": "tick", "runAt": "2027-01-04T12:01:00Z"}
     ours = _create(client, **soon)
     theirs = _create(client, headers=bearer(other_key), **soon)
 
     clock.advance(minutes=1)
-    container.dispatcher.tick(clock(), clock().replace(second=50))
+    dispatcher.tick(clock(), clock().replace(second=50))
 
     our_runs = client.get(f"/schedules/{ours}/runs").json()
     their_runs = client.get(f"/schedules/{theirs}/runs", headers=bearer(other_key)).json()
@@ -327,8 +328,8 @@ def test_the_dispatcher_keeps_each_namespaces_runs_in_its_own_history(
     assert client.get(f"/schedules/{ours}/runs", headers=bearer(other_key)).status_code == 404
 
 
-def test_the_graphql_ide_page_needs_no_key_but_no_operation_runs_without_one(container: Container) -> None:
-    app = create_app(replace(container, settings=replace(container.settings, graphql_ide=True)))
+def test_the_graphql_ide_page_needs_no_key_but_no_operation_runs_without_one(container: ApiContainer) -> None:
+    app = create_app(replace(container, settings=container.settings.model_copy(update={"graphql_ide": True})))
     client = TestClient(app, raise_server_exceptions=False)
 
     page = client.get("/graphql", headers={"Accept": "text/html"})

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.bootstrap import Container
+from service.bootstrap.api import ApiContainer
 from service.domain.schedule import MAX_PAYLOAD_BYTES, ScheduleInput
 from tests.api.conftest import LambdaApi
 from tests.api.events import LambdaResponse
@@ -29,7 +29,7 @@ def envelope_bytes(response: LambdaResponse) -> int:
 
 
 @pytest.fixture
-def large(container: Container) -> list[str]:
+def large(container: ApiContainer) -> list[str]:
     ids = []
     for n in range(LARGE_SCHEDULES):
         payload = ('"' if n % 2 else "x") * MAX_PAYLOAD_BYTES
@@ -110,7 +110,7 @@ def test_as_many_payload_pages_as_the_answer_holds_run_and_fit(lambda_api: Lambd
     ],
 )
 def test_the_hostile_documents_under_20_aliases_are_refused_before_anything_runs(
-    client: TestClient, container: Container, monkeypatch: pytest.MonkeyPatch, selection: str, code: str
+    client: TestClient, container: ApiContainer, monkeypatch: pytest.MonkeyPatch, selection: str, code: str
 ) -> None:
     def must_not_run(*_: Any, **__: Any) -> Any:
         pytest.fail("a refused document must not reach the repository")

@@ -17,11 +17,13 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from service.bootstrap import Container
+from service.bootstrap.api import ApiContainer, bootstrap_api
+from service.config import Settings
 from service.domain.schedule import Schedule, State
 from service.services.ports import Page
 from tests.api.conftest import bearer
-from tests.fakes import InMemoryRepository
+from tests.conftest import Aws
+from tests.fakes import FakeClock, InMemoryRepository
 
 # A safety net only: without the fix the held call blocks the event loop until then,
 # and the test fails because the others were answered after it, not while it was held.
@@ -53,10 +55,14 @@ class HeldRepository(InMemoryRepository):
 
 
 @pytest.fixture
-def held(container: Container, monkeypatch: pytest.MonkeyPatch) -> HeldRepository:
-    repository = HeldRepository()
-    monkeypatch.setattr(container.schedules, "repository", repository)
-    return repository
+def held() -> HeldRepository:
+    return HeldRepository()
+
+
+@pytest.fixture
+def container(aws: Aws, settings: Settings, dynamodb: Any, clock: FakeClock, held: HeldRepository) -> ApiContainer:
+    """The API wired with the held repository (its keys in moto's table)."""
+    return bootstrap_api(settings, session=aws.session, dynamodb=dynamodb, repository=held, clock=clock)
 
 
 @pytest.fixture

@@ -1,67 +1,111 @@
-"""The dispatcher's Lambda handler, invoked with a real EventBridge "Scheduled Event"."""
+"""The dispatcher's Lambda handler, invoked with a real EventBridge "Scheduled Event" and
+with the events of its own fan-out children and continuations.
+
+The handler is the function's own (``make_handler``), made from the dispatcher's bootstrap
+on moto and the fake clock; invocations of itself go to a fake of the port.
+"""
 
 from __future__ import annotations
 
-import importlib
 import json
-import sys
-from collections.abc import Iterator
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
-from types import ModuleType
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 from service.adapters.dynamo_due_store import DynamoDueStore
 from service.adapters.lambda_fanout import fanout_event
+from service.bootstrap.api import ApiContainer
+from service.bootstrap.dispatcher import bootstrap_dispatcher
+from service.config import Settings
 from service.domain.schedule import ScheduleInput
-from service.services.shard_groups import split_shards
-from tests.api.events import scheduled_event
+from service.entrypoints.dispatch_handler import Handler, deadline_of, make_handler, tick_time
+from service.services.invocations import InvocationError, Invocations
+from tests.api.events import LambdaContext, scheduled_event
 from tests.conftest import Aws
+from tests.fakes import FakeClock
 
 
-class LambdaContext:
-    function_name = "scheduler-dispatcher"
-    memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:scheduler-dispatcher"
-    aws_request_id = "6f1d2c7e-0000-4000-8000-000000000000"
-
-    def __init__(self, remaining_ms: int = 60_000) -> None:
-        self.remaining_ms = remaining_ms
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
+def context(remaining_ms: int = 60_000) -> LambdaContext:
+    """A context whose remaining time stays at ``remaining_ms``."""
+    return LambdaContext(function_name="scheduler-dispatcher", timeout_seconds=remaining_ms / 1000, clock=lambda: 0.0)
 
 
-def load_handler_module(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    """The handler module as Lambda loads it: configured by its environment at import."""
-    monkeypatch.setenv("SCHEDULER_TABLE_NAME", aws.table_name)
-    monkeypatch.setenv("SCHEDULER_QUEUE_URL", aws.queue_url)
-    sys.modules.pop("service.entrypoints.lambda_dispatcher", None)
-    return importlib.import_module("service.entrypoints.lambda_dispatcher")
+class StartedInvocations(Invocations):
+    """Records the invocations a tick starts (fan-out children, continuations); refuses
+    them all when told to, as a throttled Lambda would."""
+
+    def __init__(self, refuse: bool = False) -> None:
+        self.refuse = refuse
+        self.children: list[tuple[datetime, list[str]]] = []
+        self.continuations: list[tuple[datetime, list[str], int]] = []
+
+    def start(self, now: datetime, shards: Sequence[str], continuation: int = 0) -> None:
+        if self.refuse:
+            raise InvocationError("TooManyRequestsException: Rate exceeded")
+        if continuation:
+            self.continuations.append((now, list(shards), continuation))
+        else:
+            self.children.append((now, list(shards)))
+
+
+MakeHandler = Callable[..., Handler]
 
 
 @pytest.fixture
-def lambda_dispatcher(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
-    yield load_handler_module(aws, monkeypatch)
-    sys.modules.pop("service.entrypoints.lambda_dispatcher", None)
+def handler_of(aws: Aws, settings: Settings, dynamodb: Any, clock: FakeClock) -> MakeHandler:
+    """A handler wired with ``invocations`` and the settings ``overrides``."""
+
+    def make(invocations: Invocations | None = None, **overrides: Any) -> Handler:
+        wired = bootstrap_dispatcher(
+            settings.model_copy(update=overrides),
+            session=aws.session,
+            dynamodb=dynamodb,
+            invocations=invocations,
+            clock=clock,
+            sleep=lambda seconds: clock.advance(seconds=seconds),
+        )
+        return make_handler(wired)
+
+    return make
+
+
+def _due_in_five_minutes(container: ApiContainer, clock: FakeClock, count: int) -> datetime:
+    at = clock() + timedelta(minutes=5)
+    for i in range(count):
+        container.schedules.create("default", ScheduleInput(payload=f"job {i}", run_at=at.isoformat()))
+    return at
+
+
+def _busy_shards(aws: Aws, until: datetime) -> list[str]:
+    store = DynamoDueStore(aws.dynamodb, aws.table_name)
+    return [shard for shard in store.shards() if store.has_due(shard, until)]
+
+
+def _all_received(aws: Aws) -> list[dict[str, Any]]:
+    received = []
+    while batch := aws.sqs.receive_message(QueueUrl=aws.queue_url, MaxNumberOfMessages=10).get("Messages", []):
+        received.extend(batch)
+    return received
 
 
 def test_a_scheduled_event_delivers_what_is_due_and_reports_it(
-    aws: Aws, lambda_dispatcher: ModuleType, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+    aws: Aws,
+    container: ApiContainer,
+    clock: FakeClock,
+    handler_of: MakeHandler,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    now = datetime.now(UTC).replace(microsecond=0)
-    created = lambda_dispatcher.container.schedules.create(
-        "default", ScheduleInput(payload="tick", run_at=(now + timedelta(minutes=5)).isoformat())
-    )
+    tick = _due_in_five_minutes(container, clock, 1)
+    clock.now = tick
 
-    summary = lambda_dispatcher.handler(scheduled_event(now + timedelta(minutes=5)), LambdaContext())
+    summary = handler_of()(scheduled_event(tick), context())
 
     assert summary["delivered"] == 1
     (message,) = aws.sqs.receive_message(QueueUrl=aws.queue_url, MessageAttributeNames=["All"])["Messages"]
-    assert message["Body"] == "tick"
-    assert message["MessageAttributes"]["jobId"]["StringValue"] == created.job_id
+    assert message["Body"] == "job 0"
     emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
     (metrics,) = [line for line in emitted if "_aws" in line]
     assert metrics["Delivered"] in (1, [1])
@@ -70,198 +114,131 @@ def test_a_scheduled_event_delivers_what_is_due_and_reports_it(
     assert tick_line.delivered == 1  # type: ignore[attr-defined]
 
 
-def test_a_late_invocation_uses_the_clock_not_the_older_event_time(lambda_dispatcher: ModuleType) -> None:
-    tick_time = lambda_dispatcher.tick_time
-    clock_now = datetime(2027, 1, 1, 12, 0, 40, tzinfo=UTC)
+def test_a_late_invocation_uses_the_clock_not_the_older_event_time() -> None:
+    clock_now = datetime.fromisoformat("2027-01-01T12:00:40+00:00")
 
-    assert tick_time(scheduled_event(datetime(2027, 1, 1, 12, 0, tzinfo=UTC)), clock_now) == clock_now
-    assert tick_time(scheduled_event(datetime(2027, 1, 1, 12, 1, tzinfo=UTC)), clock_now) == datetime(
-        2027, 1, 1, 12, 1, tzinfo=UTC
-    )
+    assert tick_time(scheduled_event(clock_now.replace(second=0)), clock_now) == clock_now
+    later = clock_now.replace(minute=1, second=0)
+    assert tick_time(scheduled_event(later), clock_now) == later
 
 
-class StartedChildren:
-    """Records the invocations a tick starts (fan-out children, continuations), instead of
-    invoking Lambda."""
+def test_the_deadline_leaves_a_reserve_of_the_invocations_remaining_time() -> None:
+    now = datetime.fromisoformat("2027-01-01T12:00:00+00:00")
 
-    def __init__(self) -> None:
-        self.started: list[tuple[datetime, list[str]]] = []
-        self.continuations: list[tuple[datetime, list[str], int]] = []
-
-    def start(self, now: datetime, shards: list[str], continuation: int = 0) -> None:
-        if continuation:
-            self.continuations.append((now, list(shards), continuation))
-        else:
-            self.started.append((now, list(shards)))
+    assert deadline_of(context(), now) == now + timedelta(seconds=60) - timedelta(seconds=8)
+    assert deadline_of(None, now) == now + timedelta(seconds=50) - timedelta(seconds=8)
 
 
 def test_more_work_than_one_invocation_sends_fans_out_to_as_many_as_allowed(
-    aws: Aws, monkeypatch: pytest.MonkeyPatch
+    aws: Aws, container: ApiContainer, clock: FakeClock, handler_of: MakeHandler
 ) -> None:
-    monkeypatch.setenv("SCHEDULER_DISPATCH_INVOCATIONS", "3")
-    monkeypatch.setenv("SCHEDULER_DISPATCH_CAPACITY", "5")  # 24 due runs need 5 invocations: 3 allowed
-    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "scheduler-dispatcher")
-    module = load_handler_module(aws, monkeypatch)
-    assert module.container.fanout is not None  # a real Lambda fan-out when configured
-    children = StartedChildren()
-    monkeypatch.setattr(module, "container", replace(module.container, fanout=children))
-    now = datetime.now(UTC).replace(microsecond=0)
-    jobs = {
-        module.container.schedules.create(
-            "default", ScheduleInput(payload=f"job {i}", run_at=(now + timedelta(minutes=5)).isoformat())
-        ).job_id
-        for i in range(24)
-    }
-    tick = now + timedelta(minutes=5)
+    started = StartedInvocations()
+    # 24 due runs at 5 per invocation need 5 invocations: 3 are allowed.
+    handler = handler_of(started, dispatch_invocations=3, dispatch_capacity=5)
+    tick = _due_in_five_minutes(container, clock, 24)
+    clock.now = tick
 
-    root = module.handler(scheduled_event(tick), LambdaContext())
-    children_delivered = [
-        module.handler(fanout_event(at, shards), LambdaContext())["delivered"] for at, shards in children.started
-    ]
+    root = handler(scheduled_event(tick), context())
+    children = [handler(fanout_event(at, shards), context())["delivered"] for at, shards in started.children]
 
-    assert len(children.started) == 2
-    assert all(count > 0 for count in children_delivered)
-    assert root["delivered"] + sum(children_delivered) == len(jobs)
-    received = []
-    while batch := aws.sqs.receive_message(QueueUrl=aws.queue_url, MaxNumberOfMessages=10).get("Messages", []):
-        received.extend(batch)
-    assert len(received) == len(jobs)
-    sys.modules.pop("service.entrypoints.lambda_dispatcher", None)
+    assert len(started.children) == 2
+    assert all(count > 0 for count in children)
+    assert root["delivered"] + sum(children) == 24
+    assert len(_all_received(aws)) == 24
 
 
-def test_work_that_one_invocation_can_send_is_not_fanned_out(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SCHEDULER_DISPATCH_INVOCATIONS", "4")
-    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "scheduler-dispatcher")
-    module = load_handler_module(aws, monkeypatch)
-    children = StartedChildren()
-    monkeypatch.setattr(module, "container", replace(module.container, fanout=children))
-    now = datetime.now(UTC).replace(microsecond=0)
-    for i in range(24):
-        module.container.schedules.create(
-            "default", ScheduleInput(payload=f"job {i}", run_at=(now + timedelta(minutes=5)).isoformat())
-        )
+def test_work_that_one_invocation_can_send_is_not_fanned_out(
+    container: ApiContainer, clock: FakeClock, handler_of: MakeHandler
+) -> None:
+    started = StartedInvocations()
+    handler = handler_of(started, dispatch_invocations=4)
+    tick = _due_in_five_minutes(container, clock, 24)
+    clock.now = tick
 
-    root = module.handler(scheduled_event(now + timedelta(minutes=5)), LambdaContext())
+    root = handler(scheduled_event(tick), context())
 
-    assert children.started == []
+    assert started.children == []
     assert root["delivered"] == 24
-    sys.modules.pop("service.entrypoints.lambda_dispatcher", None)
-
-
-def test_shards_are_grouped_by_their_work_into_as_few_invocations_as_it_needs() -> None:
-    workload = {"00": 9_000, "03": 2_000, "04": 6_000, "07": 1_000, "01": 5_000}
-
-    assert split_shards(workload, capacity=10_000, max_invocations=8) == [["00"], ["04", "07"], ["01", "03"]]
-    assert split_shards(workload, capacity=10_000, max_invocations=2) == [["00", "03", "07"], ["04", "01"]]
-    assert split_shards(workload, capacity=50_000, max_invocations=8) == [["00", "04", "01", "03", "07"]]
-    assert split_shards({"05": 1}, capacity=1, max_invocations=4) == [["05"]]
-    assert split_shards({}, capacity=10, max_invocations=4) == []
-
-
-class RefusingChildren:
-    def start(self, now: datetime, shards: list[str]) -> None:
-        raise ClientError({"Error": {"Code": "TooManyRequestsException", "Message": "Rate exceeded"}}, "Invoke")
 
 
 def test_when_a_child_cannot_be_started_the_root_takes_its_shards_itself(
-    aws: Aws, monkeypatch: pytest.MonkeyPatch
+    container: ApiContainer, clock: FakeClock, handler_of: MakeHandler
 ) -> None:
-    monkeypatch.setenv("SCHEDULER_DISPATCH_INVOCATIONS", "4")
-    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "scheduler-dispatcher")
-    module = load_handler_module(aws, monkeypatch)
-    monkeypatch.setattr(module, "container", replace(module.container, fanout=RefusingChildren()))
-    now = datetime.now(UTC).replace(microsecond=0)
-    for i in range(16):
-        module.container.schedules.create(
-            "default", ScheduleInput(payload=f"job {i}", run_at=(now + timedelta(minutes=5)).isoformat())
-        )
+    handler = handler_of(StartedInvocations(refuse=True), dispatch_invocations=4, dispatch_capacity=2)
+    tick = _due_in_five_minutes(container, clock, 16)
+    clock.now = tick
 
-    summary = module.handler(scheduled_event(now + timedelta(minutes=5)), LambdaContext())
+    summary = handler(scheduled_event(tick), context())
 
     assert summary["delivered"] == 16
-    sys.modules.pop("service.entrypoints.lambda_dispatcher", None)
-
-
-def test_the_deadline_leaves_a_reserve_of_the_invocations_remaining_time(lambda_dispatcher: ModuleType) -> None:
-    now = datetime(2027, 1, 1, 12, 0, tzinfo=UTC)
-
-    assert lambda_dispatcher.deadline_of(LambdaContext(), now) == now + timedelta(seconds=60) - timedelta(seconds=8)
-    assert lambda_dispatcher.deadline_of(None, now) == now + timedelta(seconds=50) - timedelta(seconds=8)
-
-
-def _due_in_five_minutes(module: ModuleType, count: int) -> datetime:
-    now = datetime.now(UTC).replace(microsecond=0)
-    for i in range(count):
-        module.container.schedules.create(
-            "default", ScheduleInput(payload=f"job {i}", run_at=(now + timedelta(minutes=5)).isoformat())
-        )
-    return now + timedelta(minutes=5)
-
-
-def _busy_shards(module: ModuleType, until: datetime) -> list[str]:
-    store = module.container.dispatcher._store
-    return [shard for shard in store.shards() if store.has_due(shard, until)]
 
 
 def test_an_event_time_ahead_of_the_clock_takes_no_lease_a_live_dispatcher_holds(
-    aws: Aws, lambda_dispatcher: ModuleType
+    aws: Aws, container: ApiContainer, clock: FakeClock, handler_of: MakeHandler
 ) -> None:
-    tick = _due_in_five_minutes(lambda_dispatcher, 12)
+    tick = _due_in_five_minutes(container, clock, 12)
     store = DynamoDueStore(aws.dynamodb, aws.table_name)
-    clock_now = datetime.now(UTC)
-    busy = _busy_shards(lambda_dispatcher, tick)
+    busy = _busy_shards(aws, tick)
     for shard in busy:  # another dispatcher is working these shards right now
-        assert store.lease(shard, "a-live-dispatcher", clock_now, clock_now + timedelta(seconds=15))
+        assert store.lease(shard, "a-live-dispatcher", clock(), clock() + timedelta(seconds=15))
 
     # A manual invoke stamped five minutes ahead, with a two-second budget.
-    summary = lambda_dispatcher.handler(scheduled_event(tick), LambdaContext(remaining_ms=10_000))
+    summary = handler_of()(scheduled_event(tick), context(remaining_ms=10_000))
 
-    assert summary["delivered"] == 0
-    assert summary["shardsBusy"] == len(busy) and summary["shardsLeased"] == 0
+    assert summary["delivered"] == 0 and summary["shardsLeased"] == 0
+    # Each held shard was waited for until the budget ran out, or left to the next tick.
+    assert summary["shardsBusy"] + len(summary["shardsLeft"]) == len(busy)
     assert aws.sqs.receive_message(QueueUrl=aws.queue_url).get("Messages", []) == []
     for shard in busy:
-        assert not store.renew(shard, "someone-else", clock_now)  # still the live one's
-        assert store.renew(shard, "a-live-dispatcher", clock_now + timedelta(seconds=15))
-
-
-def _with_children(module: ModuleType, monkeypatch: pytest.MonkeyPatch) -> StartedChildren:
-    children = StartedChildren()
-    monkeypatch.setattr(module, "container", replace(module.container, fanout=children))
-    return children
+        assert not store.renew(shard, "someone-else", clock())  # still the live one's
+        assert store.renew(shard, "a-live-dispatcher", clock() + timedelta(seconds=15))
 
 
 def test_an_invocation_that_stops_early_hands_the_shards_it_left_to_a_continuation_at_once(
-    aws: Aws, monkeypatch: pytest.MonkeyPatch
+    aws: Aws, container: ApiContainer, clock: FakeClock, handler_of: MakeHandler
 ) -> None:
-    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "scheduler-dispatcher")
-    module = load_handler_module(aws, monkeypatch)
-    assert module.container.fanout is not None  # it may invoke itself even with one invocation per tick
-    children = _with_children(module, monkeypatch)
-    tick = _due_in_five_minutes(module, 12)
-    busy = _busy_shards(module, tick)
+    started = StartedInvocations()
+    handler = handler_of(started)
+    tick = _due_in_five_minutes(container, clock, 12)
+    busy = _busy_shards(aws, tick)
+    clock.now = tick
 
     # No time left past the deadline's reserve: the tick stops before its first page.
-    root = module.handler(scheduled_event(tick), LambdaContext(remaining_ms=8_000))
-    (started,) = children.continuations
-    continued = module.handler(fanout_event(*started), LambdaContext())
+    root = handler(scheduled_event(tick), context(remaining_ms=8_000))
+    (continuation,) = started.continuations
+    continued = handler(fanout_event(*continuation), context())
 
     assert root["stoppedEarly"] is True and root["delivered"] == 0
     assert root["shardsLeft"] == root["handedOver"] == busy
-    assert started == (tick, busy, 1)
+    assert continuation == (tick, busy, 1)
     assert continued["delivered"] == 12 and continued["handedOver"] == []
-    assert children.started == []  # one invocation per tick: no fan-out
-    sys.modules.pop("service.entrypoints.lambda_dispatcher", None)
+    assert started.children == []  # one invocation per tick: no fan-out
 
 
-def test_a_continuation_that_stops_early_hands_nothing_over(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "scheduler-dispatcher")
-    module = load_handler_module(aws, monkeypatch)
-    children = _with_children(module, monkeypatch)
-    tick = _due_in_five_minutes(module, 12)
-    busy = _busy_shards(module, tick)
+def test_a_continuation_that_stops_early_hands_nothing_over(
+    aws: Aws, container: ApiContainer, clock: FakeClock, handler_of: MakeHandler
+) -> None:
+    started = StartedInvocations()
+    tick = _due_in_five_minutes(container, clock, 12)
+    busy = _busy_shards(aws, tick)
+    clock.now = tick
 
-    summary = module.handler(fanout_event(tick, busy, continuation=1), LambdaContext(remaining_ms=8_000))
+    summary = handler_of(started)(fanout_event(tick, busy, continuation=1), context(remaining_ms=8_000))
 
     assert summary["stoppedEarly"] is True and summary["shardsLeft"] == busy
-    assert summary["handedOver"] == [] and children.continuations == []
-    sys.modules.pop("service.entrypoints.lambda_dispatcher", None)
+    assert summary["handedOver"] == [] and started.continuations == []
+
+
+def test_on_lambda_a_continuation_lambda_refuses_leaves_the_shards_to_the_next_tick(
+    aws: Aws, container: ApiContainer, settings: Settings, clock: FakeClock, handler_of: MakeHandler
+) -> None:
+    # The function's own name, as Lambda sets it: the bootstrap wires the Lambda fan-out,
+    # and moto's Lambda has no such function to invoke.
+    handler = handler_of(function_name="scheduler-dispatcher")
+    tick = _due_in_five_minutes(container, clock, 4)
+    clock.now = tick
+
+    summary = handler(scheduled_event(tick), context(remaining_ms=8_000))
+
+    assert summary["stoppedEarly"] is True and summary["shardsLeft"]
+    assert summary["handedOver"] == []

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from mangum import Mangum
 
-from service.bootstrap import Container
+from service.bootstrap.api import ApiContainer
 from service.entrypoints.app import create_app
 from service.services.rate_limits import FailedCheckLimiter
 from tests.api.conftest import bearer
@@ -31,9 +31,9 @@ def seconds() -> FakeMonotonic:
 
 
 @pytest.fixture
-def guarded(container: Container, seconds: FakeMonotonic) -> FastAPI:
+def guarded(container: ApiContainer, seconds: FakeMonotonic) -> FastAPI:
     """The default budget (10, then 6 a minute) on a clock that moves only when told."""
-    settings = replace(container.settings, origin_secret=SECRET)
+    settings = container.settings.model_copy(update={"origin_secret": SECRET})
     return create_app(replace(container, settings=settings, failed_checks=FailedCheckLimiter(6, 10, clock=seconds)))
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.bootstrap import Container
+from service.bootstrap.api import ApiContainer
 from service.entrypoints.graphql.schema import build_schema
 from tests.api.conftest import LambdaApi
 from tests.conftest import Aws, received, table_items
@@ -258,7 +258,7 @@ def test_a_domain_failure_in_a_query_shows_its_message_and_code(client: TestClie
 
 
 def test_an_unexpected_failure_in_a_resolver_is_masked(
-    client: TestClient, container: Container, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, container: ApiContainer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*_: Any) -> Any:
         raise RuntimeError("secret connection string in here")

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from fastapi.testclient import TestClient
 
-from service.bootstrap import Container
+from service.bootstrap.api import ApiContainer
 from service.entrypoints.app import MAX_BODY_BYTES, create_app
 from service.services.rate_limits import RateLimiter
 from tests.api.conftest import bearer
@@ -24,9 +24,9 @@ def seconds() -> FakeMonotonic:
 
 
 @pytest.fixture
-def limited(container: Container, api_key: str, seconds: FakeMonotonic) -> Iterator[TestClient]:
+def limited(container: ApiContainer, api_key: str, seconds: FakeMonotonic) -> Iterator[TestClient]:
     """2 requests per second, bursts of 3, CORS for ORIGIN; time moves only when told."""
-    settings = replace(container.settings, cors_origins=(ORIGIN,))
+    settings = container.settings.model_copy(update={"cors_origins": (ORIGIN,)})
     wired = replace(container, settings=settings, rate_limiter=RateLimiter(2, 3, clock=seconds))
     with TestClient(create_app(wired), raise_server_exceptions=False, headers=bearer(api_key)) as client:
         yield client
@@ -50,7 +50,7 @@ def test_a_key_over_its_rate_gets_429_with_retry_after_until_its_bucket_refills(
     assert refilled.status_code == 200
 
 
-def test_the_rate_limit_is_per_key(limited: TestClient, container: Container) -> None:
+def test_the_rate_limit_is_per_key(limited: TestClient, container: ApiContainer) -> None:
     other = container.keys.create("default", "second client").secret
     for _ in range(3):
         limited.get("/schedules")
@@ -109,7 +109,7 @@ def test_an_origin_not_configured_gets_no_cors_headers(limited: TestClient) -> N
 
 
 def test_an_unexpected_failure_is_a_plain_500_with_cors_and_no_detail(
-    limited: TestClient, container: Container, monkeypatch: pytest.MonkeyPatch
+    limited: TestClient, container: ApiContainer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*_: object, **__: object) -> None:
         raise RuntimeError("table arn:aws:dynamodb:us-east-1:123:table/secret exploded")

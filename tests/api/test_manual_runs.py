@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.bootstrap import Container, bootstrap
+from service.bootstrap.api import bootstrap_api
 from service.config import Settings
 from service.entrypoints.app import create_app
 from tests.api.conftest import LambdaApi, bearer
@@ -74,12 +74,11 @@ def test_graphql_and_the_lambda_handler_give_each_manual_run_its_own_id(
 
 @pytest.fixture
 def fifo_settings(aws: Aws, settings: Settings) -> Settings:
-    return Settings(**{**settings.__dict__, "queue_url": aws.fifo_queue_url})
+    return settings.model_copy(update={"queue_url": aws.fifo_queue_url})
 
 
 def test_on_a_fifo_queue_runs_now_in_one_second_are_not_deduplicated_by_sqs(aws: Aws, fifo_settings: Settings) -> None:
-    container: Container = bootstrap(fifo_settings, aws.session)
-    container.schedules.clock = FakeClock(NOW)  # every run in the same second
+    container = bootstrap_api(fifo_settings, session=aws.session, clock=FakeClock(NOW))  # every run in one second
     key = container.keys.create("default", "tests").secret
     with TestClient(create_app(container), headers=bearer(key)) as fifo_client:
         job_id = fifo_client.post("/schedules", json=WEEKLY).json()["jobId"]

@@ -17,7 +17,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from service.bootstrap import bootstrap
+from service.bootstrap.api import bootstrap_api
 from service.config import Settings
 from service.entrypoints.app import create_app
 from service.entrypoints.graphql.schema import build_schema
@@ -48,7 +48,9 @@ def _schema_only_app() -> FastAPI:
     """
     session = boto3.Session(region_name="us-east-1", aws_access_key_id="none", aws_secret_access_key="none")
     queue = "https://sqs.us-east-1.amazonaws.com/000000000000/none"
-    return create_app(bootstrap(Settings(table_name="none", queue_url=queue), session))
+    return create_app(
+        bootstrap_api(Settings.model_validate({"table_name": "none", "queue_url": queue}), session=session)
+    )
 
 
 # GraphQL has its own schema, tested below; /openapi.json only names its route.

@@ -16,7 +16,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from service.bootstrap import Container
+from service.bootstrap.api import ApiContainer
 from service.entrypoints.app import create_app
 from service.entrypoints.local.web import mount_web
 from tests.api.conftest import LambdaApi, bearer
@@ -51,7 +51,7 @@ def served(app: FastAPI, api_key: str, tmp_path: Path) -> Iterator[TestClient]:
 
 
 def test_every_kind_of_answer_carries_the_security_headers(
-    served: TestClient, container: Container, monkeypatch: pytest.MonkeyPatch
+    served: TestClient, container: ApiContainer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     answers = {
         "json": served.get("/schedules"),
@@ -135,9 +135,9 @@ def test_the_ui_policy_allows_no_inline_script_and_no_framing(served: TestClient
 
 
 def test_the_graphql_ide_page_may_load_its_pinned_files_and_run_its_own_inline_scripts_only(
-    container: Container, api_key: str
+    container: ApiContainer, api_key: str
 ) -> None:
-    with_ide = create_app(replace(container, settings=replace(container.settings, graphql_ide=True)))
+    with_ide = create_app(replace(container, settings=container.settings.model_copy(update={"graphql_ide": True})))
     with TestClient(with_ide, headers=bearer(api_key)) as client:
         page = client.get("/graphql", headers={"Accept": "text/html"})
         answer = client.post("/graphql", json={"query": "{ __typename }"})

@@ -7,14 +7,19 @@ what was written.
 
 from __future__ import annotations
 
-import importlib
+import json
+import os
+import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-import pytest
+import boto3
+from moto.server import ThreadedMotoServer
 
-from tests.api.conftest import LambdaApi, bearer
+from service.adapters.table_schema import ensure_table
+from tests.api.conftest import LambdaApi
 from tests.api.events import LambdaContext, LambdaResponse, http_api_event, json_event
 from tests.conftest import Aws, received, table_items
 
@@ -160,30 +165,66 @@ def test_the_query_string_reaches_the_app_undecoded_as_api_gateway_passes_it(lam
     assert {s["jobId"] for s in first.json()}.isdisjoint(s["jobId"] for s in second.json())
 
 
-def test_the_real_lambda_module_serves_the_seed_examples_configured_by_its_environment(
-    aws: Aws, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("SCHEDULER_TABLE_NAME", aws.table_name)
-    monkeypatch.setenv("SCHEDULER_QUEUE_URL", aws.queue_url)
-    monkeypatch.delitem(sys.modules, "service.entrypoints.lambda_api", raising=False)
-    module = importlib.import_module("service.entrypoints.lambda_api")
+# Imports the real entry point in a fresh interpreter, as Lambda does, and sends it the events.
+LAMBDA_SCRIPT = """
+import json, sys
+import service.entrypoints.lambda_api as module
+from service.entrypoints.local.lambda_context import LambdaContext
+given = json.load(sys.stdin)
+secret = module.app.state.container.keys.create("default", "lambda").secret
+answers = []
+for event in given:
+    event["headers"]["authorization"] = f"Bearer {secret}"
+    answers.append(module.handler(event, LambdaContext(function_name="scheduler-api")))
+print(json.dumps(answers))
+"""
+
+
+def test_the_real_lambda_module_serves_the_seed_examples_configured_by_its_environment(tmp_path: Path) -> None:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
     try:
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        aws = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+        ensure_table(aws.client("dynamodb", endpoint_url=endpoint), "seed")
+        sqs = aws.client("sqs", endpoint_url=endpoint)
+        queue_url = sqs.create_queue(QueueName="seed")["QueueUrl"]
         future = minute_of(datetime(2999, 1, 1, tzinfo=UTC))
-        key = bearer(module.app.state.container.keys.create("default", "lambda").secret)
+        events = [
+            json_event("POST", "/schedules", SEED_CREATE),
+            json_event("POST", "/schedules", {**SEED_CREATE, "minute": future}),
+            http_api_event("GET", "/health"),
+        ]
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(tmp_path),
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "SCHEDULER_TABLE_NAME": "seed",
+            "SCHEDULER_QUEUE_URL": queue_url,
+        }
 
-        created = LambdaResponse.of(
-            module.handler(json_event("POST", "/schedules", SEED_CREATE, headers=key), LambdaContext())
+        run = subprocess.run(
+            [sys.executable, "-c", LAMBDA_SCRIPT],
+            input=json.dumps(events),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
-        later = LambdaResponse.of(
-            module.handler(
-                json_event("POST", "/schedules", {**SEED_CREATE, "minute": future}, headers=key), LambdaContext()
-            )
-        )
-        health = LambdaResponse.of(module.handler(http_api_event("GET", "/health"), LambdaContext()))
 
+        assert run.returncode == 0, run.stderr[-4000:]
+        created, later, health = (LambdaResponse.of(a) for a in json.loads(run.stdout.splitlines()[-1]))
         assert created.status == 201 and created.json()["state"] == "completed"
         assert later.status == 201 and later.json()["state"] == "active"
         assert health.status == 200 and health.json() == {"status": "ok"}
-        assert [m["Body"] for m in received(aws)] == ["cool stuff"]
+        (message,) = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]
+        assert message["Body"] == "cool stuff"
     finally:
-        sys.modules.pop("service.entrypoints.lambda_api", None)
+        server.stop()

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from fastapi.testclient import TestClient
 
-from service.bootstrap import Container
+from service.bootstrap.api import ApiContainer
 from tests.api.conftest import LambdaApi
 
 AT = "2027-06-01T09:30:00"
@@ -67,7 +67,7 @@ def test_graphql_lists_the_accepted_names_and_the_aliases_with_their_canonical_n
 
 
 def test_a_schedule_stored_with_an_alias_before_is_still_read_and_listed(
-    client: TestClient, container: Container
+    client: TestClient, container: ApiContainer
 ) -> None:
     created = client.post("/schedules", json={"payload": "x", "recurring": "daily", "runAt": AT}).json()
     stored = container.schedules.get("default", created["jobId"])

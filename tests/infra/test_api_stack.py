@@ -123,8 +123,14 @@ def test_api_environment_names_the_table_and_queue_and_graphql_switches(deploy: 
 
     assert env["SCHEDULER_TABLE_NAME"] == deploy("prod").one("aws:dynamodb/table:Table").outputs["name"]
     assert env["SCHEDULER_QUEUE_URL"] == deploy("prod").named("data-deliveries").outputs["url"]
-    assert env["SCHEDULER_GRAPHQL_IDE"] == "off"
+    assert "SCHEDULER_GRAPHQL_IDE" not in env  # the service's default: off
     assert with_ide["SCHEDULER_GRAPHQL_IDE"] == "on"
+    assert (
+        deploy("prod", graphqlIntrospection=False)
+        .one(FUNCTION, "api")
+        .inputs["environment"]["variables"]["SCHEDULER_GRAPHQL_INTROSPECTION"]
+        == "off"
+    )
     # One origin for the browser (CloudFront), so the app needs no CORS.
     assert "SCHEDULER_CORS_ORIGINS" not in env
 

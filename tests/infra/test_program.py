@@ -2,38 +2,26 @@
 
 from __future__ import annotations
 
-import re
+import typing
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from infra.settings import StackSettings
+from infra.settings import (
+    API_SETTINGS,
+    DISPATCHER_SETTINGS,
+    QUEUE_KEYS,
+    SERVICE_KEYS,
+    STACK_KEYS,
+    StackSettings,
+    value_type,
+)
+from service.adapters.queue_schema import QueueDefinition
 from service.config import Settings
 from tests.infra.program import PROJECT_ROOT, Deployment, run_program
-
-CONFIG_FIELDS = {
-    "architecture": "architecture",
-    "maxReceiveCount": "max_receive_count",
-    "fifo": "fifo",
-    "queueVisibilityTimeoutSeconds": "queue_visibility_timeout_seconds",
-    "queueRetentionSeconds": "queue_retention_seconds",
-    "logRetentionDays": "log_retention_days",
-    "runRetentionDays": "run_retention_days",
-    "catchUpHours": "catch_up_hours",
-    "apiMemoryMb": "api_memory_mb",
-    "dispatcherMemoryMb": "dispatcher_memory_mb",
-    "dispatcherTimeoutSeconds": "dispatcher_timeout_seconds",
-    "dispatchInvocations": "dispatch_invocations",
-    "apiSnapStart": "api_snap_start",
-    "apiThrottleRate": "api_throttle_rate",
-    "apiThrottleBurst": "api_throttle_burst",
-    "graphqlIde": "graphql_ide",
-    "graphqlIntrospection": "graphql_introspection",
-    "priceClass": "price_class",
-    "lateAlarmThreshold": "late_alarm_threshold",
-}
 
 
 def test_the_stack_exports_the_urls_and_names_a_team_needs(prod: Deployment) -> None:
@@ -57,38 +45,51 @@ def test_every_cloud_resource_belongs_to_a_scheduler_component(prod: Deployment)
             assert (resource.parent_type or "").startswith("scheduler:index:"), resource.name
 
 
-def test_the_config_schema_documents_the_defaults_the_program_applies() -> None:
+PULUMI_TYPES = {bool: "boolean", int: "integer", float: "integer", str: "string", Path: "string"}
+
+
+def _documented(kind: Any, default: Any) -> tuple[str, Any]:
+    """The type and default a key of this kind and default has in Pulumi.yaml."""
+    if isinstance(default, Path):
+        default = str(default.relative_to(PROJECT_ROOT))
+    return PULUMI_TYPES[kind], default
+
+
+def _models() -> dict[str, tuple[str, Any]]:
+    """Every config key the program reads, with the type and default its model gives it."""
+    stack_hints = typing.get_type_hints(StackSettings)
+    stack_defaults = {f.name: f.default for f in fields(StackSettings)}
+    queue_defaults = {f.name: f.default for f in fields(QueueDefinition)}
+    keys = {key: _documented(value_type(stack_hints[name]), stack_defaults[name]) for key, name in STACK_KEYS.items()}
+    keys |= {key: _documented(int, queue_defaults[name]) for key, name in QUEUE_KEYS.items()}
+    keys |= {
+        key: _documented(value_type(Settings.model_fields[name].annotation), Settings.model_fields[name].default)
+        for key, name in SERVICE_KEYS.items()
+    }
+    return keys
+
+
+def test_the_config_schema_documents_every_key_with_the_type_and_default_of_its_model() -> None:
     project = yaml.safe_load((PROJECT_ROOT / "Pulumi.yaml").read_text())
-    defaults = StackSettings(stack="prod")
     schema = project["config"]
+    documented = {key: (entry["type"], entry.get("default")) for key, entry in schema.items()}
+    models = _models()
+    # A default that depends on the stack (deletion protection) is described, not given.
+    models["deletionProtection"] = ("boolean", None)
 
     assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
-    for key, attribute in CONFIG_FIELDS.items():
-        assert schema[key]["default"] == getattr(defaults, attribute), key
-    assert schema["webDist"]["default"] == "web/dist"
+    assert documented == models
     assert all(entry.get("description") for entry in schema.values())
-    # Every setting can be set through the config, and every documented key is read.
-    settings_fields = {f.name for f in fields(StackSettings)} - {"stack", "deletion_protection", "web_dist"}
-    settings_fields -= {"lookahead_seconds", "dispatcher_reserved_concurrency", "alarm_email"}
-    settings_fields -= {"api_key_rate_per_second", "api_key_rate_burst", "api_key_cache_seconds"}
-    settings_fields -= {"bundle_zip", "bundle_python"}
-    assert settings_fields == set(CONFIG_FIELDS.values())
 
 
-def test_the_schema_quotes_the_services_own_defaults_for_keys_it_leaves_unset() -> None:
-    schema = yaml.safe_load((PROJECT_ROOT / "Pulumi.yaml").read_text())["config"]
-    service = Settings(table_name="t", queue_url="q")
-    quoted = {
-        key: int(match.group(1))
-        for key, entry in schema.items()
-        if (match := re.search(r"unset keeps the service's default \((\d+)\)", entry["description"]))
-    }
-
-    assert quoted == {
-        "lookaheadSeconds": service.lookahead.total_seconds(),
-        "apiKeyRatePerSecond": service.rate_limit_per_second,
-        "apiKeyRateBurst": service.rate_limit_burst,
-        "apiKeyCacheSeconds": service.key_cache.total_seconds(),
+def test_the_service_settings_a_stack_sets_are_the_services_own_with_their_variables() -> None:
+    assert set(SERVICE_KEYS.values()) <= set(Settings.model_fields)
+    assert set(API_SETTINGS) | set(DISPATCHER_SETTINGS) == set(SERVICE_KEYS.values())
+    assert {Settings.variable(name) for name in DISPATCHER_SETTINGS} == {
+        "SCHEDULER_RUN_RETENTION_DAYS",
+        "SCHEDULER_LOOKAHEAD_SECONDS",
+        "SCHEDULER_CATCH_UP_HOURS",
+        "SCHEDULER_DISPATCH_INVOCATIONS",
     }
 
 
@@ -109,6 +110,8 @@ def test_a_bad_architecture_stops_the_program(tmp_path: Path) -> None:
         ({"apiKeyRatePerSecond": 0}, "apiKeyRatePerSecond must be at least 1"),
         ({"apiKeyRateBurst": 0}, "apiKeyRateBurst must be at least 1"),
         ({"apiKeyCacheSeconds": -1}, "apiKeyCacheSeconds must be at least 0"),
+        ({"maxReceiveCount": 0}, r"maxReceiveCount must be 1\.\.1000, got 0"),
+        ({"queueVisibilityTimeoutSeconds": 50_000}, r"queueVisibilityTimeoutSeconds must be 0\.\.43200"),
     ],
 )
 def test_a_setting_the_service_would_refuse_at_start_up_stops_the_program(

@@ -28,14 +28,15 @@ from benchmarks.client_faults import ClientFaults
 from service.adapters.dynamo_due_store import DynamoDueStore
 from service.adapters.dynamo_items import schedule_to_item
 from service.adapters.sqs_sender import SqsSender
-from service.bootstrap import Container
+from service.bootstrap.api import ApiContainer
 from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import Run
 from service.domain.schedule import Schedule, ScheduleInput, State
-from service.services.dispatch import Dispatcher, DispatchSettings
+from service.services.dispatch import Dispatcher
 from service.services.due_store import DueStore
 from service.services.ports import Occurrence, Sender, SendOutcome
 from tests.conftest import Aws
+from tests.dispatch_fakes import tuning
 from tests.fakes import FakeClock
 
 T = TypeVar("T")
@@ -154,7 +155,7 @@ def _occurrence_ids(messages: list[dict[str, Any]]) -> Counter[str]:
     return Counter(m["MessageAttributes"]["occurrenceId"]["StringValue"] for m in messages)
 
 
-def _create_due(container: Container, clock: FakeClock, one_time: int, daily: int) -> set[str]:
+def _create_due(container: ApiContainer, clock: FakeClock, one_time: int, daily: int) -> set[str]:
     """Schedules that fall due over the next minutes; returns their expected occurrence ids."""
     expected = set()
     start = clock()
@@ -202,7 +203,7 @@ def _dispatcher(aws: Aws, clock: FakeClock, workers: int = 1, switch: CrashSwitc
     sender: Sender = SqsSender(aws.sqs, aws.queue_url, sleep=lambda _: None)
     if switch is not None:
         store, sender = CrashingStore(store, switch), CrashingSender(sender, switch)
-    settings = DispatchSettings(shard_workers=workers, write_workers=workers)
+    settings = tuning(shard_workers=workers, write_workers=workers)
     return Dispatcher(store, sender, settings, clock=clock, sleep=lambda seconds: clock.advance(seconds=seconds))
 
 
@@ -247,7 +248,7 @@ def test_four_concurrent_dispatchers_deliver_2000_due_occurrences_once_each(
         Dispatcher(
             DynamoDueStore(aws.dynamodb, aws.table_name),
             sender,
-            DispatchSettings(shard_workers=4, write_workers=4, busy_poll=timedelta(seconds=1)),
+            tuning(shard_workers=4, write_workers=4, busy_poll=timedelta(seconds=1)),
         )
         for _ in range(4)
     ]
@@ -273,7 +274,7 @@ def test_four_concurrent_dispatchers_deliver_2000_due_occurrences_once_each(
 @pytest.mark.parametrize("when", ["before", "after"])
 @pytest.mark.parametrize("step", ["has_due", "lease", "due", "send", "add_runs", "advance", "release"])
 def test_a_crash_at_any_step_under_random_aws_faults_loses_nothing(
-    aws: Aws, container: Container, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, step: str, when: str
+    aws: Aws, container: ApiContainer, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, step: str, when: str
 ) -> None:
     faults = Faults(rate=0.10, seed=hash((step, when)) % 1000)
     faults.install(monkeypatch)
@@ -295,7 +296,7 @@ def test_a_crash_at_any_step_under_random_aws_faults_loses_nothing(
 
 
 def test_random_aws_faults_alone_deliver_everything_with_stable_ids(
-    aws: Aws, container: Container, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    aws: Aws, container: ApiContainer, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     faults = Faults(rate=0.10, seed=7)
     faults.install(monkeypatch)
@@ -314,7 +315,7 @@ def test_random_aws_faults_alone_deliver_everything_with_stable_ids(
 
 
 def test_a_tenth_of_all_calls_failing_fails_no_tick_and_repeats_stay_under_15_percent(
-    aws: Aws, container: Container, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    aws: Aws, container: ApiContainer, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     Faults(rate=0.0, seed=3).install(monkeypatch)  # serializes moto
     expected = _create_due(container, clock, one_time=240, daily=60)
@@ -324,7 +325,7 @@ def test_a_tenth_of_all_calls_failing_fails_no_tick_and_repeats_stay_under_15_pe
     dispatcher = Dispatcher(
         DynamoDueStore(dynamodb, aws.table_name),
         SqsSender(sqs, aws.queue_url, sleep=lambda _: None),
-        DispatchSettings(shard_workers=4, write_workers=4),
+        tuning(shard_workers=4, write_workers=4),
         clock=clock,
         sleep=lambda seconds: clock.advance(seconds=seconds),
     )

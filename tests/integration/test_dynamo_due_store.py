@@ -6,14 +6,14 @@ from dataclasses import replace
 from datetime import timedelta
 
 from service.adapters.dynamo_due_store import DynamoDueStore
-from service.bootstrap import Container
+from service.bootstrap.api import ApiContainer
 from service.domain.runs import RunTrigger, delivered
 from service.domain.schedule import ScheduleInput, State
 from tests.conftest import Aws
 from tests.fakes import FakeClock
 
 
-def _due_in_one_shard(container: Container, clock: FakeClock, store: DynamoDueStore, count: int) -> str:
+def _due_in_one_shard(container: ApiContainer, clock: FakeClock, store: DynamoDueStore, count: int) -> str:
     """Creates schedules due in five minutes until ``count`` of them share one shard."""
     by_shard: dict[str, int] = {}
     while True:
@@ -29,7 +29,9 @@ def _due_in_one_shard(container: Container, clock: FakeClock, store: DynamoDueSt
             return full[0]
 
 
-def test_count_due_counts_across_pages_and_stops_at_its_cap(aws: Aws, container: Container, clock: FakeClock) -> None:
+def test_count_due_counts_across_pages_and_stops_at_its_cap(
+    aws: Aws, container: ApiContainer, clock: FakeClock
+) -> None:
     store = DynamoDueStore(aws.dynamodb, aws.table_name)
     shard = _due_in_one_shard(container, clock, store, 5)
     until = clock() + timedelta(minutes=6)
@@ -54,7 +56,7 @@ def test_a_lease_is_refused_to_another_owner_until_it_lapses_and_only_its_owner_
     assert store.lease("03", "b", now + timedelta(seconds=35), now + timedelta(seconds=90))
 
 
-def test_an_advance_is_refused_once_the_schedule_moved_on(aws: Aws, container: Container, clock: FakeClock) -> None:
+def test_an_advance_is_refused_once_the_schedule_moved_on(aws: Aws, container: ApiContainer, clock: FakeClock) -> None:
     store = DynamoDueStore(aws.dynamodb, aws.table_name)
     created = container.schedules.create(
         "default", ScheduleInput(payload="p", run_at=(clock() + timedelta(minutes=5)).isoformat())
@@ -67,7 +69,9 @@ def test_an_advance_is_refused_once_the_schedule_moved_on(aws: Aws, container: C
     assert container.schedules.get("default", created.job_id) == paused
 
 
-def test_due_pages_carry_large_payloads_from_their_own_items(aws: Aws, container: Container, clock: FakeClock) -> None:
+def test_due_pages_carry_large_payloads_from_their_own_items(
+    aws: Aws, container: ApiContainer, clock: FakeClock
+) -> None:
     store = DynamoDueStore(aws.dynamodb, aws.table_name)
     payload = "é" * 3000  # 6,000 bytes: kept apart from the schedule item
     created = container.schedules.create(
@@ -105,7 +109,7 @@ def test_an_owner_may_ask_again_for_a_lease_whose_answer_it_lost(aws: Aws, clock
 
 
 def test_an_advance_tried_again_after_its_answer_was_lost_finds_its_own_write(
-    aws: Aws, container: Container, clock: FakeClock
+    aws: Aws, container: ApiContainer, clock: FakeClock
 ) -> None:
     store = DynamoDueStore(aws.dynamodb, aws.table_name)
     created = container.schedules.create(

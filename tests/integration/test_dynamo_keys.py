@@ -8,14 +8,14 @@ from datetime import timedelta
 import pytest
 
 from service.adapters import table_schema as ts
-from service.bootstrap import Container
+from service.bootstrap.api import ApiContainer
 from service.domain.keys import KeyNotFound, hash_key
 from service.entrypoints.cli import main
 from tests.conftest import Aws, table_items
 from tests.fakes import FakeClock
 
 
-def test_the_table_holds_no_plaintext_key_only_its_hash(aws: Aws, container: Container) -> None:
+def test_the_table_holds_no_plaintext_key_only_its_hash(aws: Aws, container: ApiContainer) -> None:
     issued = container.keys.create("team-a", "ci")
     container.keys.authenticate(issued.secret)  # and a verification writes the last use
 
@@ -27,7 +27,7 @@ def test_the_table_holds_no_plaintext_key_only_its_hash(aws: Aws, container: Con
     assert issued.key.prefix in raw
 
 
-def test_a_key_is_a_grant_by_hash_and_a_record_by_id(aws: Aws, container: Container) -> None:
+def test_a_key_is_a_grant_by_hash_and_a_record_by_id(aws: Aws, container: ApiContainer) -> None:
     issued = container.keys.create("team-a", "ci")
 
     items = {(i["pk"]["S"], i["sk"]["S"]): i for i in table_items(aws, with_keys=True)}
@@ -39,7 +39,7 @@ def test_a_key_is_a_grant_by_hash_and_a_record_by_id(aws: Aws, container: Contai
     assert record["name"]["S"] == "ci"
 
 
-def test_revoking_changes_the_grant_and_the_record(aws: Aws, container: Container) -> None:
+def test_revoking_changes_the_grant_and_the_record(aws: Aws, container: ApiContainer) -> None:
     issued = container.keys.create("team-a", "ci")
 
     revoked = container.keys.revoke(issued.key.key_id)
@@ -49,12 +49,12 @@ def test_revoking_changes_the_grant_and_the_record(aws: Aws, container: Containe
     assert flags == {f"KEY#{hash_key(issued.secret)}": True, ts.KEY_RECORDS: True}
 
 
-def test_revoking_an_unknown_id_is_key_not_found(container: Container) -> None:
+def test_revoking_an_unknown_id_is_key_not_found(container: ApiContainer) -> None:
     with pytest.raises(KeyNotFound):
         container.keys.revoke("key_0000000000000000")
 
 
-def test_listing_is_a_query_filtered_by_namespace(container: Container) -> None:
+def test_listing_is_a_query_filtered_by_namespace(container: ApiContainer) -> None:
     container.keys.create("team-a", "one")
     container.keys.create("team-b", "two")
     container.keys.create("team-a", "three")
@@ -64,7 +64,7 @@ def test_listing_is_a_query_filtered_by_namespace(container: Container) -> None:
     assert len(container.keys.list()) == 3
 
 
-def test_the_last_use_is_recorded_once_per_interval_and_listed(container: Container, clock: FakeClock) -> None:
+def test_the_last_use_is_recorded_once_per_interval_and_listed(container: ApiContainer, clock: FakeClock) -> None:
     issued = container.keys.create("team-a", "ci")
     first_use = clock()
     container.keys.authenticate(issued.secret)
@@ -89,7 +89,7 @@ def cli_env(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_keys_create_prints_the_key_once_with_a_warning(
-    cli_env: None, container: Container, capsys: pytest.CaptureFixture[str]
+    cli_env: None, container: ApiContainer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = main(["keys", "create", "--namespace", "team-a", "--name", "deploy bot"])
 
@@ -102,7 +102,7 @@ def test_keys_create_prints_the_key_once_with_a_warning(
 
 
 def test_keys_list_shows_metadata_and_never_the_key(
-    cli_env: None, container: Container, capsys: pytest.CaptureFixture[str]
+    cli_env: None, container: ApiContainer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     issued = container.keys.create("team-a", "deploy bot")
     container.keys.create("team-b", "other")
@@ -119,7 +119,7 @@ def test_keys_list_shows_metadata_and_never_the_key(
     assert issued.secret not in out
 
 
-def test_keys_revoke_revokes_by_id(cli_env: None, container: Container, capsys: pytest.CaptureFixture[str]) -> None:
+def test_keys_revoke_revokes_by_id(cli_env: None, container: ApiContainer, capsys: pytest.CaptureFixture[str]) -> None:
     issued = container.keys.create("team-a", "deploy bot")
 
     code = main(["keys", "revoke", issued.key.key_id])

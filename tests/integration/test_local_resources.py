@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from service.entrypoints.local.queue_definition import (
+from service.adapters.queue_schema import (
     MAX_RECEIVE_COUNT,
     VISIBILITY_TIMEOUT_SECONDS,
     QueueDefinition,

@@ -6,7 +6,7 @@ import hashlib
 from datetime import UTC, datetime
 
 from service.adapters.sqs_sender import SqsSender
-from service.bootstrap import Container
+from service.bootstrap.api import ApiContainer
 from service.domain.schedule import ScheduleInput
 from service.services.ports import Occurrence
 from tests.conftest import Aws, received
@@ -73,7 +73,7 @@ def test_on_a_fifo_queue_the_group_is_the_job_and_a_repeat_of_an_occurrence_is_d
 
 
 def test_an_immediate_schedule_created_through_the_service_reaches_the_queue_with_its_job_id(
-    aws: Aws, container: Container
+    aws: Aws, container: ApiContainer
 ) -> None:
     created = container.schedules.create("default", ScheduleInput(payload="now please", immediate=True))
 

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 from cronsim import CronSim
 
 from service.domain.schedule import ScheduleInput
-from service.services.dispatch import Dispatcher, DispatchSettings
+from service.services.dispatch import Dispatcher
 from service.services.ports import Occurrence, SendOutcome
 from service.services.schedules import ScheduleService
-from tests.dispatch_fakes import InMemoryDueStore
+from tests.dispatch_fakes import InMemoryDueStore, tuning
 from tests.fakes import FakeClock, FakeSender, InMemoryRepository, id_factory
 
 CREATED = datetime(2026, 12, 31, 0, 0, tzinfo=UTC)
@@ -98,7 +98,7 @@ def test_a_simulated_year_delivers_every_expected_occurrence_once_at_its_instant
     sender = TimedSender(clock)
     store = InMemoryDueStore(repository)
     api = ScheduleService(repository, sender, id_factory(), clock, lookahead=LOOKAHEAD)
-    dispatcher = Dispatcher(store, sender, DispatchSettings(shard_workers=1, write_workers=1), clock=clock)
+    dispatcher = Dispatcher(store, sender, tuning(shard_workers=1, write_workers=1), clock=clock)
     expected: dict[str, list[datetime]] = {}
     for zone_name, (daily_at, weekly_first, cron) in RULES.items():
         oracle = Oracle(zone_name)

@@ -10,10 +10,10 @@ import pytest
 
 from service.domain.runs import RunStatus
 from service.domain.schedule import State
-from service.services.dispatch import Dispatcher, DispatchSettings
+from service.services.dispatch import Dispatcher
 from service.services.dispatch_page import STEP
 from service.services.ports import Occurrence, SendOutcome
-from tests.dispatch_fakes import NS, START, World, dispatch_world
+from tests.dispatch_fakes import NS, START, World, dispatch_world, tuning
 
 
 @pytest.fixture
@@ -165,7 +165,7 @@ def test_four_concurrent_dispatchers_send_each_of_2000_occurrences_once(world: W
     world.clock.advance(hours=1, minutes=2)
     # Leases run on the real clock: waiting dispatchers really wait, and a lease lapses
     # only when its holder really stops renewing it.
-    settings = DispatchSettings(shard_workers=4, write_workers=4, busy_poll=timedelta(milliseconds=20))
+    settings = tuning(shard_workers=4, write_workers=4, busy_poll=timedelta(milliseconds=20))
     dispatchers = [Dispatcher(world.store, world.sender, settings) for _ in range(4)]
     barrier = threading.Barrier(4)
 

@@ -8,13 +8,8 @@ from typing import Any
 
 import pytest
 
-from service.entrypoints.local.lambda_invoke import (
-    LOCAL_ACCOUNT,
-    DispatcherInvoker,
-    LambdaContext,
-    account_of_queue,
-    scheduled_event,
-)
+from service.entrypoints.local.lambda_context import LOCAL_ACCOUNT, LambdaContext
+from service.entrypoints.local.lambda_invoke import DispatcherInvoker, account_of_queue, scheduled_event
 
 TICK = datetime(2027, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -43,12 +38,23 @@ def test_the_account_comes_from_the_queue_url_when_it_holds_one() -> None:
 
 
 def test_the_context_answers_what_handlers_read_from_a_lambda_context() -> None:
-    context = LambdaContext(region="us-east-1", account="123456789012", timeout_seconds=60)
+    seconds = [100.0]
+    context = LambdaContext(region="us-east-1", account="123456789012", timeout_seconds=60, clock=lambda: seconds[0])
+    seconds[0] += 45.5
 
     assert context.invoked_function_arn == "arn:aws:lambda:us-east-1:123456789012:function:scheduler-dispatcher"
-    assert 59_000 < context.get_remaining_time_in_millis() <= 60_000
+    assert context.log_group_name == "/aws/lambda/scheduler-dispatcher"
+    assert context.get_remaining_time_in_millis() == 14_500
     assert context.function_name == "scheduler-dispatcher"
     assert context.aws_request_id != LambdaContext(region="us-east-1", account="1").aws_request_id
+
+
+def test_the_remaining_time_stops_at_zero() -> None:
+    seconds = [0.0]
+    context = LambdaContext(timeout_seconds=1, clock=lambda: seconds[0])
+    seconds[0] += 5
+
+    assert context.get_remaining_time_in_millis() == 0
 
 
 def test_invoke_hands_the_handler_the_event_of_the_tick_and_returns_its_result() -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from service.adapters.queue_schema import MAX_RECEIVE_COUNT, QueueDefinition
 from service.entrypoints.local.aws_defaults import DEFAULT_REGION, apply_aws_defaults
 from service.entrypoints.local.banner import StackInfo, browse_url, startup_lines
 from service.entrypoints.local.options import DEFAULT_TABLE_NAME, LocalOptions, OptionError
-from service.entrypoints.local.queue_definition import MAX_RECEIVE_COUNT, QueueDefinition
 from service.entrypoints.local.resources import Resources
 
 

@@ -10,9 +10,11 @@ from datetime import UTC, datetime
 
 import boto3
 
+from service.bootstrap.dispatcher import bootstrap_dispatcher
 from service.config import Settings
+from service.entrypoints.dispatch_handler import make_handler
 from service.entrypoints.local.aws_defaults import DEFAULT_REGION, apply_aws_defaults
-from service.entrypoints.local.lambda_invoke import DispatcherInvoker, account_of_queue, load_dispatcher
+from service.entrypoints.local.lambda_invoke import DispatcherInvoker, account_of_queue
 from service.entrypoints.local.ticker import Ticker
 
 
@@ -21,9 +23,9 @@ def run_dispatch(once: bool, env: MutableMapping[str, str]) -> int:
         # An emulator takes any credentials; AWS itself gets only what the user configured.
         apply_aws_defaults(env)
     settings = Settings.from_env(env)  # fails fast, naming the missing variable
-    handler = load_dispatcher()
-    region = boto3.Session().region_name or DEFAULT_REGION
-    invoker = DispatcherInvoker(handler, region, account_of_queue(settings.queue_url))
+    session = boto3.Session()
+    handler = make_handler(bootstrap_dispatcher(settings, session=session))
+    invoker = DispatcherInvoker(handler, session.region_name or DEFAULT_REGION, account_of_queue(settings.queue_url))
     if once:
         # EventBridge stamps the scheduled instant; a manual tick happens now.
         result = invoker.invoke(datetime.now(UTC).replace(microsecond=0))

@@ -1,26 +1,25 @@
 """Invokes the dispatcher's Lambda handler locally, as EventBridge and Lambda would:
-with a real "Scheduled Event" and a context object of the same shape as Lambda's."""
+with a real "Scheduled Event" and a context object of the same shape as Lambda's.
+
+The handler is the function's own code (``dispatch_handler.make_handler``), made from the
+dispatcher's bootstrap with the clients the local stack gives it."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from service.domain.runs import iso_seconds
+from service.entrypoints.local.lambda_context import LOCAL_ACCOUNT, LambdaContext
 
 logger = logging.getLogger(__name__)
 
-DISPATCHER_MODULE = "service.entrypoints.lambda_dispatcher"
-FUNCTION_NAME = "scheduler-dispatcher"
 RULE_NAME = "scheduler-dispatch"
-LOCAL_ACCOUNT = "000000000000"
 TIMEOUT_SECONDS = 60  # the dispatcher Lambda's time-out: one tick must finish before the next
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -45,38 +44,6 @@ def account_of_queue(queue_url: str) -> str:
     """The account in ``http://host/123456789012/name``, or the local placeholder."""
     parts = queue_url.rstrip("/").split("/")
     return parts[-2] if len(parts) >= 2 and parts[-2].isdigit() and len(parts[-2]) == 12 else LOCAL_ACCOUNT
-
-
-@dataclass
-class LambdaContext:
-    """The attributes of the Python Lambda runtime's context that handlers (and Powertools) read."""
-
-    region: str
-    account: str
-    function_name: str = FUNCTION_NAME
-    timeout_seconds: int = TIMEOUT_SECONDS
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 256
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    log_group_name: str = f"/aws/lambda/{FUNCTION_NAME}"
-    log_stream_name: str = "local"
-    _deadline: float = field(default=0.0, repr=False)
-
-    def __post_init__(self) -> None:
-        self._deadline = time.monotonic() + self.timeout_seconds
-
-    @property
-    def invoked_function_arn(self) -> str:
-        return f"arn:aws:lambda:{self.region}:{self.account}:function:{self.function_name}"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self._deadline - time.monotonic()) * 1000))
-
-
-def load_dispatcher() -> Handler:
-    """Import the handler as Lambda would (its module reads its settings at import)."""
-    handler: Handler = importlib.import_module(DISPATCHER_MODULE).handler
-    return handler
 
 
 def stopped_early(result: Any) -> bool:
@@ -106,7 +73,8 @@ class DispatcherInvoker:
 
     def invoke(self, at: datetime) -> Any:
         event = scheduled_event(at, self._region, self._account)
-        return self._handler(event, LambdaContext(region=self._region, account=self._account))
+        context = LambdaContext(region=self._region, account=self._account, timeout_seconds=TIMEOUT_SECONDS)
+        return self._handler(event, context)
 
     def __call__(self, at: datetime) -> None:
         thread = threading.Thread(target=self._invoke_logged, args=(at,), name=f"dispatch-{iso_seconds(at)}")

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from service.entrypoints.local.queue_definition import QueueDefinition, queue_name_from_url
+from service.adapters.queue_schema import QueueDefinition, queue_name_from_url
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000

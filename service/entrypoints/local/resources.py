@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from service.adapters.queue_schema import QueueDefinition
 from service.adapters.table_schema import ensure_table
-from service.entrypoints.local.queue_definition import QueueDefinition
 
 
 @dataclass(frozen=True)

@@ -7,27 +7,26 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import boto3
 
-from service.bootstrap import AWS_CLIENT_CONFIG, bootstrap
+from service.bootstrap.api import bootstrap_api
+from service.bootstrap.aws import aws_client
+from service.bootstrap.dispatcher import bootstrap_dispatcher
+from service.config import Settings
 from service.entrypoints.app import create_app
+from service.entrypoints.dispatch_handler import Handler, make_handler
 from service.entrypoints.local import data_file
 from service.entrypoints.local.api_key import local_api_key
 from service.entrypoints.local.aws_defaults import DEFAULT_REGION, apply_aws_defaults
 from service.entrypoints.local.banner import StackInfo, browse_url, startup_lines
 from service.entrypoints.local.consumer import Consumer
 from service.entrypoints.local.emulator import open_endpoint
-from service.entrypoints.local.lambda_invoke import (
-    TIMEOUT_SECONDS,
-    DispatcherInvoker,
-    account_of_queue,
-    load_dispatcher,
-)
+from service.entrypoints.local.lambda_invoke import TIMEOUT_SECONDS, DispatcherInvoker, account_of_queue
 from service.entrypoints.local.options import LocalOptions
 from service.entrypoints.local.resources import Resources, ensure_resources
 from service.entrypoints.local.server import ApiServer, bind
@@ -56,22 +55,19 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
     sock = bind(options.host, options.port)
     configure_logging()
     apply_aws_defaults(env)
-    # The GraphQL IDE is off by default (the cloud); a local stack is where it is wanted.
-    env.setdefault("SCHEDULER_GRAPHQL_IDE", "on")
     stop = StopRequest()
     stop.install()
     with ExitStack() as stack:
         stack.callback(sock.close)
         endpoint = open_endpoint(options.endpoint_url)
         stack.callback(endpoint.stop)
-        # Every client of this process (the app's, the dispatcher's) reads these at creation.
+        # Every client of this process (the app's, the dispatcher's) reads it at creation.
         env["AWS_ENDPOINT_URL"] = endpoint.url
         session = boto3.Session()
-        dynamodb = session.client("dynamodb", config=AWS_CLIENT_CONFIG)
-        sqs = session.client("sqs", config=AWS_CLIENT_CONFIG)
+        dynamodb = aws_client(session, "dynamodb")
+        sqs = aws_client(session, "sqs")
         resources = ensure_resources(dynamodb, sqs, options.table_name, options.queue)
-        env["SCHEDULER_TABLE_NAME"] = resources.table_name
-        env["SCHEDULER_QUEUE_URL"] = resources.queue_url
+        settings = local_settings(env, resources)
 
         loaded = 0
         if options.data_file is not None:
@@ -80,15 +76,16 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
 
         dispatch = "off (SCHEDULER_DISPATCH=off)"
         if options.dispatch:
-            dispatch = _start_dispatcher(stack, session.region_name or DEFAULT_REGION, resources)
+            handler = make_handler(bootstrap_dispatcher(settings, session=session))
+            dispatch = _start_dispatcher(stack, handler, session.region_name or DEFAULT_REGION, resources)
 
         if options.consume:
             consumer = Consumer(sqs, resources.queue_url)
             consumer.start()
             stack.callback(consumer.stop)
 
-        container = bootstrap()
-        api_key = local_api_key(container.keys, env, container.settings.default_namespace)
+        container = bootstrap_api(settings, session=session)
+        api_key = local_api_key(container.keys, env, settings.default_namespace)
         app = create_app(container)
         web_served = mount_web(app, options.web_dist)
         server = ApiServer(app, sock)
@@ -114,12 +111,23 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
     return 0 if asked_to_stop else 1
 
 
-def _start_dispatcher(stack: ExitStack, region: str, resources: Resources) -> str:
-    # Imported now, not at the first tick: its cold start must not make that tick late.
-    handler = load_dispatcher()
-    # The handler's import gave the `service` loggers Powertools' JSON on stdout, as on
-    # Lambda; locally uvicorn already logs each request (on stderr), so the app's own
-    # request lines would only crowd the delivery lines.
+def local_settings(env: Mapping[str, str], resources: Resources) -> Settings:
+    """The service's settings from the environment, on the resources of this stack; the
+    GraphQL IDE, off by default (the cloud), is on unless turned off: here is where it is wanted."""
+    return Settings.from_env(
+        {
+            Settings.variable("graphql_ide"): "on",
+            **env,
+            Settings.variable("table_name"): resources.table_name,
+            Settings.variable("queue_url"): resources.queue_url,
+        }
+    )
+
+
+def _start_dispatcher(stack: ExitStack, handler: Handler, region: str, resources: Resources) -> str:
+    # The handler gave the `service` loggers Powertools' JSON on stdout, as on Lambda;
+    # locally uvicorn already logs each request (on stderr), so the app's own request
+    # lines would only crowd the delivery lines.
     logging.getLogger("service.access").setLevel(logging.WARNING)
     invoker = DispatcherInvoker(handler, region, account_of_queue(resources.queue_url))
     ticker = Ticker(invoker)

@@ -1,0 +1,67 @@
+"""The API function's wiring: schedules, API keys and the request limiters."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import boto3
+
+from service.adapters.dynamo_keys import DynamoKeyStore
+from service.adapters.dynamo_repository import DynamoScheduleRepository
+from service.adapters.sqs_sender import SqsSender
+from service.bootstrap.aws import aws_client
+from service.config import Settings
+from service.domain.ids import new_job_id
+from service.services.keys import KeyService
+from service.services.ports import ScheduleRepository, Sender
+from service.services.rate_limits import FailedCheckLimiter, RateLimiter
+from service.services.schedules import ScheduleService, utc_now
+
+
+@dataclass(frozen=True)
+class ApiContainer:
+    settings: Settings
+    schedules: ScheduleService
+    keys: KeyService
+    rate_limiter: RateLimiter
+    failed_checks: FailedCheckLimiter
+
+
+def bootstrap_api(
+    settings: Settings | None = None,
+    *,
+    session: boto3.Session | None = None,
+    dynamodb: Any = None,
+    sqs: Any = None,
+    repository: ScheduleRepository | None = None,
+    sender: Sender | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    monotonic: Callable[[], float] = time.monotonic,
+    new_id: Callable[[], str] = new_job_id,
+) -> ApiContainer:
+    """The API's use cases. Clients not given come from ``session`` (boto3's default);
+    ``clock`` is the wall clock of the use cases, ``monotonic`` the limiters' clock."""
+    settings = settings or Settings.from_env()
+    if dynamodb is None:
+        dynamodb = aws_client(session, "dynamodb")
+    if repository is None:
+        repository = DynamoScheduleRepository(dynamodb, settings.table_name, settings.run_retention)
+    if sender is None:
+        sender = SqsSender(sqs if sqs is not None else aws_client(session, "sqs"), settings.queue_url)
+    return ApiContainer(
+        settings=settings,
+        schedules=ScheduleService(
+            repository=repository,
+            sender=sender,
+            new_id=new_id,
+            clock=clock,
+            lookahead=settings.lookahead,
+        ),
+        keys=KeyService(DynamoKeyStore(dynamodb, settings.table_name), clock=clock, cache_ttl=settings.key_cache),
+        rate_limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst, clock=monotonic),
+        failed_checks=FailedCheckLimiter(settings.failed_checks_per_minute, settings.failed_checks_burst, monotonic),
+    )

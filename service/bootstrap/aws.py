@@ -1,0 +1,20 @@
+"""The AWS clients the functions use, all built alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+# botocore's "standard" mode retries throttling and connection errors with backoff.
+AWS_CLIENT_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 5},
+    connect_timeout=3,
+    read_timeout=10,
+)
+
+
+def aws_client(session: boto3.Session | None, service: str) -> Any:
+    """A client of ``service`` from ``session`` (boto3's default one when None)."""
+    return (session or boto3.Session()).client(service, config=AWS_CLIENT_CONFIG)  # type: ignore[call-overload]
