@@ -33,8 +33,9 @@ def fit_in_bytes(items: list[Item], max_bytes: int) -> list[Item]:
 def merge_unrecorded(
     page: list[tuple[str, Run]], next_key: str | None, after: str | None, run: Run, limit: int
 ) -> tuple[list[tuple[str, Run]], str | None]:
-    """Place a run that has no history item (see ``Schedule.last_run_in_history``) in the
-    newest-first sequence, as if it were stored: on the page its sort key falls in."""
+    """Place a run that has no history item (a schedule's last run that needs none, see
+    ``needs_history_item``) in the newest-first sequence, as if it were stored: on the
+    page its sort key falls in."""
     key = run_sort_key(run)
     if after is not None and key >= after:
         return page, next_key  # an earlier page held it

@@ -10,10 +10,13 @@ from botocore.exceptions import ClientError
 
 from service.adapters import table_schema as ts
 from service.adapters.dynamo_items import (
+    LAST_RUN_IN_HISTORY,
     Item,
     has_external_payload,
     item_to_run,
     item_to_schedule,
+    last_run_in_history,
+    last_run_only_in,
     payload_is_inline,
     payload_to_item,
     run_to_item,
@@ -25,7 +28,7 @@ from service.adapters.dynamo_paging import decode_cursor, encode_cursor, fit_in_
 from service.adapters.dynamo_payloads import read_payloads
 from service.domain.errors import ScheduleNotFound, VersionConflict
 from service.domain.runs import Run
-from service.domain.schedule import Schedule, State
+from service.domain.schedule import Schedule, State, needs_history_item
 from service.services.ports import Page, ScheduleRepository
 
 DEFAULT_RUN_RETENTION = timedelta(days=90)
@@ -35,6 +38,7 @@ MAX_QUERIES_PER_PAGE = 10
 
 _EXISTS = "attribute_exists(pk)"
 _EXISTS_AT_VERSION = "attribute_exists(pk) AND version = :expected"
+_HAS_HISTORY = f"attribute_not_exists({LAST_RUN_IN_HISTORY})"  # its last run has a history item
 
 
 class DynamoScheduleRepository(ScheduleRepository):
@@ -68,10 +72,9 @@ class DynamoScheduleRepository(ScheduleRepository):
         self._write(schedule, expected_version, writes)
 
     def record_run(self, schedule: Schedule, expected_version: int, run: Run) -> None:
-        writes = [
-            self._conditional_put(schedule, expected_version),
-            {"Put": {"TableName": self._table, "Item": run_to_item(run, self._retention)}},
-        ]
+        writes = [self._conditional_put(schedule, expected_version)]
+        if needs_history_item(schedule, run):
+            writes.append(self._run_put(run))
         self._write(schedule, expected_version, writes)
 
     def delete(self, namespace: str, job_id: str, expected_version: int | None = None) -> Schedule:
@@ -120,12 +123,10 @@ class DynamoScheduleRepository(ScheduleRepository):
     # -- runs ----------------------------------------------------------------------
 
     def add_run(self, run: Run) -> None:
-        self._client.put_item(TableName=self._table, Item=run_to_item(run, self._retention))
+        self._client.put_item(**self._run_put(run)["Put"])
 
-    def list_runs(
-        self, namespace: str, job_id: str, limit: int, cursor: str | None, unrecorded: Run | None = None
-    ) -> Page[Run]:
-        pk = ts.runs_key(namespace, job_id)
+    def list_runs(self, schedule: Schedule, limit: int, cursor: str | None) -> Page[Run]:
+        pk = ts.runs_key(schedule.namespace, schedule.job_id)
         query = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk",
@@ -135,8 +136,8 @@ class DynamoScheduleRepository(ScheduleRepository):
         after = decode_cursor(cursor) if cursor else None
         items, next_key = self._query_page(query, limit, {"pk": pk, "sk": after} if after else None, filtered=False)
         page = [(item[ts.SORT_KEY]["S"], item_to_run(item)) for item in items]
-        if unrecorded is not None:
-            page, next_key = merge_unrecorded(page, next_key, after, unrecorded, limit)
+        if schedule.last_run is not None and not last_run_in_history(schedule):
+            page, next_key = merge_unrecorded(page, next_key, after, schedule.last_run, limit)
         return Page([run for _, run in page], encode_cursor(next_key) if next_key else None)
 
     # -- helpers -------------------------------------------------------------------
@@ -194,6 +195,9 @@ class DynamoScheduleRepository(ScheduleRepository):
         )
         return item_to_schedule(item, payload=response["Item"]["payload"]["S"])
 
+    def _run_put(self, run: Run) -> dict[str, Any]:
+        return {"Put": {"TableName": self._table, "Item": run_to_item(run, self._retention)}}
+
     def _put(self, item: Item, condition: str, values: dict[str, Any] | None = None) -> dict[str, Any]:
         return {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": condition, **(values or {})}}
 
@@ -210,13 +214,36 @@ class DynamoScheduleRepository(ScheduleRepository):
         return {"Put": {"TableName": self._table, "Item": payload_to_item(schedule)}}
 
     def _write(self, schedule: Schedule, expected_version: int, writes: builtins.list[dict[str, Any]]) -> None:
+        """The writes, the first of them over the schedule item (``_conditional_put``).
+
+        The stored item may be the only record of its last run (``LAST_RUN_IN_HISTORY``),
+        which the new item would lose: the first attempt is refused then, and the writes
+        go again with that run's history item, in one transaction. So the common write
+        costs nothing more, and the rare one (a completed one-time schedule changed or run
+        by hand) one refused write.
+        """
+        schedule_write = writes[0]["Put"]
+        guarded = dict(
+            schedule_write, ConditionExpression=f"{schedule_write['ConditionExpression']} AND {_HAS_HISTORY}"
+        )
         try:
-            if len(writes) == 1:
-                self._client.put_item(**writes[0]["Put"])
-            else:
-                self._client.transact_write_items(TransactItems=writes)
+            self._send([{"Put": guarded}, *writes[1:]])
+            return
+        except ClientError as exc:
+            refused, old = _refusal(exc)
+            kept = last_run_only_in(old) if refused and old and int(old["version"]["N"]) == expected_version else None
+            if kept is None:
+                raise self._conflict(exc, schedule.job_id, expected_version) from exc
+        try:
+            self._send([*writes, self._run_put(kept)])
         except ClientError as exc:
             raise self._conflict(exc, schedule.job_id, expected_version) from exc
+
+    def _send(self, writes: builtins.list[dict[str, Any]]) -> None:
+        if len(writes) == 1:
+            self._client.put_item(**writes[0]["Put"])
+        else:
+            self._client.transact_write_items(TransactItems=writes)
 
     @staticmethod
     def _condition(expected_version: int | None) -> tuple[str, dict[str, Any]]:
@@ -227,18 +254,23 @@ class DynamoScheduleRepository(ScheduleRepository):
     @staticmethod
     def _conflict(exc: ClientError, job_id: str, expected_version: int | None) -> Exception:
         """The domain error for a failed condition on the schedule item (the first write)."""
-        error = exc.response.get("Error", {})
-        code = error.get("Code")
-        if code == "ConditionalCheckFailedException":
-            old = cast("Item | None", exc.response.get("Item"))
-        elif code == "TransactionCanceledException":
-            reasons = exc.response.get("CancellationReasons") or [{}]
-            if reasons[0].get("Code") != "ConditionalCheckFailed":
-                return exc
-            old = cast("Item | None", reasons[0].get("Item"))
-        else:
+        refused, old = _refusal(exc)
+        if not refused:
             return exc
         if not old:
             return ScheduleNotFound(job_id)
         actual = int(old["version"]["N"]) if "version" in old else None
         return VersionConflict(job_id, expected_version if expected_version is not None else -1, actual)
+
+
+def _refusal(exc: ClientError) -> tuple[bool, Item | None]:
+    """Whether the schedule item's condition (the first write) refused the write, and the
+    item it found there (None: no item)."""
+    code = exc.response.get("Error", {}).get("Code")
+    if code == "ConditionalCheckFailedException":
+        return True, cast("Item | None", exc.response.get("Item"))
+    if code == "TransactionCanceledException":
+        reason = (exc.response.get("CancellationReasons") or [{}])[0]
+        if reason.get("Code") == "ConditionalCheckFailed":
+            return True, cast("Item | None", reason.get("Item"))
+    return False, None

@@ -218,7 +218,7 @@ def test_record_run_at_a_stale_version_stores_neither_the_schedule_nor_the_run(
         repo.record_run(replace(schedule, version=3, last_run=run), expected_version=2, run=run)
 
     assert repo.get(NS, schedule.job_id) == schedule
-    assert repo.list_runs(NS, schedule.job_id, 10, None).items == []
+    assert repo.list_runs(schedule, 10, None).items == []
 
 
 def test_delete_of_an_unknown_id_is_not_found(repo: DynamoScheduleRepository) -> None:
@@ -255,9 +255,9 @@ def test_runs_come_newest_first_across_pages_and_expire_by_ttl(aws: Aws, repo: D
     for day in days:
         repo.add_run(a_run(schedule, day))
 
-    first = repo.list_runs(NS, schedule.job_id, 3, None)
-    second = repo.list_runs(NS, schedule.job_id, 3, first.next_cursor)
-    third = repo.list_runs(NS, schedule.job_id, 3, second.next_cursor)
+    first = repo.list_runs(schedule, 3, None)
+    second = repo.list_runs(schedule, 3, first.next_cursor)
+    third = repo.list_runs(schedule, 3, second.next_cursor)
 
     seen = [r.scheduled_for for page in (first, second, third) for r in page.items]
     assert seen == sorted(days, reverse=True)
@@ -285,7 +285,7 @@ def test_record_run_stores_the_schedule_and_its_run_together(repo: DynamoSchedul
     repo.record_run(moved, expected_version=1, run=run)
 
     assert repo.get(NS, schedule.job_id) == moved
-    assert repo.list_runs(NS, schedule.job_id, 10, None).items == [run]
+    assert repo.list_runs(schedule, 10, None).items == [run]
 
 
 # -- the sparse due index ----------------------------------------------------------------
@@ -409,7 +409,7 @@ def test_a_garbage_runs_cursor_is_an_invalid_cursor(repo: DynamoScheduleReposito
     repo.add(a_schedule())
 
     with pytest.raises(InvalidCursor):
-        repo.list_runs(NS, job_id(1), 10, "%%%")
+        repo.list_runs(a_schedule(), 10, "%%%")
 
 
 def test_the_scan_guard_itself_fails_a_test_that_scans(aws: Aws, client: Any) -> None:
