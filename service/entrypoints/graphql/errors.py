@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import strawberry
 from graphql import GraphQLError
 
 from service.domain.errors import DomainError
 
-T = TypeVar("T")
 
-
-def attempt(action: Callable[[], T]) -> T:
-    """Run a resolver body; an expected failure becomes a GraphQL error with its code."""
+@contextmanager
+def expected_failures() -> Iterator[None]:
+    """Around a resolver's work: an expected failure becomes a GraphQL error with its code."""
     try:
-        return action()
+        yield
     except DomainError as exc:
         raise GraphQLError(exc.message, extensions={"code": exc.code}, original_error=exc) from exc
 

@@ -38,9 +38,10 @@ from service.entrypoints.graphql.errors import (
     NotFoundError,
     ValidationError,
     VersionConflictError,
-    attempt,
+    expected_failures,
 )
 from service.entrypoints.graphql.guards import ClippedMessages, OperationNameRequired
+from service.entrypoints.graphql.loaders import Loaders
 from service.entrypoints.graphql.threaded import ThreadedSchema
 from service.entrypoints.graphql.transport import JsonErrorsGraphQLRouter
 from service.entrypoints.graphql.types import (
@@ -77,6 +78,7 @@ class Context(BaseContext):
         super().__init__()
         self.schedules = schedules
         self.namespace = namespace
+        self.loaders = Loaders(schedules)  # one set per request: a loader caches what it loaded
 
 
 @strawberry.type
@@ -91,7 +93,8 @@ class Query:
         self, info: Info[Context, None], first: int = 50, after: str | None = None, state: State | None = None
     ) -> ScheduleConnection:
         ctx = info.context
-        page = attempt(lambda: ctx.schedules.list(ctx.namespace, first, after, state, CONNECTION_PAGE_BYTES))
+        with expected_failures():
+            page = ctx.schedules.list(ctx.namespace, first, after, state, CONNECTION_PAGE_BYTES)
         return ScheduleConnection(
             nodes=[Schedule.from_domain(s) for s in page.items],
             page_info=PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor),

@@ -14,7 +14,8 @@ from service.domain import schedule as domain
 from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import RunStatus, RunTrigger
 from service.domain.schedule import State
-from service.entrypoints.graphql.errors import attempt
+from service.entrypoints.graphql.errors import expected_failures
+from service.entrypoints.graphql.loaders import RunsRequest
 from service.entrypoints.presenters.schedules import present_run, present_run_time, present_schedule, shown
 
 # GraphQL's Int stops at 2**31 - 1: a lateness of 25 days in milliseconds, or a minute
@@ -95,17 +96,19 @@ class Schedule:
     created_at: str
     updated_at: str
     last_run: Run | None
-    # The schedule as read: nested fields work from it rather than read it again per node.
+    # The schedule as read: nested fields work from it rather than read it again.
     stored: strawberry.Private[domain.Schedule]
 
     @strawberry.field(description="The next run instants, from the next run on (1 to 100).")  # type: ignore[untyped-decorator]
     def next_runs(self, info: Info, count: int = 5) -> list[RunTime]:
-        runs = attempt(lambda: info.context.schedules.upcoming(self.stored, count))
+        with expected_failures():
+            runs = info.context.schedules.upcoming(self.stored, count)
         return [RunTime.at(r, self.timezone) for r in runs]
 
     @strawberry.field(description="Run history, newest first (1 to 100).")  # type: ignore[untyped-decorator]
-    def runs(self, info: Info, first: int = 20, after: str | None = None) -> RunConnection:
-        page = attempt(lambda: info.context.schedules.runs_of(self.stored, first, after))
+    async def runs(self, info: Info, first: int = 20, after: str | None = None) -> RunConnection:
+        with expected_failures():
+            page = await info.context.loaders.runs.load(RunsRequest(self.stored, first, after))
         return RunConnection(
             nodes=[Run.from_domain(r) for r in page.items],
             page_info=PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor),
