@@ -19,7 +19,7 @@ INLINE_PAYLOAD_BYTES = 512
 PAYLOAD_ANSWER_BYTES = "payloadAnswerBytes"
 # False on a schedule item whose lastRun is the only record of that run (it needs no
 # history item: ``needs_history_item``). A write over such an item gives the run its
-# history item first, in the same transaction (see the repository's ``_write``).
+# history item first, in the same transaction (``dynamo_conditions.write_over``).
 LAST_RUN_IN_HISTORY = "lastRunInHistory"
 
 _serializer = TypeSerializer()

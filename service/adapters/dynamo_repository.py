@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import builtins
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 from botocore.exceptions import ClientError
 
 from service.adapters import table_schema as ts
+from service.adapters.dynamo_conditions import conflict, send, version_condition, write_over
 from service.adapters.dynamo_items import (
-    LAST_RUN_IN_HISTORY,
     Item,
     has_external_payload,
     item_to_run,
     item_to_schedule,
     last_run_in_history,
-    last_run_only_in,
     payload_is_inline,
     payload_to_item,
     run_to_item,
@@ -24,21 +23,13 @@ from service.adapters.dynamo_items import (
     schedule_to_item,
     to_attributes,
 )
-from service.adapters.dynamo_paging import decode_cursor, encode_cursor, fit_in_bytes, merge_unrecorded
+from service.adapters.dynamo_paging import decode_cursor, encode_cursor, fit_in_bytes, merge_unrecorded, query_page
 from service.adapters.dynamo_payloads import read_payloads
-from service.domain.errors import ScheduleNotFound, VersionConflict
 from service.domain.runs import Run
 from service.domain.schedule import Schedule, State, needs_history_item
 from service.services.ports import Page, ScheduleRepository
 
 DEFAULT_RUN_RETENTION = timedelta(days=90)
-# A filtered listing reads at most this many pages of the partition per request, then
-# returns what it has with a cursor, so one request's cost stays bounded.
-MAX_QUERIES_PER_PAGE = 10
-
-_EXISTS = "attribute_exists(pk)"
-_EXISTS_AT_VERSION = "attribute_exists(pk) AND version = :expected"
-_HAS_HISTORY = f"attribute_not_exists({LAST_RUN_IN_HISTORY})"  # its last run has a history item
 
 
 class DynamoScheduleRepository(ScheduleRepository):
@@ -60,25 +51,22 @@ class DynamoScheduleRepository(ScheduleRepository):
         puts = [self._put(schedule_to_item(schedule), "attribute_not_exists(pk)")]
         if not payload_is_inline(schedule.payload):
             puts.append({"Put": {"TableName": self._table, "Item": payload_to_item(schedule)}})
-        if len(puts) == 1:
-            self._client.put_item(**puts[0]["Put"])
-        else:
-            self._client.transact_write_items(TransactItems=puts)
+        send(self._client, puts)
 
     def replace(self, schedule: Schedule, expected_version: int, *, payload_changed: bool = False) -> None:
         writes = [self._conditional_put(schedule, expected_version)]
         if payload_changed:
             writes.append(self._payload_write(schedule))
-        self._write(schedule, expected_version, writes)
+        write_over(self._client, writes, schedule.job_id, expected_version, self._run_put)
 
     def record_run(self, schedule: Schedule, expected_version: int, run: Run) -> None:
         writes = [self._conditional_put(schedule, expected_version)]
         if needs_history_item(schedule, run):
             writes.append(self._run_put(run))
-        self._write(schedule, expected_version, writes)
+        write_over(self._client, writes, schedule.job_id, expected_version, self._run_put)
 
     def delete(self, namespace: str, job_id: str, expected_version: int | None = None) -> Schedule:
-        condition, values = self._condition(expected_version)
+        condition, values = version_condition(expected_version)
         try:
             response = self._client.delete_item(
                 TableName=self._table,
@@ -89,7 +77,7 @@ class DynamoScheduleRepository(ScheduleRepository):
                 **values,
             )
         except ClientError as exc:
-            raise self._conflict(exc, job_id, expected_version) from exc
+            raise conflict(exc, job_id, expected_version) from exc
         old = response["Attributes"]
         schedule = self._with_payload(old)
         if has_external_payload(old):
@@ -113,7 +101,7 @@ class DynamoScheduleRepository(ScheduleRepository):
         start = (
             {"pk": ts.namespace_key(namespace), "sk": ts.schedule_sort_key(decode_cursor(cursor))} if cursor else None
         )
-        items, next_key = self._query_page(query, limit, start, filtered=state is not None)
+        items, next_key = query_page(self._client, query, limit, start, filtered=state is not None)
         fitting = fit_in_bytes(items, max_bytes)
         if len(fitting) < len(items):
             next_key = fitting[-1][ts.SORT_KEY]["S"]
@@ -134,40 +122,14 @@ class DynamoScheduleRepository(ScheduleRepository):
             "ScanIndexForward": False,
         }
         after = decode_cursor(cursor) if cursor else None
-        items, next_key = self._query_page(query, limit, {"pk": pk, "sk": after} if after else None, filtered=False)
+        start = {"pk": pk, "sk": after} if after else None
+        items, next_key = query_page(self._client, query, limit, start, filtered=False)
         page = [(item[ts.SORT_KEY]["S"], item_to_run(item)) for item in items]
         if schedule.last_run is not None and not last_run_in_history(schedule):
             page, next_key = merge_unrecorded(page, next_key, after, schedule.last_run, limit)
         return Page([run for _, run in page], encode_cursor(next_key) if next_key else None)
 
     # -- helpers -------------------------------------------------------------------
-
-    def _query_page(
-        self, query: dict[str, Any], limit: int, start: dict[str, str] | None, filtered: bool
-    ) -> tuple[builtins.list[Item], str | None]:
-        """Up to ``limit`` items, and the sort key to continue after if more may exist.
-
-        One item more than the page is asked for, so that a page that ends exactly at the
-        end of the data carries no cursor to an empty page.
-        """
-        collected: builtins.list[Item] = []
-        exclusive_start = to_attributes(start) if start else None
-        for _ in range(MAX_QUERIES_PER_PAGE):
-            wanted = limit + 1 - len(collected)
-            request = dict(query, Limit=max(wanted, 100) if filtered else wanted)
-            if exclusive_start:
-                request["ExclusiveStartKey"] = exclusive_start
-            response = self._client.query(**request)
-            collected.extend(response["Items"])
-            exclusive_start = response.get("LastEvaluatedKey")
-            if len(collected) > limit or not exclusive_start:
-                break
-        if len(collected) > limit:
-            page = collected[:limit]
-            return page, page[-1]["sk"]["S"]
-        if exclusive_start:  # the read budget ran out before the page filled
-            return collected, exclusive_start["sk"]["S"]
-        return collected, None
 
     def _with_payloads(self, items: builtins.list[Item]) -> builtins.list[Schedule]:
         """The schedules of ``items``, their large payloads read in batches.
@@ -202,7 +164,7 @@ class DynamoScheduleRepository(ScheduleRepository):
         return {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": condition, **(values or {})}}
 
     def _conditional_put(self, schedule: Schedule, expected_version: int) -> dict[str, Any]:
-        condition, values = self._condition(expected_version)
+        condition, values = version_condition(expected_version)
         put = self._put(schedule_to_item(schedule), condition, values)
         put["Put"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         return put
@@ -212,65 +174,3 @@ class DynamoScheduleRepository(ScheduleRepository):
             key = to_attributes(ts.payload_key(schedule.namespace, schedule.job_id))
             return {"Delete": {"TableName": self._table, "Key": key}}
         return {"Put": {"TableName": self._table, "Item": payload_to_item(schedule)}}
-
-    def _write(self, schedule: Schedule, expected_version: int, writes: builtins.list[dict[str, Any]]) -> None:
-        """The writes, the first of them over the schedule item (``_conditional_put``).
-
-        The stored item may be the only record of its last run (``LAST_RUN_IN_HISTORY``),
-        which the new item would lose: the first attempt is refused then, and the writes
-        go again with that run's history item, in one transaction. So the common write
-        costs nothing more, and the rare one (a completed one-time schedule changed or run
-        by hand) one refused write.
-        """
-        schedule_write = writes[0]["Put"]
-        guarded = dict(
-            schedule_write, ConditionExpression=f"{schedule_write['ConditionExpression']} AND {_HAS_HISTORY}"
-        )
-        try:
-            self._send([{"Put": guarded}, *writes[1:]])
-            return
-        except ClientError as exc:
-            refused, old = _refusal(exc)
-            kept = last_run_only_in(old) if refused and old and int(old["version"]["N"]) == expected_version else None
-            if kept is None:
-                raise self._conflict(exc, schedule.job_id, expected_version) from exc
-        try:
-            self._send([*writes, self._run_put(kept)])
-        except ClientError as exc:
-            raise self._conflict(exc, schedule.job_id, expected_version) from exc
-
-    def _send(self, writes: builtins.list[dict[str, Any]]) -> None:
-        if len(writes) == 1:
-            self._client.put_item(**writes[0]["Put"])
-        else:
-            self._client.transact_write_items(TransactItems=writes)
-
-    @staticmethod
-    def _condition(expected_version: int | None) -> tuple[str, dict[str, Any]]:
-        if expected_version is None:
-            return _EXISTS, {}
-        return _EXISTS_AT_VERSION, {"ExpressionAttributeValues": to_attributes({":expected": expected_version})}
-
-    @staticmethod
-    def _conflict(exc: ClientError, job_id: str, expected_version: int | None) -> Exception:
-        """The domain error for a failed condition on the schedule item (the first write)."""
-        refused, old = _refusal(exc)
-        if not refused:
-            return exc
-        if not old:
-            return ScheduleNotFound(job_id)
-        actual = int(old["version"]["N"]) if "version" in old else None
-        return VersionConflict(job_id, expected_version if expected_version is not None else -1, actual)
-
-
-def _refusal(exc: ClientError) -> tuple[bool, Item | None]:
-    """Whether the schedule item's condition (the first write) refused the write, and the
-    item it found there (None: no item)."""
-    code = exc.response.get("Error", {}).get("Code")
-    if code == "ConditionalCheckFailedException":
-        return True, cast("Item | None", exc.response.get("Item"))
-    if code == "TransactionCanceledException":
-        reason = (exc.response.get("CancellationReasons") or [{}])[0]
-        if reason.get("Code") == "ConditionalCheckFailed":
-            return True, cast("Item | None", reason.get("Item"))
-    return False, None
