@@ -45,7 +45,14 @@ class DynamoScheduleRepository(ScheduleRepository):
             TableName=self._table, Key=schedule_key(namespace, job_id), ConsistentRead=True
         )
         item = response.get("Item")
-        return self._with_payload(item) if item else None
+        if item is None:
+            return None
+        if not has_external_payload(item):
+            return item_to_schedule(item)
+        payload = self._payload(namespace, job_id)
+        if payload is None:  # deleted, or moved into its item, since the item was read
+            return self.get(namespace, job_id)
+        return item_to_schedule(item, payload=payload)
 
     def add(self, schedule: Schedule) -> None:
         puts = [self._put(schedule_to_item(schedule), "attribute_not_exists(pk)")]
@@ -79,11 +86,13 @@ class DynamoScheduleRepository(ScheduleRepository):
         except ClientError as exc:
             raise conflict(exc, job_id, expected_version) from exc
         old = response["Attributes"]
-        schedule = self._with_payload(old)
-        if has_external_payload(old):
-            # Not in one transaction with the delete: a crash here leaves an unreachable
-            # payload item behind, never a schedule without its payload.
-            self._client.delete_item(TableName=self._table, Key=to_attributes(ts.payload_key(namespace, job_id)))
+        if not has_external_payload(old):
+            return item_to_schedule(old)
+        # The payload item outlives the schedule until deleted here: nothing else writes it now.
+        schedule = item_to_schedule(old, payload=self._payload(namespace, job_id))
+        # Not in one transaction with the delete: a crash here leaves an unreachable
+        # payload item behind, never a schedule without its payload.
+        self._client.delete_item(TableName=self._table, Key=to_attributes(ts.payload_key(namespace, job_id)))
         return schedule
 
     def list(
@@ -148,14 +157,13 @@ class DynamoScheduleRepository(ScheduleRepository):
                 schedules.append(current)
         return schedules
 
-    def _with_payload(self, item: Item) -> Schedule:
-        if not has_external_payload(item):
-            return item_to_schedule(item)
-        namespace, job_id = item["namespace"]["S"], item["jobId"]["S"]
+    def _payload(self, namespace: str, job_id: str) -> str | None:
+        """A payload kept in its own item; None if that item is gone."""
         response = self._client.get_item(
             TableName=self._table, Key=to_attributes(ts.payload_key(namespace, job_id)), ConsistentRead=True
         )
-        return item_to_schedule(item, payload=response["Item"]["payload"]["S"])
+        item = response.get("Item")
+        return item["payload"]["S"] if item else None
 
     def _run_put(self, run: Run) -> dict[str, Any]:
         return {"Put": {"TableName": self._table, "Item": run_to_item(run, self._retention)}}
