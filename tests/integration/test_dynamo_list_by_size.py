@@ -18,9 +18,9 @@ from service.adapters import table_schema as ts
 from service.adapters.dynamo_repository import DynamoScheduleRepository
 from service.domain.schedule import MAX_PAYLOAD_BYTES, Schedule
 from service.services.ports import MAX_PAYLOAD_ANSWER_BYTES, answer_bytes, schedule_answer_bytes
+from tests.builders import NS, a_schedule
 from tests.conftest import Aws
 from tests.integration.conftest import CallLog
-from tests.integration.test_dynamo_repository import NS, a_schedule
 
 # The costliest payload to answer: each '"' takes four bytes once escaped twice.
 QUOTES = '"' * MAX_PAYLOAD_BYTES

@@ -16,9 +16,9 @@ from service.domain.errors import VersionConflict
 from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import Run, RunTrigger
 from service.domain.schedule import Schedule, State
+from tests.builders import a_run, a_schedule
 from tests.conftest import Aws, table_items
 from tests.integration.conftest import RETENTION, CallLog
-from tests.integration.test_dynamo_repository import a_run, a_schedule
 
 
 @pytest.fixture

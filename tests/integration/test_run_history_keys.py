@@ -10,8 +10,8 @@ from service.adapters.dynamo_due_store import DynamoDueStore
 from service.adapters.dynamo_items import run_to_item
 from service.adapters.dynamo_repository import DynamoScheduleRepository
 from service.domain.runs import Run, RunTrigger, delivered
+from tests.builders import a_schedule
 from tests.conftest import Aws
-from tests.integration.test_dynamo_repository import a_schedule
 
 NS = "default"
 JOB = a_schedule(1).job_id

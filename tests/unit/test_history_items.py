@@ -9,25 +9,13 @@ from datetime import UTC, datetime, timedelta
 from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import Run, RunTrigger, delivered, missed
 from service.domain.schedule import Schedule, State, needs_history_item
+from tests.builders import NS, a_schedule
 
 AT = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
 
 
 def a_one_time_schedule() -> Schedule:
-    return Schedule(
-        namespace="default",
-        job_id="00000000-0000-7000-8000-000000000001",
-        payload="p",
-        recurring=RecurrenceKind.NONE,
-        timezone="UTC",
-        cron=None,
-        anchor=None,
-        run_at=AT,
-        state=State.ACTIVE,
-        version=1,
-        created_at=AT,
-        updated_at=AT,
-    )
+    return a_schedule(recurring=RecurrenceKind.NONE, anchor=None, run_at=AT)
 
 
 def completed_by(schedule: Schedule, run: Run) -> Schedule:
@@ -35,7 +23,7 @@ def completed_by(schedule: Schedule, run: Run) -> Schedule:
 
 
 def sent(trigger: RunTrigger = RunTrigger.SCHEDULE, run_id: str | None = None) -> Run:
-    return delivered("default", a_one_time_schedule().job_id, AT, trigger, AT, "msg-1", run_id=run_id)
+    return delivered(NS, a_one_time_schedule().job_id, AT, trigger, AT, "msg-1", run_id=run_id)
 
 
 def test_the_run_a_one_time_schedule_completes_with_needs_no_history_item() -> None:
@@ -66,7 +54,7 @@ def test_a_manual_run_needs_one_even_on_a_completed_one_time_schedule() -> None:
 
 
 def test_a_missed_one_time_run_needs_one() -> None:
-    run = missed("default", a_one_time_schedule().job_id, AT - timedelta(days=2), AT)
+    run = missed(NS, a_one_time_schedule().job_id, AT - timedelta(days=2), AT)
 
     assert needs_history_item(completed_by(a_one_time_schedule(), run), run)
 

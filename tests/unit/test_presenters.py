@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 
 import pytest
@@ -18,7 +18,7 @@ import service.services
 from service.domain.errors import DomainError, ScheduleNotFound, ValidationFailed
 from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import RunTrigger, delivered
-from service.domain.schedule import Schedule, ScheduleInput, State
+from service.domain.schedule import Schedule, ScheduleInput
 from service.entrypoints.graphql import types as graphql
 from service.entrypoints.graphql.errors import NotFoundError
 from service.entrypoints.presenters.errors import ERRORS, graphql_result, row_for, status_for
@@ -30,6 +30,7 @@ from service.entrypoints.presenters.schedules import (
     schedule_input,
 )
 from service.entrypoints.rest import models as rest
+from tests.builders import NS, a_schedule
 
 SHAPES = [
     (ScheduleShape, rest.SchedulePublic, graphql.Schedule),
@@ -49,23 +50,9 @@ def plain_fields_of(strawberry_type: type) -> set[str]:
     return {f.python_name for f in definition.fields if f.base_resolver is None and not is_private(f.type)}
 
 
-def a_schedule() -> Schedule:
-    run = delivered("default", "job-1", AT, RunTrigger.SCHEDULE, AT, "msg-1", delay_seconds=0)
-    return Schedule(
-        namespace="default",
-        job_id="job-1",
-        payload="cool stuff",
-        recurring=RecurrenceKind.DAILY,
-        timezone="Europe/Berlin",
-        cron=None,
-        anchor=datetime(2027, 3, 28, 3, 0),
-        run_at=AT,
-        state=State.ACTIVE,
-        version=3,
-        created_at=AT,
-        updated_at=AT,
-        last_run=run,
-    )
+def a_daily_schedule_that_ran() -> Schedule:
+    schedule = a_schedule(run_at=AT)
+    return replace(schedule, last_run=delivered(NS, schedule.job_id, AT, RunTrigger.SCHEDULE, AT, "msg-1"))
 
 
 @pytest.mark.parametrize(("shape", "model", "strawberry_type"), SHAPES)
@@ -77,15 +64,18 @@ def test_every_field_of_the_rest_model_and_the_graphql_type_comes_from_the_prese
 
 
 def test_a_schedule_shows_the_same_values_through_rest_and_graphql() -> None:
-    schedule = a_schedule()
+    schedule = a_daily_schedule_that_ran()
 
     public = rest.SchedulePublic.present(present_schedule(schedule)).model_dump(mode="json")
     typed = graphql.Schedule.from_domain(schedule)
 
-    assert public["jobId"] == typed.job_id == "job-1"
+    assert public["jobId"] == typed.job_id == schedule.job_id
     assert public["recurring"] == "daily" and typed.recurring is RecurrenceKind.DAILY
     assert public["runAt"] == typed.run_at == "2027-03-28T01:00:00Z"
-    assert public["lastRun"]["occurrenceId"] == typed.last_run.occurrence_id == "job-1/2027-03-28T01:00:00Z"  # type: ignore[union-attr]
+    assert typed.last_run is not None
+    assert (
+        public["lastRun"]["occurrenceId"] == typed.last_run.occurrence_id == f"{schedule.job_id}/2027-03-28T01:00:00Z"
+    )
 
 
 def test_the_rest_body_and_the_graphql_input_carry_every_field_of_the_domain_input() -> None:
