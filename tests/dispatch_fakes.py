@@ -91,7 +91,7 @@ class InMemoryDueStore(DueStore):
             current = self.repository.get(schedule.namespace, schedule.job_id)
             if current is None or current.version != expected_version:
                 return False
-            self.repository.schedules[(schedule.namespace, schedule.job_id)] = schedule
+            self.repository.put(schedule)
             self.advances += 1
             return True
 

@@ -21,6 +21,9 @@ from service.services.ports import (
 
 
 class InMemoryRepository(ScheduleRepository):
+    """Keeps every run it is given in the history; a last run that a write replaces is kept
+    there too (as the port promises), whether or not it was given as a run."""
+
     def __init__(self) -> None:
         self.schedules: dict[tuple[str, str], Schedule] = {}
         self.runs: dict[tuple[str, str], dict[str, Run]] = {}
@@ -32,12 +35,12 @@ class InMemoryRepository(ScheduleRepository):
     def add(self, schedule: Schedule) -> None:
         key = (schedule.namespace, schedule.job_id)
         assert key not in self.schedules, "add must never overwrite"
-        self.schedules[key] = schedule
+        self.put(schedule)
         self.payload_writes += 1
 
     def replace(self, schedule: Schedule, expected_version: int, *, payload_changed: bool = False) -> None:
         self._check(schedule.namespace, schedule.job_id, expected_version)
-        self.schedules[(schedule.namespace, schedule.job_id)] = schedule
+        self.put(schedule)
         self.payload_writes += int(payload_changed)
 
     def delete(self, namespace: str, job_id: str, expected_version: int | None = None) -> Schedule:
@@ -69,17 +72,24 @@ class InMemoryRepository(ScheduleRepository):
         self.add_run(run)
 
     def add_run(self, run: Run) -> None:
-        self.runs.setdefault((run.namespace, run.job_id), {})[f"{run.scheduled_for}#{run.trigger}#{run.run_id}"] = run
+        self.runs.setdefault((run.namespace, run.job_id), {})[_run_key(run)] = run
 
-    def list_runs(
-        self, namespace: str, job_id: str, limit: int, cursor: str | None, unrecorded: Run | None = None
-    ) -> Page[Run]:
-        stored = dict(self.runs.get((namespace, job_id), {}))
-        if unrecorded is not None:
-            stored.setdefault(f"{unrecorded.scheduled_for}#{unrecorded.trigger}#{unrecorded.run_id}", unrecorded)
+    def list_runs(self, schedule: Schedule, limit: int, cursor: str | None) -> Page[Run]:
+        stored = dict(self.runs.get((schedule.namespace, schedule.job_id), {}))
+        if schedule.last_run is not None:
+            stored.setdefault(_run_key(schedule.last_run), schedule.last_run)
         runs = sorted(stored.values(), key=lambda r: r.scheduled_for, reverse=True)
         start = int(cursor) if cursor else 0
         return Page(runs[start : start + limit], str(start + limit) if start + limit < len(runs) else None)
+
+    def put(self, schedule: Schedule) -> None:
+        """Store ``schedule`` over whatever is stored, keeping the last run it replaces."""
+        current = self.schedules.get((schedule.namespace, schedule.job_id))
+        if current is not None and current.last_run is not None and current.last_run != schedule.last_run:
+            self.runs.setdefault((current.namespace, current.job_id), {}).setdefault(
+                _run_key(current.last_run), current.last_run
+            )
+        self.schedules[(schedule.namespace, schedule.job_id)] = schedule
 
     def _check(self, namespace: str, job_id: str, expected_version: int | None) -> None:
         current = self.schedules.get((namespace, job_id))
@@ -87,6 +97,10 @@ class InMemoryRepository(ScheduleRepository):
             raise ScheduleNotFound(job_id)
         if expected_version is not None and current.version != expected_version:
             raise VersionConflict(job_id, expected_version, current.version)
+
+
+def _run_key(run: Run) -> str:
+    return f"{run.scheduled_for}#{run.trigger}#{run.run_id}"
 
 
 class FakeSender(Sender):

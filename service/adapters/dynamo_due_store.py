@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 from service.adapters import table_schema as ts
 from service.adapters.dynamo_batch import get_all, write_all
 from service.adapters.dynamo_items import (
+    LAST_RUN_IN_HISTORY,
     Item,
     has_external_payload,
     item_to_schedule,
@@ -33,7 +34,7 @@ from service.domain.schedule import Schedule
 from service.services.due_store import DueStore
 
 PAGE_SIZE = 100
-_ADVANCED_ATTRIBUTES = ("runAt", "state", "version", "updatedAt", "lastRun", "lastRunInHistory")
+_ADVANCED_ATTRIBUTES = ("runAt", "state", "version", "updatedAt", "lastRun", LAST_RUN_IN_HISTORY)
 _OWN_WRITE = ("version", "updatedAt", "lastRun")  # what tells an advance's own write apart
 
 

@@ -10,13 +10,17 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from service.adapters import table_schema as ts
 from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import Run, RunStatus, RunTrigger, iso_seconds
-from service.domain.schedule import Schedule, State
+from service.domain.schedule import Schedule, State, needs_history_item
 from service.services.ports import MAX_PAYLOAD_ANSWER_BYTES, answer_bytes, schedule_answer_bytes
 
 # Payloads up to this size stay in the schedule item, which then stays near 1 KB (one
 # write unit); larger ones get an item of their own that the run-time writes never touch.
 INLINE_PAYLOAD_BYTES = 512
 PAYLOAD_ANSWER_BYTES = "payloadAnswerBytes"
+# False on a schedule item whose lastRun is the only record of that run (it needs no
+# history item: ``needs_history_item``). A write over such an item gives the run its
+# history item first, in the same transaction (``dynamo_conditions.write_over``).
+LAST_RUN_IN_HISTORY = "lastRunInHistory"
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -62,7 +66,7 @@ def schedule_to_item(schedule: Schedule) -> Item:
         "updatedAt": _text(schedule.updated_at),
         "lastRun": _run_summary(schedule.last_run) if schedule.last_run else None,
         "claimedUntil": _text(schedule.claimed_until),
-        "lastRunInHistory": None if schedule.last_run_in_history else False,
+        LAST_RUN_IN_HISTORY: None if last_run_in_history(schedule) else False,
     }
     if schedule.due_at is not None:
         values[ts.DUE_SHARD] = ts.due_shard(schedule.namespace, schedule.job_id)
@@ -93,8 +97,20 @@ def item_to_schedule(item: Item, payload: str | None = None) -> Schedule:
         updated_at=_parsed(values["updatedAt"]),
         last_run=_run_from_summary(values["namespace"], values["jobId"], last_run) if last_run else None,
         claimed_until=_instant(values.get("claimedUntil")),
-        last_run_in_history=values.get("lastRunInHistory", True),
     )
+
+
+def last_run_in_history(schedule: Schedule) -> bool:
+    """Whether the schedule's last run, if it has one, has a history item of its own."""
+    return schedule.last_run is None or needs_history_item(schedule, schedule.last_run)
+
+
+def last_run_only_in(item: Item) -> Run | None:
+    """The run a stored schedule item is the only record of, if any."""
+    if item.get(LAST_RUN_IN_HISTORY) != {"BOOL": False} or "lastRun" not in item:
+        return None
+    values = from_attributes(item)
+    return _run_from_summary(values["namespace"], values["jobId"], values["lastRun"])
 
 
 def has_external_payload(item: Item) -> bool:

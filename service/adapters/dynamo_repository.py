@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import builtins
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 from botocore.exceptions import ClientError
 
 from service.adapters import table_schema as ts
+from service.adapters.dynamo_conditions import conflict, send, version_condition, write_over
 from service.adapters.dynamo_items import (
     Item,
     has_external_payload,
     item_to_run,
     item_to_schedule,
+    last_run_in_history,
     payload_is_inline,
     payload_to_item,
     run_to_item,
@@ -21,20 +23,13 @@ from service.adapters.dynamo_items import (
     schedule_to_item,
     to_attributes,
 )
-from service.adapters.dynamo_paging import decode_cursor, encode_cursor, fit_in_bytes, merge_unrecorded
+from service.adapters.dynamo_paging import decode_cursor, encode_cursor, fit_in_bytes, merge_unrecorded, query_page
 from service.adapters.dynamo_payloads import read_payloads
-from service.domain.errors import ScheduleNotFound, VersionConflict
 from service.domain.runs import Run
-from service.domain.schedule import Schedule, State
+from service.domain.schedule import Schedule, State, needs_history_item
 from service.services.ports import Page, ScheduleRepository
 
 DEFAULT_RUN_RETENTION = timedelta(days=90)
-# A filtered listing reads at most this many pages of the partition per request, then
-# returns what it has with a cursor, so one request's cost stays bounded.
-MAX_QUERIES_PER_PAGE = 10
-
-_EXISTS = "attribute_exists(pk)"
-_EXISTS_AT_VERSION = "attribute_exists(pk) AND version = :expected"
 
 
 class DynamoScheduleRepository(ScheduleRepository):
@@ -50,32 +45,35 @@ class DynamoScheduleRepository(ScheduleRepository):
             TableName=self._table, Key=schedule_key(namespace, job_id), ConsistentRead=True
         )
         item = response.get("Item")
-        return self._with_payload(item) if item else None
+        if item is None:
+            return None
+        if not has_external_payload(item):
+            return item_to_schedule(item)
+        payload = self._payload(namespace, job_id)
+        if payload is None:  # deleted, or moved into its item, since the item was read
+            return self.get(namespace, job_id)
+        return item_to_schedule(item, payload=payload)
 
     def add(self, schedule: Schedule) -> None:
         puts = [self._put(schedule_to_item(schedule), "attribute_not_exists(pk)")]
         if not payload_is_inline(schedule.payload):
             puts.append({"Put": {"TableName": self._table, "Item": payload_to_item(schedule)}})
-        if len(puts) == 1:
-            self._client.put_item(**puts[0]["Put"])
-        else:
-            self._client.transact_write_items(TransactItems=puts)
+        send(self._client, puts)
 
     def replace(self, schedule: Schedule, expected_version: int, *, payload_changed: bool = False) -> None:
         writes = [self._conditional_put(schedule, expected_version)]
         if payload_changed:
             writes.append(self._payload_write(schedule))
-        self._write(schedule, expected_version, writes)
+        write_over(self._client, writes, schedule.job_id, expected_version, self._run_put)
 
     def record_run(self, schedule: Schedule, expected_version: int, run: Run) -> None:
-        writes = [
-            self._conditional_put(schedule, expected_version),
-            {"Put": {"TableName": self._table, "Item": run_to_item(run, self._retention)}},
-        ]
-        self._write(schedule, expected_version, writes)
+        writes = [self._conditional_put(schedule, expected_version)]
+        if needs_history_item(schedule, run):
+            writes.append(self._run_put(run))
+        write_over(self._client, writes, schedule.job_id, expected_version, self._run_put)
 
     def delete(self, namespace: str, job_id: str, expected_version: int | None = None) -> Schedule:
-        condition, values = self._condition(expected_version)
+        condition, values = version_condition(expected_version)
         try:
             response = self._client.delete_item(
                 TableName=self._table,
@@ -86,13 +84,15 @@ class DynamoScheduleRepository(ScheduleRepository):
                 **values,
             )
         except ClientError as exc:
-            raise self._conflict(exc, job_id, expected_version) from exc
+            raise conflict(exc, job_id, expected_version) from exc
         old = response["Attributes"]
-        schedule = self._with_payload(old)
-        if has_external_payload(old):
-            # Not in one transaction with the delete: a crash here leaves an unreachable
-            # payload item behind, never a schedule without its payload.
-            self._client.delete_item(TableName=self._table, Key=to_attributes(ts.payload_key(namespace, job_id)))
+        if not has_external_payload(old):
+            return item_to_schedule(old)
+        # The payload item outlives the schedule until deleted here: nothing else writes it now.
+        schedule = item_to_schedule(old, payload=self._payload(namespace, job_id))
+        # Not in one transaction with the delete: a crash here leaves an unreachable
+        # payload item behind, never a schedule without its payload.
+        self._client.delete_item(TableName=self._table, Key=to_attributes(ts.payload_key(namespace, job_id)))
         return schedule
 
     def list(
@@ -110,7 +110,7 @@ class DynamoScheduleRepository(ScheduleRepository):
         start = (
             {"pk": ts.namespace_key(namespace), "sk": ts.schedule_sort_key(decode_cursor(cursor))} if cursor else None
         )
-        items, next_key = self._query_page(query, limit, start, filtered=state is not None)
+        items, next_key = query_page(self._client, query, limit, start, filtered=state is not None)
         fitting = fit_in_bytes(items, max_bytes)
         if len(fitting) < len(items):
             next_key = fitting[-1][ts.SORT_KEY]["S"]
@@ -120,12 +120,10 @@ class DynamoScheduleRepository(ScheduleRepository):
     # -- runs ----------------------------------------------------------------------
 
     def add_run(self, run: Run) -> None:
-        self._client.put_item(TableName=self._table, Item=run_to_item(run, self._retention))
+        self._client.put_item(**self._run_put(run)["Put"])
 
-    def list_runs(
-        self, namespace: str, job_id: str, limit: int, cursor: str | None, unrecorded: Run | None = None
-    ) -> Page[Run]:
-        pk = ts.runs_key(namespace, job_id)
+    def list_runs(self, schedule: Schedule, limit: int, cursor: str | None) -> Page[Run]:
+        pk = ts.runs_key(schedule.namespace, schedule.job_id)
         query = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk",
@@ -133,40 +131,14 @@ class DynamoScheduleRepository(ScheduleRepository):
             "ScanIndexForward": False,
         }
         after = decode_cursor(cursor) if cursor else None
-        items, next_key = self._query_page(query, limit, {"pk": pk, "sk": after} if after else None, filtered=False)
+        start = {"pk": pk, "sk": after} if after else None
+        items, next_key = query_page(self._client, query, limit, start, filtered=False)
         page = [(item[ts.SORT_KEY]["S"], item_to_run(item)) for item in items]
-        if unrecorded is not None:
-            page, next_key = merge_unrecorded(page, next_key, after, unrecorded, limit)
+        if schedule.last_run is not None and not last_run_in_history(schedule):
+            page, next_key = merge_unrecorded(page, next_key, after, schedule.last_run, limit)
         return Page([run for _, run in page], encode_cursor(next_key) if next_key else None)
 
     # -- helpers -------------------------------------------------------------------
-
-    def _query_page(
-        self, query: dict[str, Any], limit: int, start: dict[str, str] | None, filtered: bool
-    ) -> tuple[builtins.list[Item], str | None]:
-        """Up to ``limit`` items, and the sort key to continue after if more may exist.
-
-        One item more than the page is asked for, so that a page that ends exactly at the
-        end of the data carries no cursor to an empty page.
-        """
-        collected: builtins.list[Item] = []
-        exclusive_start = to_attributes(start) if start else None
-        for _ in range(MAX_QUERIES_PER_PAGE):
-            wanted = limit + 1 - len(collected)
-            request = dict(query, Limit=max(wanted, 100) if filtered else wanted)
-            if exclusive_start:
-                request["ExclusiveStartKey"] = exclusive_start
-            response = self._client.query(**request)
-            collected.extend(response["Items"])
-            exclusive_start = response.get("LastEvaluatedKey")
-            if len(collected) > limit or not exclusive_start:
-                break
-        if len(collected) > limit:
-            page = collected[:limit]
-            return page, page[-1]["sk"]["S"]
-        if exclusive_start:  # the read budget ran out before the page filled
-            return collected, exclusive_start["sk"]["S"]
-        return collected, None
 
     def _with_payloads(self, items: builtins.list[Item]) -> builtins.list[Schedule]:
         """The schedules of ``items``, their large payloads read in batches.
@@ -185,20 +157,22 @@ class DynamoScheduleRepository(ScheduleRepository):
                 schedules.append(current)
         return schedules
 
-    def _with_payload(self, item: Item) -> Schedule:
-        if not has_external_payload(item):
-            return item_to_schedule(item)
-        namespace, job_id = item["namespace"]["S"], item["jobId"]["S"]
+    def _payload(self, namespace: str, job_id: str) -> str | None:
+        """A payload kept in its own item; None if that item is gone."""
         response = self._client.get_item(
             TableName=self._table, Key=to_attributes(ts.payload_key(namespace, job_id)), ConsistentRead=True
         )
-        return item_to_schedule(item, payload=response["Item"]["payload"]["S"])
+        item = response.get("Item")
+        return item["payload"]["S"] if item else None
+
+    def _run_put(self, run: Run) -> dict[str, Any]:
+        return {"Put": {"TableName": self._table, "Item": run_to_item(run, self._retention)}}
 
     def _put(self, item: Item, condition: str, values: dict[str, Any] | None = None) -> dict[str, Any]:
         return {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": condition, **(values or {})}}
 
     def _conditional_put(self, schedule: Schedule, expected_version: int) -> dict[str, Any]:
-        condition, values = self._condition(expected_version)
+        condition, values = version_condition(expected_version)
         put = self._put(schedule_to_item(schedule), condition, values)
         put["Put"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         return put
@@ -208,37 +182,3 @@ class DynamoScheduleRepository(ScheduleRepository):
             key = to_attributes(ts.payload_key(schedule.namespace, schedule.job_id))
             return {"Delete": {"TableName": self._table, "Key": key}}
         return {"Put": {"TableName": self._table, "Item": payload_to_item(schedule)}}
-
-    def _write(self, schedule: Schedule, expected_version: int, writes: builtins.list[dict[str, Any]]) -> None:
-        try:
-            if len(writes) == 1:
-                self._client.put_item(**writes[0]["Put"])
-            else:
-                self._client.transact_write_items(TransactItems=writes)
-        except ClientError as exc:
-            raise self._conflict(exc, schedule.job_id, expected_version) from exc
-
-    @staticmethod
-    def _condition(expected_version: int | None) -> tuple[str, dict[str, Any]]:
-        if expected_version is None:
-            return _EXISTS, {}
-        return _EXISTS_AT_VERSION, {"ExpressionAttributeValues": to_attributes({":expected": expected_version})}
-
-    @staticmethod
-    def _conflict(exc: ClientError, job_id: str, expected_version: int | None) -> Exception:
-        """The domain error for a failed condition on the schedule item (the first write)."""
-        error = exc.response.get("Error", {})
-        code = error.get("Code")
-        if code == "ConditionalCheckFailedException":
-            old = cast("Item | None", exc.response.get("Item"))
-        elif code == "TransactionCanceledException":
-            reasons = exc.response.get("CancellationReasons") or [{}]
-            if reasons[0].get("Code") != "ConditionalCheckFailed":
-                return exc
-            old = cast("Item | None", reasons[0].get("Item"))
-        else:
-            return exc
-        if not old:
-            return ScheduleNotFound(job_id)
-        actual = int(old["version"]["N"]) if "version" in old else None
-        return VersionConflict(job_id, expected_version if expected_version is not None else -1, actual)

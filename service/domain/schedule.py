@@ -10,7 +10,7 @@ from typing import Any
 from service.domain.errors import FieldProblem, PayloadTooLarge, ValidationFailed, quoted
 from service.domain.local_time import resolve, wall_time, zone
 from service.domain.recurrence import Recurrence, RecurrenceKind, validate_cron
-from service.domain.runs import Run
+from service.domain.runs import Run, RunStatus, RunTrigger
 from service.domain.zone_names import check_zone_name
 
 MAX_PAYLOAD_BYTES = 256 * 1024  # SQS's message size limit
@@ -86,10 +86,6 @@ class Schedule:
     last_run: Run | None = None
     # Set while the API itself delivers a due run; the dispatcher waits until it passes.
     claimed_until: datetime | None = None
-    # False when ``last_run`` is the only record of that run: the dispatcher keeps the one
-    # run of a one-time schedule in the schedule item alone (a write saved per run), and
-    # whoever replaces ``last_run`` must first copy it into the run history.
-    last_run_in_history: bool = True
 
     @property
     def minute(self) -> int | None:
@@ -133,6 +129,24 @@ class Schedule:
             if next_run is None:
                 changes["state"] = State.COMPLETED
         return replace(self, **changes)
+
+
+def needs_history_item(schedule: Schedule, run: Run) -> bool:
+    """Whether ``run`` needs a record of its own in the run history, ``schedule`` being its
+    schedule once the run is recorded.
+
+    Every run does but the one a one-time schedule completes with: the schedule keeps it
+    as its ``last_run``, which records it as well as a history item would, and a write is
+    saved per one-time run. (A manual run does not complete anything, and a schedule can
+    have many.) Whoever stores the schedule keeps that record when it replaces it.
+    """
+    return not (
+        run == schedule.last_run
+        and schedule.recurring is RecurrenceKind.NONE
+        and schedule.state is State.COMPLETED
+        and run.status is RunStatus.DELIVERED
+        and run.trigger is not RunTrigger.MANUAL
+    )
 
 
 def define(raw: ScheduleInput) -> Definition:

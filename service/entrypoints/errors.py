@@ -1,4 +1,5 @@
-"""Domain errors to HTTP: one table, and the JSON error body every 4xx uses.
+"""Errors to HTTP: the handlers that answer each failure (a domain error with the status of
+its row in ``presenters.errors``), in the JSON error body every 4xx uses.
 
 Body: ``{"error": "<code>", "message": "<human sentence>", "problems": [{"field", "message"}]}``.
 """
@@ -15,50 +16,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.domain.errors import (
-    DeliveryFailed,
-    DomainError,
-    InvalidCursor,
-    InvalidState,
-    PayloadTooLarge,
-    ScheduleNotFound,
-    ValidationFailed,
-    VersionConflict,
-    quoted,
-)
-from service.domain.keys import KeyNotFound, RateLimited, Unauthorized
-from service.entrypoints.auth import www_authenticate
+from service.domain.errors import DomainError, ValidationFailed, quoted
 from service.entrypoints.methods import allowed_methods
+from service.entrypoints.presenters.errors import headers_for, status_for
 
 logger = logging.getLogger(__name__)
-
-STATUS_BY_ERROR: dict[type[DomainError], int] = {
-    PayloadTooLarge: 413,
-    ValidationFailed: 422,
-    InvalidCursor: 400,
-    ScheduleNotFound: 404,
-    VersionConflict: 412,
-    InvalidState: 409,
-    DeliveryFailed: 503,
-    Unauthorized: 401,
-    KeyNotFound: 404,
-    RateLimited: 429,
-}
-
-
-def status_for(error: DomainError) -> int:
-    for cls in type(error).__mro__:
-        if cls in STATUS_BY_ERROR:
-            return STATUS_BY_ERROR[cls]
-    return 400
-
-
-def headers_for(error: DomainError) -> dict[str, str] | None:
-    if isinstance(error, Unauthorized):
-        return {"WWW-Authenticate": www_authenticate(error)}
-    if isinstance(error, RateLimited):
-        return {"Retry-After": str(error.retry_after_seconds)}
-    return None
 
 
 def error_body(code: str, message: str, problems: list[dict[str, str]] | None = None) -> dict[str, Any]:

@@ -25,9 +25,8 @@ from functools import partial
 
 from service.domain import runs as run_records
 from service.domain.dispatch_plan import Plan, plan
-from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import Run, RunTrigger
-from service.domain.schedule import Schedule
+from service.domain.schedule import Schedule, needs_history_item
 from service.services.due_store import DueStore
 from service.services.ports import Occurrence, Sender, SendOutcome
 from service.services.retry import Retry
@@ -214,7 +213,6 @@ class PageWork:
     ) -> _Outcome:
         ns, job = schedule.namespace, schedule.job_id
         missed = [run_records.missed(ns, job, at, now) for at in schedule_plan.missed]
-        history = list(missed)
         delivered = None
         if sent is not None and schedule_plan.deliver is not None:
             delay = schedule_plan.delay_seconds
@@ -225,10 +223,5 @@ class PageWork:
         report.add(missed=len(missed), missed_not_recorded=schedule_plan.missed_not_recorded)
         final = delivered or missed[-1]
         updated = replace(schedule.after_run(final.scheduled_for, now, final), claimed_until=None)
-        # The one run of a one-time schedule lives in its lastRun alone: one write saved.
-        only_in_item = delivered is not None and schedule.recurring is RecurrenceKind.NONE
-        if delivered is not None and not only_in_item:
-            history.append(delivered)
-        if schedule.last_run is not None and not schedule.last_run_in_history:
-            history.append(schedule.last_run)  # about to be replaced: keep its record
-        return _Outcome(schedule, replace(updated, last_run_in_history=not only_in_item), history, delivered)
+        history = [run for run in (*missed, delivered) if run is not None and needs_history_item(updated, run)]
+        return _Outcome(schedule, updated, history, delivered)

@@ -48,7 +48,8 @@ class ScheduleRepository(abc.ABC):
 
     Writes are conditional: ``add`` never overwrites, ``replace`` and ``delete`` never
     create, and an ``expected_version`` makes them fail with ``VersionConflict`` when the
-    stored schedule has moved on.
+    stored schedule has moved on. The history keeps every run recorded: storing a
+    schedule never loses the run it replaces as its last run.
     """
 
     @abc.abstractmethod
@@ -78,17 +79,15 @@ class ScheduleRepository(abc.ABC):
 
     @abc.abstractmethod
     def record_run(self, schedule: Schedule, expected_version: int, run: Run) -> None:
-        """Atomically store ``schedule`` (as ``replace`` does) and append ``run`` to its history."""
+        """Atomically store ``schedule``, whose last run is ``run`` (as ``replace`` does), and
+        keep ``run`` in its history."""
 
     @abc.abstractmethod
     def add_run(self, run: Run) -> None: ...
 
     @abc.abstractmethod
-    def list_runs(
-        self, namespace: str, job_id: str, limit: int, cursor: str | None, unrecorded: Run | None = None
-    ) -> Page[Run]:
-        """Runs of one schedule, newest first; ``unrecorded`` is a run with no history item
-        of its own (the schedule's last run), placed where it belongs."""
+    def list_runs(self, schedule: Schedule, limit: int, cursor: str | None) -> Page[Run]:
+        """The run history of ``schedule`` as read, newest first, its last run included."""
 
 
 @dataclass(frozen=True)

@@ -82,8 +82,7 @@ class ScheduleService:
     def runs_of(self, schedule: Schedule, limit: int = 50, cursor: str | None = None) -> Page[Run]:
         """The run history of a schedule already read (GraphQL reads it once per node)."""
         _check_range("limit", limit, 1, MAX_PAGE_SIZE)
-        unrecorded = schedule.last_run if not schedule.last_run_in_history else None
-        return self.repository.list_runs(schedule.namespace, schedule.job_id, limit, cursor, unrecorded)
+        return self.repository.list_runs(schedule, limit, cursor)
 
     def next_runs(self, namespace: str, job_id: str, count: int) -> tuple[Schedule, builtins.list[datetime]]:
         """The schedule and its next ``count`` run instants."""
@@ -202,8 +201,7 @@ class ScheduleService:
         run = run_records.delivered(
             current.namespace, job_id, scheduled_for, RunTrigger.MANUAL, now, message_id, run_id=run_id
         )
-        self._keep_last_run(current)
-        updated = replace(current, last_run=run, last_run_in_history=True, version=current.version + 1, updated_at=now)
+        updated = replace(current, last_run=run, version=current.version + 1, updated_at=now)
         try:
             self.repository.record_run(updated, current.version, run)
         except (VersionConflict, ScheduleNotFound):
@@ -258,20 +256,13 @@ class ScheduleService:
             logger.warning("immediate delivery failed; the dispatcher will deliver %s", schedule.job_id)
             return claimed
         run = run_records.delivered(schedule.namespace, schedule.job_id, scheduled_for, trigger, now, message_id, delay)
-        self._keep_last_run(schedule)
-        done = replace(claimed.after_run(scheduled_for, now, run), claimed_until=None, last_run_in_history=True)
+        done = replace(claimed.after_run(scheduled_for, now, run), claimed_until=None)
         try:
             self.repository.record_run(done, claimed.version, run)
         except (VersionConflict, ScheduleNotFound):
             self.repository.add_run(run)
             return self.get(schedule.namespace, schedule.job_id)
         return done
-
-    def _keep_last_run(self, schedule: Schedule) -> None:
-        """Copy a last run that only the schedule item holds into the history, before
-        it is replaced (the dispatcher keeps a one-time run in the item alone)."""
-        if schedule.last_run is not None and not schedule.last_run_in_history:
-            self.repository.add_run(schedule.last_run)
 
     def _due_soon(self, run_at: datetime | None, now: datetime) -> bool:
         """Whether the API sends this run itself rather than leave it to the dispatcher."""

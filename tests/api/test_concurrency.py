@@ -19,6 +19,7 @@ from fastapi import FastAPI
 
 from service.bootstrap.api import ApiContainer, bootstrap_api
 from service.config import Settings
+from service.domain.runs import Run
 from service.domain.schedule import Schedule, State
 from service.services.ports import Page
 from tests.api.conftest import bearer
@@ -38,25 +39,42 @@ def anyio_backend() -> str:
 
 
 class HeldRepository(InMemoryRepository):
-    """Holds every ``list`` until the test releases it; everything else answers at once."""
+    """Holds every ``list`` (or, told so, every ``list_runs``) until the test releases it;
+    everything else answers at once."""
 
-    def __init__(self) -> None:
+    def __init__(self, held: str = "list") -> None:
         super().__init__()
+        self.held = held
         self.entered = threading.Event()
         self.released = threading.Event()
 
     def list(
         self, namespace: str, limit: int, cursor: str | None, state: State | None, **kwargs: Any
     ) -> Page[Schedule]:
+        self._hold("list")
+        return super().list(namespace, limit, cursor, state, **kwargs)
+
+    def list_runs(self, schedule: Schedule, limit: int, cursor: str | None) -> Page[Run]:
+        self._hold("list_runs")
+        return super().list_runs(schedule, limit, cursor)
+
+    def _hold(self, method: str) -> None:
+        if method != self.held:
+            return
         self.entered.set()
         if not self.released.wait(HOLD_AT_MOST_SECONDS):
             raise TimeoutError("the test never released the held request")
-        return super().list(namespace, limit, cursor, state, **kwargs)
 
 
 @pytest.fixture
-def held() -> HeldRepository:
-    return HeldRepository()
+def held_method() -> str:
+    """The repository method the held repository holds (a test parametrizes it)."""
+    return "list"
+
+
+@pytest.fixture
+def held(held_method: str) -> HeldRepository:
+    return HeldRepository(held_method)
 
 
 @pytest.fixture
@@ -122,3 +140,25 @@ async def test_a_held_graphql_operation_does_not_stop_health_or_other_requests(
     assert one.json()["data"] == {"schedule": {"payload": "y"}}
     assert rest.status_code == 200
     assert listed.json()["data"]["schedules"]["nodes"] == [{"jobId": created["jobId"]}]
+
+
+@pytest.mark.parametrize("held_method", ["list_runs"])
+async def test_a_history_held_inside_a_graphql_loader_does_not_stop_health_or_other_requests(
+    held: HeldRepository, client: httpx.AsyncClient
+) -> None:
+    created = (await client.post("/schedules", json={"payload": "z", "runAt": "2030-01-01T00:00:00Z"})).json()
+    history = "query($id: ID!) { schedule(jobId: $id) { runs { nodes { status } } } }"
+    operation = await _hold(
+        held, client.post("/graphql", json={"query": history, "variables": {"id": created["jobId"]}})
+    )
+
+    health = await client.get("/health")
+    one = await client.post("/graphql", json=_read_payload(created["jobId"]))
+    answered_while_held = not operation.done()
+    held.released.set()
+    read = await operation
+
+    assert answered_while_held
+    assert health.status_code == 200
+    assert one.json()["data"] == {"schedule": {"payload": "z"}}
+    assert read.json()["data"] == {"schedule": {"runs": {"nodes": []}}}

@@ -2,7 +2,8 @@
 
 Payloads over 512 bytes live in items of their own; the schedule item keeps their answer
 size, so a page is planned before any payload is read, and the payloads that fit are
-read in one batch.
+read in one batch. A payload that moves or goes while it is read, in a page or alone, has
+its schedule read again.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from service.adapters import table_schema as ts
 from service.adapters.dynamo_repository import DynamoScheduleRepository
 from service.domain.schedule import MAX_PAYLOAD_BYTES, Schedule
 from service.services.ports import MAX_PAYLOAD_ANSWER_BYTES, answer_bytes, schedule_answer_bytes
+from tests.builders import NS, a_schedule
 from tests.conftest import Aws
 from tests.integration.conftest import CallLog
-from tests.integration.test_dynamo_repository import NS, a_schedule
 
 # The costliest payload to answer: each '"' takes four bytes once escaped twice.
 QUOTES = '"' * MAX_PAYLOAD_BYTES
@@ -135,3 +136,35 @@ def test_a_payload_moved_into_its_item_while_the_page_is_read_is_read_again(
     client.meta.events.register_first("before-call.dynamodb.BatchGetItem", replace_meanwhile)
 
     assert repo.list(NS, 100, None, None, max_bytes=PAGE_BYTES).items == [smaller]
+
+
+def _on_the_payload_read(client: Any, action: Any) -> None:
+    """Runs ``action`` once, just before the second GetItem (the payload's) goes out."""
+    gets = iter(range(2))
+
+    def maybe(**_: Any) -> None:
+        if next(gets, None) == 1:
+            action()
+
+    client.meta.events.register_first("before-call.dynamodb.GetItem", maybe)
+
+
+def test_a_schedule_deleted_while_its_payload_is_read_reads_as_gone(
+    client: Any, repo: DynamoScheduleRepository
+) -> None:
+    schedule = a_schedule(1, payload="large " * 200)
+    repo.add(schedule)
+    _on_the_payload_read(client, lambda: repo.delete(NS, schedule.job_id))
+
+    assert repo.get(NS, schedule.job_id) is None
+
+
+def test_a_payload_moved_into_its_item_while_it_is_read_reads_the_schedule_again(
+    client: Any, repo: DynamoScheduleRepository
+) -> None:
+    schedule = a_schedule(1, payload="large " * 200)
+    repo.add(schedule)
+    smaller = replace(schedule, payload="small", version=2)
+    _on_the_payload_read(client, lambda: repo.replace(smaller, 1, payload_changed=True))
+
+    assert repo.get(NS, schedule.job_id) == smaller

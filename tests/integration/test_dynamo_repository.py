@@ -6,7 +6,7 @@ Its client (``conftest``) fails the test if it ever issues a Scan.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,53 +14,12 @@ import pytest
 from service.adapters import table_schema as ts
 from service.adapters.dynamo_repository import DynamoScheduleRepository
 from service.domain.errors import InvalidCursor, ScheduleNotFound, VersionConflict
-from service.domain.local_time import wall_time, zone
 from service.domain.recurrence import RecurrenceKind
-from service.domain.runs import Run, RunStatus, RunTrigger
 from service.domain.schedule import Schedule, State
 from service.services.schedules import MAX_PAGE_BYTES
+from tests.builders import NOW, NS, a_run, a_schedule, job_id
 from tests.conftest import Aws, table_items
 from tests.integration.conftest import RETENTION, CallLog
-
-NS = "default"
-NOW = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
-
-
-def job_id(n: int) -> str:
-    return f"00000000-0000-7000-8000-{n:012d}"
-
-
-def a_schedule(n: int = 1, **changes: Any) -> Schedule:
-    berlin = zone("Europe/Berlin")
-    run_at = datetime(2027, 1, 5, 8, 0, tzinfo=UTC)
-    schedule = Schedule(
-        namespace=NS,
-        job_id=job_id(n),
-        payload=f"payload {n}",
-        recurring=RecurrenceKind.DAILY,
-        timezone="Europe/Berlin",
-        cron=None,
-        anchor=wall_time(run_at, berlin),
-        run_at=run_at,
-        state=State.ACTIVE,
-        version=1,
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    return replace(schedule, **changes)
-
-
-def a_run(schedule: Schedule, scheduled_for: datetime, trigger: RunTrigger = RunTrigger.SCHEDULE) -> Run:
-    return Run(
-        namespace=schedule.namespace,
-        job_id=schedule.job_id,
-        scheduled_for=scheduled_for,
-        status=RunStatus.DELIVERED,
-        trigger=trigger,
-        recorded_at=scheduled_for + timedelta(seconds=1),
-        message_id="m-1",
-        lateness_ms=1000,
-    )
 
 
 def _item(aws: Aws, pk: str, sk: str) -> dict[str, Any] | None:
@@ -218,7 +177,7 @@ def test_record_run_at_a_stale_version_stores_neither_the_schedule_nor_the_run(
         repo.record_run(replace(schedule, version=3, last_run=run), expected_version=2, run=run)
 
     assert repo.get(NS, schedule.job_id) == schedule
-    assert repo.list_runs(NS, schedule.job_id, 10, None).items == []
+    assert repo.list_runs(schedule, 10, None).items == []
 
 
 def test_delete_of_an_unknown_id_is_not_found(repo: DynamoScheduleRepository) -> None:
@@ -255,9 +214,9 @@ def test_runs_come_newest_first_across_pages_and_expire_by_ttl(aws: Aws, repo: D
     for day in days:
         repo.add_run(a_run(schedule, day))
 
-    first = repo.list_runs(NS, schedule.job_id, 3, None)
-    second = repo.list_runs(NS, schedule.job_id, 3, first.next_cursor)
-    third = repo.list_runs(NS, schedule.job_id, 3, second.next_cursor)
+    first = repo.list_runs(schedule, 3, None)
+    second = repo.list_runs(schedule, 3, first.next_cursor)
+    third = repo.list_runs(schedule, 3, second.next_cursor)
 
     seen = [r.scheduled_for for page in (first, second, third) for r in page.items]
     assert seen == sorted(days, reverse=True)
@@ -285,7 +244,7 @@ def test_record_run_stores_the_schedule_and_its_run_together(repo: DynamoSchedul
     repo.record_run(moved, expected_version=1, run=run)
 
     assert repo.get(NS, schedule.job_id) == moved
-    assert repo.list_runs(NS, schedule.job_id, 10, None).items == [run]
+    assert repo.list_runs(schedule, 10, None).items == [run]
 
 
 # -- the sparse due index ----------------------------------------------------------------
@@ -409,7 +368,7 @@ def test_a_garbage_runs_cursor_is_an_invalid_cursor(repo: DynamoScheduleReposito
     repo.add(a_schedule())
 
     with pytest.raises(InvalidCursor):
-        repo.list_runs(NS, job_id(1), 10, "%%%")
+        repo.list_runs(a_schedule(), 10, "%%%")
 
 
 def test_the_scan_guard_itself_fails_a_test_that_scans(aws: Aws, client: Any) -> None:

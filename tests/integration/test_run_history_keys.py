@@ -10,10 +10,11 @@ from service.adapters.dynamo_due_store import DynamoDueStore
 from service.adapters.dynamo_items import run_to_item
 from service.adapters.dynamo_repository import DynamoScheduleRepository
 from service.domain.runs import Run, RunTrigger, delivered
+from tests.builders import a_schedule
 from tests.conftest import Aws
 
 NS = "default"
-JOB = "00000000-0000-7000-8000-000000000001"
+JOB = a_schedule(1).job_id
 AT = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
 
 
@@ -22,7 +23,7 @@ def _manual(run_id: str | None) -> Run:
 
 
 def _history(repository: DynamoScheduleRepository) -> list[Run]:
-    return repository.list_runs(NS, JOB, 100, None).items
+    return repository.list_runs(a_schedule(1), 100, None).items
 
 
 def test_manual_runs_in_one_second_each_keep_a_history_item_beside_the_scheduled_one(aws: Aws) -> None:

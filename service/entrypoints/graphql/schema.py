@@ -32,29 +32,32 @@ from service.entrypoints.auth import require_principal
 from service.entrypoints.dependencies import get_schedules
 from service.entrypoints.graphql.cost import CONNECTION_PAGE_BYTES
 from service.entrypoints.graphql.cost_limit import CostLimit
+from service.entrypoints.graphql.errors import (
+    DeliveryError,
+    InvalidStateError,
+    NotFoundError,
+    ValidationError,
+    VersionConflictError,
+    expected_failures,
+)
 from service.entrypoints.graphql.guards import ClippedMessages, OperationNameRequired
+from service.entrypoints.graphql.loaders import Loaders
 from service.entrypoints.graphql.threaded import ThreadedSchema
 from service.entrypoints.graphql.transport import JsonErrorsGraphQLRouter
 from service.entrypoints.graphql.types import (
     LONG_SCALAR,
     DeletedSchedule,
-    DeliveryError,
-    InvalidStateError,
     Long,
-    NotFoundError,
     PageInfo,
     Preview,
     RunTime,
     Schedule,
     ScheduleConnection,
     ScheduleInput,
-    ScheduleState,
-    ValidationError,
-    VersionConflictError,
-    attempt,
-    error_result,
 )
 from service.entrypoints.graphql.zones import TimeZones, time_zones
+from service.entrypoints.presenters.errors import graphql_result
+from service.entrypoints.presenters.schedules import schedule_input
 from service.services.schedules import ScheduleService
 
 MAX_DEPTH = 8
@@ -75,6 +78,7 @@ class Context(BaseContext):
         super().__init__()
         self.schedules = schedules
         self.namespace = namespace
+        self.loaders = Loaders(schedules)  # one set per request: a loader caches what it loaded
 
 
 @strawberry.type
@@ -86,11 +90,11 @@ class Query:
         "1 MB of answer (a page always holds one); follow `pageInfo.endCursor` for the rest."
     )  # type: ignore[untyped-decorator]
     def schedules(
-        self, info: Info[Context, None], first: int = 50, after: str | None = None, state: ScheduleState | None = None
+        self, info: Info[Context, None], first: int = 50, after: str | None = None, state: State | None = None
     ) -> ScheduleConnection:
         ctx = info.context
-        state_filter = State(state.value) if state else None
-        page = attempt(lambda: ctx.schedules.list(ctx.namespace, first, after, state_filter, CONNECTION_PAGE_BYTES))
+        with expected_failures():
+            page = ctx.schedules.list(ctx.namespace, first, after, state, CONNECTION_PAGE_BYTES)
         return ScheduleConnection(
             nodes=[Schedule.from_domain(s) for s in page.items],
             page_info=PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor),
@@ -107,9 +111,9 @@ class Query:
     @strawberry.field(description="The run instants of an unsaved definition (1 to 100).")  # type: ignore[untyped-decorator]
     def preview_schedule(self, info: Info[Context, None], input: ScheduleInput, count: int = 5) -> PreviewResult:
         try:
-            runs = info.context.schedules.preview(input.to_domain(), count)
+            runs = info.context.schedules.preview(schedule_input(input), count)
         except DomainError as exc:
-            return error_result(exc)  # type: ignore[return-value]
+            return graphql_result(exc)  # type: ignore[return-value]
         return Preview(timezone=input.timezone, runs=[RunTime.at(r, input.timezone) for r in runs])
 
 
@@ -117,7 +121,7 @@ def _schedule_result(action: Callable[[], object]) -> ScheduleResult:
     try:
         schedule = action()
     except DomainError as exc:
-        return error_result(exc)
+        return graphql_result(exc)
     return Schedule.from_domain(schedule)  # type: ignore[arg-type]
 
 
@@ -126,7 +130,7 @@ class Mutation:
     @strawberry.mutation
     def create_schedule(self, info: Info[Context, None], input: ScheduleInput) -> ScheduleResult:
         ctx = info.context
-        return _schedule_result(lambda: ctx.schedules.create(ctx.namespace, input.to_domain()))
+        return _schedule_result(lambda: ctx.schedules.create(ctx.namespace, schedule_input(input)))
 
     @strawberry.mutation(description="Replace the definition; never creates a schedule.")  # type: ignore[untyped-decorator]
     def update_schedule(
@@ -138,7 +142,7 @@ class Mutation:
     ) -> ScheduleResult:
         ctx = info.context
         return _schedule_result(
-            lambda: ctx.schedules.replace(ctx.namespace, str(job_id), input.to_domain(), expected_version)
+            lambda: ctx.schedules.replace(ctx.namespace, str(job_id), schedule_input(input), expected_version)
         )
 
     @strawberry.mutation
@@ -149,7 +153,7 @@ class Mutation:
         try:
             deleted = ctx.schedules.delete(ctx.namespace, str(job_id), expected_version)
         except DomainError as exc:
-            return error_result(exc)  # type: ignore[return-value]
+            return graphql_result(exc)  # type: ignore[return-value]
         return DeletedSchedule(job_id=job_id, schedule=Schedule.from_domain(deleted))
 
     @strawberry.mutation

@@ -1,13 +1,12 @@
-"""A Strawberry schema whose operations run in a worker thread."""
+"""A Strawberry schema whose operations run in a worker thread, on an event loop of their own."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
 from typing import Any
 
 import strawberry
 from strawberry.types import ExecutionResult
-from strawberry.types.graphql import OperationType
 
 from service.entrypoints.offload import in_thread
 
@@ -15,29 +14,16 @@ from service.entrypoints.offload import in_thread
 class ThreadedSchema(strawberry.Schema):
     """Runs each operation in a worker thread, as a REST route does its work.
 
-    Strawberry runs sync resolvers on the event loop when it executes asynchronously,
-    and every resolver here calls boto3: executing the whole operation synchronously in
-    a thread keeps the loop free, resolvers and extensions unchanged (all of them are
-    sync; an async resolver would fail loudly under ``execute_sync``).
+    Resolvers call boto3, which blocks: run on the server's event loop, one slow call would
+    hold every other request. Yet DataLoaders (``loaders``) batch only under asynchronous
+    execution. So an operation executes asynchronously on an event loop of its own, in a
+    worker thread: its resolvers and its loaders' batch functions block that thread alone,
+    and the server's loop only accepts, routes and answers. ``execute_sync`` runs the same
+    way in the calling thread (for callers without an event loop, as tests are).
     """
 
-    async def execute(
-        self,
-        query: str | None,
-        variable_values: dict[str, Any] | None = None,
-        context_value: Any | None = None,
-        root_value: Any | None = None,
-        operation_name: str | None = None,
-        allowed_operation_types: Iterable[OperationType] | None = None,
-        operation_extensions: dict[str, Any] | None = None,
-    ) -> ExecutionResult:
-        return await in_thread(
-            self.execute_sync,
-            query,
-            variable_values,
-            context_value,
-            root_value,
-            operation_name,
-            allowed_operation_types,
-            operation_extensions,
-        )
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        return await in_thread(self.execute_sync, *args, **kwargs)
+
+    def execute_sync(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        return asyncio.run(super().execute(*args, **kwargs))

@@ -1,18 +1,16 @@
-"""REST request and response models (camelCase JSON, the seed's field names)."""
+"""REST request and response models: camelCase JSON (the seed's field names) over the
+presenter's snake_case fields (``presenters.schedules``), from which responses are filled."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic.alias_generators import to_camel
 
-from service.domain.local_time import zone
-from service.domain.runs import Run, iso_seconds
-from service.domain.schedule import Schedule, ScheduleInput
-
-RecurringName = Literal["none", "daily", "weekly", "cron"]
-StateName = Literal["active", "paused", "completed"]
+from service.domain.recurrence import RecurrenceKind
+from service.domain.runs import RunStatus, RunTrigger
+from service.domain.schedule import State
 
 
 class ScheduleCreate(BaseModel):
@@ -22,98 +20,62 @@ class ScheduleCreate(BaseModel):
     are ignored, so a client may send back what it read.
     """
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", alias_generator=to_camel)
 
     payload: StrictStr = Field(description="The message body, 1 byte to 256 KiB in UTF-8.")
     minute: StrictInt | None = Field(None, description="Run time in whole minutes since 1970-01-01 UTC.")
-    runAt: StrictStr | None = Field(
+    run_at: StrictStr | None = Field(
         None,
         description="Run time, ISO-8601. With an offset or Z it is that instant; without, a local time in `timezone`.",
         examples=["2027-03-28T09:30:00Z"],
     )
-    recurring: RecurringName = "none"
+    recurring: RecurrenceKind = RecurrenceKind.NONE
     timezone: StrictStr = Field("UTC", description="IANA time zone of the rule.", examples=["Europe/Berlin"])
     cron: StrictStr | None = Field(None, description="Five-field cron expression, with recurring 'cron'.")
     immediate: StrictBool = Field(False, description="Deliver one occurrence now.")
 
-    def to_input(self) -> ScheduleInput:
-        return ScheduleInput(
-            payload=self.payload,
-            recurring=self.recurring,
-            timezone=self.timezone,
-            minute=self.minute,
-            run_at=self.runAt,
-            cron=self.cron,
-            immediate=self.immediate,
-        )
 
+class Presented(BaseModel):
+    """A response model, filled from its presenter shape (``present``)."""
 
-class RunPublic(BaseModel):
-    occurrenceId: str
-    scheduledFor: str
-    status: Literal["delivered", "missed"]
-    trigger: Literal["schedule", "immediate", "manual"]
-    recordedAt: str
-    messageId: str | None = None
-    latenessMs: int | None = None
+    model_config = ConfigDict(
+        alias_generator=to_camel, validate_by_name=True, serialize_by_alias=True, from_attributes=True
+    )
 
     @classmethod
-    def from_domain(cls, run: Run) -> RunPublic:
-        return cls(
-            occurrenceId=run.occurrence_id,
-            scheduledFor=iso_seconds(run.scheduled_for),
-            status=run.status.value,
-            trigger=run.trigger.value,
-            recordedAt=iso_seconds(run.recorded_at),
-            messageId=run.message_id,
-            latenessMs=run.lateness_ms,
-        )
+    def present(cls, shape: Any) -> Self:
+        return cls.model_validate(shape)
 
 
-class SchedulePublic(BaseModel):
+class RunPublic(Presented):
+    occurrence_id: str
+    scheduled_for: str
+    status: RunStatus
+    trigger: RunTrigger
+    recorded_at: str
+    message_id: str | None = None
+    lateness_ms: int | None = None
+
+
+class SchedulePublic(Presented):
     payload: str
-    jobId: str
-    recurring: RecurringName
+    job_id: str
+    recurring: RecurrenceKind
     minute: int | None
-    runAt: str | None
+    run_at: str | None
     timezone: str
     cron: str | None
-    state: StateName
+    state: State
     version: int
-    createdAt: str
-    updatedAt: str
-    lastRun: RunPublic | None
-
-    @classmethod
-    def from_domain(cls, schedule: Schedule) -> SchedulePublic:
-        return cls(
-            payload=schedule.payload,
-            jobId=schedule.job_id,
-            recurring=schedule.recurring.value,
-            minute=schedule.minute,
-            runAt=iso_seconds(schedule.run_at) if schedule.run_at else None,
-            timezone=schedule.timezone,
-            cron=schedule.cron,
-            state=schedule.state.value,
-            version=schedule.version,
-            createdAt=iso_seconds(schedule.created_at),
-            updatedAt=iso_seconds(schedule.updated_at),
-            lastRun=RunPublic.from_domain(schedule.last_run) if schedule.last_run else None,
-        )
+    created_at: str
+    updated_at: str
+    last_run: RunPublic | None
 
 
-class RunTime(BaseModel):
-    runAt: str = Field(description="The instant, UTC.")
+class RunTime(Presented):
+    run_at: str = Field(description="The instant, UTC.")
     minute: int
     local: str = Field(description="The same instant as local time with its offset in the schedule's zone.")
-
-    @classmethod
-    def at(cls, instant: datetime, timezone: str) -> RunTime:
-        return cls(
-            runAt=iso_seconds(instant),
-            minute=int(instant.timestamp()) // 60,
-            local=instant.astimezone(zone(timezone)).isoformat(),
-        )
 
 
 class RunTimes(BaseModel):

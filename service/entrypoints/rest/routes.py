@@ -7,6 +7,7 @@ keeps answering other requests meanwhile.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
@@ -16,6 +17,12 @@ from service.domain.errors import ValidationFailed, quoted
 from service.domain.schedule import Schedule, State
 from service.entrypoints.dependencies import Namespace, Schedules
 from service.entrypoints.offload import in_thread
+from service.entrypoints.presenters.schedules import (
+    present_run,
+    present_run_time,
+    present_schedule,
+    schedule_input,
+)
 from service.entrypoints.rest.models import (
     ErrorBody,
     Health,
@@ -24,7 +31,6 @@ from service.entrypoints.rest.models import (
     RunTimes,
     ScheduleCreate,
     SchedulePublic,
-    StateName,
 )
 from service.services.schedules import ScheduleService
 
@@ -52,7 +58,11 @@ def _expected_version(if_match: str | None) -> int | None:
 
 def _one(schedule: Schedule, response: Response) -> SchedulePublic:
     response.headers["ETag"] = f'"{schedule.version}"'
-    return SchedulePublic.from_domain(schedule)
+    return SchedulePublic.present(present_schedule(schedule))
+
+
+def _run_times(timezone: str, instants: list[datetime]) -> RunTimes:
+    return RunTimes(timezone=timezone, runs=[RunTime.present(present_run_time(i, timezone)) for i in instants])
 
 
 def _next_link(request: Request, response: Response, cursor: str | None) -> None:
@@ -67,12 +77,12 @@ async def health() -> Health:
 
 
 def _list_page(
-    schedules: ScheduleService, namespace: str, limit: int, cursor: str | None, state: StateName | None
+    schedules: ScheduleService, namespace: str, limit: int, cursor: str | None, state: State | None
 ) -> tuple[bytes, str | None]:
     # Rendered in the worker thread too: a page can be 4 MB of JSON, too long a job for
     # the event loop that answers everybody else.
-    page = schedules.list(namespace, limit, cursor, State(state) if state else None)
-    return _SCHEDULE_LIST.dump_json([SchedulePublic.from_domain(s) for s in page.items]), page.next_cursor
+    page = schedules.list(namespace, limit, cursor, state)
+    return _SCHEDULE_LIST.dump_json([SchedulePublic.present(present_schedule(s)) for s in page.items]), page.next_cursor
 
 
 @router.get(
@@ -90,7 +100,7 @@ async def list_schedules(
     namespace: Namespace,
     limit: Limit = 50,
     cursor: Cursor = None,
-    state: StateName | None = None,
+    state: State | None = None,
 ) -> Response:
     body, next_cursor = await in_thread(_list_page, schedules, namespace, limit, cursor, state)
     response = Response(body, media_type="application/json")
@@ -102,7 +112,7 @@ async def list_schedules(
 async def create_schedule(
     body: ScheduleCreate, response: Response, schedules: Schedules, namespace: Namespace
 ) -> SchedulePublic:
-    schedule = await in_thread(schedules.create, namespace, body.to_input())
+    schedule = await in_thread(schedules.create, namespace, schedule_input(body))
     response.headers["Location"] = f"/schedules/{schedule.job_id}"
     return _one(schedule, response)
 
@@ -113,8 +123,8 @@ async def preview_schedule(
     schedules: Schedules,
     count: Annotated[int, Query(ge=1, le=100)] = 5,
 ) -> RunTimes:
-    runs = await in_thread(schedules.preview, body.to_input(), count)
-    return RunTimes(timezone=body.timezone, runs=[RunTime.at(r, body.timezone) for r in runs])
+    runs = await in_thread(schedules.preview, schedule_input(body), count)
+    return _run_times(body.timezone, runs)
 
 
 @router.get("/schedules/{jobId}", response_model=SchedulePublic, responses=_ERRORS, tags=["schedules"])
@@ -131,7 +141,7 @@ async def replace_schedule(
     namespace: Namespace,
     if_match: IfMatch = None,
 ) -> SchedulePublic:
-    schedule = await in_thread(schedules.replace, namespace, jobId, body.to_input(), _expected_version(if_match))
+    schedule = await in_thread(schedules.replace, namespace, jobId, schedule_input(body), _expected_version(if_match))
     return _one(schedule, response)
 
 
@@ -175,7 +185,7 @@ async def list_runs(
 ) -> list[RunPublic]:
     page = await in_thread(schedules.runs, namespace, jobId, limit, cursor)
     _next_link(request, response, page.next_cursor)
-    return [RunPublic.from_domain(r) for r in page.items]
+    return [RunPublic.present(present_run(r)) for r in page.items]
 
 
 @router.get("/schedules/{jobId}/next", response_model=RunTimes, responses=_ERRORS, tags=["schedules"])
@@ -186,4 +196,4 @@ async def next_runs(
     count: Annotated[int, Query(ge=1, le=100)] = 5,
 ) -> RunTimes:
     schedule, runs = await in_thread(schedules.next_runs, namespace, jobId, count)
-    return RunTimes(timezone=schedule.timezone, runs=[RunTime.at(r, schedule.timezone) for r in runs])
+    return _run_times(schedule.timezone, runs)
