@@ -76,10 +76,10 @@ def _warm_latencies(requests: int) -> dict[str, list[float]]:
     import boto3
     from mangum import Mangum
 
+    from service.adapters.ids import new_id
     from service.adapters.table_schema import ensure_table
     from service.bootstrap import bootstrap
     from service.config import Settings
-    from service.domain.ids import new_job_id
     from service.entrypoints.app import create_app
     from service.services.schedules import ScheduleService
     from tests.api.events import LambdaContext, http_api_event, json_event
@@ -90,7 +90,7 @@ def _warm_latencies(requests: int) -> dict[str, list[float]]:
     ensure_table(session.client("dynamodb"), settings.table_name)  # for the keys only
     wired = bootstrap(settings, session)
     key = {"authorization": f"Bearer {wired.keys.create(settings.default_namespace, 'benchmark').secret}"}
-    schedules = ScheduleService(repository=InMemoryRepository(), sender=FakeSender(), new_id=new_job_id)
+    schedules = ScheduleService(repository=InMemoryRepository(), sender=FakeSender(), new_id=new_id)
     handler = Mangum(create_app(dataclasses.replace(wired, schedules=schedules)), lifespan="off")
     created = handler(
         json_event(

@@ -11,10 +11,10 @@ from botocore.config import Config
 from service.adapters.dynamo_due_store import DynamoDueStore
 from service.adapters.dynamo_keys import DynamoKeyStore
 from service.adapters.dynamo_repository import DynamoScheduleRepository
+from service.adapters.ids import new_id
 from service.adapters.lambda_fanout import LambdaFanout
 from service.adapters.sqs_sender import SqsSender
 from service.config import Settings
-from service.domain.ids import new_job_id
 from service.services.dispatch import Dispatcher, DispatchSettings
 from service.services.keys import KeyService
 from service.services.rate_limits import FailedCheckLimiter, RateLimiter
@@ -48,7 +48,7 @@ def bootstrap(settings: Settings | None = None, session: boto3.Session | None = 
     sqs = session.client("sqs", config=AWS_CLIENT_CONFIG)
     repository = DynamoScheduleRepository(dynamodb, settings.table_name, settings.run_retention)
     sender = SqsSender(sqs, settings.queue_url)
-    schedules = ScheduleService(repository=repository, sender=sender, new_id=new_job_id, lookahead=settings.lookahead)
+    schedules = ScheduleService(repository=repository, sender=sender, new_id=new_id, lookahead=settings.lookahead)
     dispatcher = Dispatcher(
         DynamoDueStore(dynamodb, settings.table_name, settings.run_retention),
         sender,
