@@ -1,6 +1,10 @@
-"""Builds the Lambda code bundle: the `service` package and its runtime dependencies,
-installed for the Lambda platform and compiled by the runtime's own Python version
-(infra/lambda_python.py), in one zip checked against Lambda's limits.
+"""Builds the Lambda code bundle: the `service` package's runtime code and its runtime
+dependencies, installed for the Lambda platform and compiled by the runtime's own Python
+version (infra/lambda_python.py), in one zip checked against Lambda's limits.
+
+- Only what a handler can run ships: the local stack (`scheduler dev`, with its emulator and
+  web server) and the `scheduler` command line are tools for a developer's or an operator's
+  machine, and stay out (`DEV_ONLY`).
 
 - The zip is deterministic (entries in a fixed order, fixed timestamps and modes, no host
   bytecode), so an unchanged service gives the same zip and `pulumi up` has nothing to redeploy.
@@ -20,7 +24,7 @@ import stat
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -43,6 +47,14 @@ MAX_ZIPPED_BYTES = 50 * 1024 * 1024  # direct upload; larger needs an S3 object
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 STALE_AFTER_SECONDS = 24 * 3600
 CACHE_FORMAT = "2"  # bump when the way dependencies are installed changes
+# Paths below the project root that never run on Lambda.
+DEV_ONLY = frozenset(
+    {
+        "service/entrypoints/local",
+        "service/entrypoints/cli.py",
+        "service/entrypoints/cli_keys.py",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +95,7 @@ def build_bundle(
     with tempfile.TemporaryDirectory(dir=_mkdir(cache / "tmp")) as scratch:
         stage = Path(scratch) / "stage"
         for package in packages:
-            shutil.copytree(project_root / package, stage / package, ignore=_host_leftovers)
+            shutil.copytree(project_root / package, stage / package, ignore=_not_shipped(project_root))
         for package in packages:
             compile_tree(compiler, stage / package, f"{LAMBDA_TASK_ROOT}/{package}")
         entries = sorted(_files(stage))
@@ -132,10 +144,19 @@ def _dependencies_zip(architecture: str, requirements: tuple[str, ...], compiler
     return done
 
 
-def _host_leftovers(directory: str, names: list[str]) -> set[str]:
-    """Bytecode of the host's Python; the stage gets its own from the runtime's."""
-    del directory
-    return {name for name in names if name == "__pycache__" or name.endswith((".pyc", ".pyo"))}
+def _not_shipped(project_root: Path) -> Callable[[str, list[str]], set[str]]:
+    """What `copytree` leaves out: development tooling, and bytecode of the host's Python (the
+    stage gets its own from the runtime's)."""
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        below = Path(directory).relative_to(project_root)
+        return {
+            name
+            for name in names
+            if name == "__pycache__" or name.endswith((".pyc", ".pyo")) or (below / name).as_posix() in DEV_ONLY
+        }
+
+    return ignore
 
 
 def _files(stage: Path) -> Iterator[tuple[str, Path]]:

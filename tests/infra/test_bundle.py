@@ -231,14 +231,27 @@ def _drain(emulator: Emulator) -> list[dict[str, Any]]:
     return sorted(received, key=lambda m: m["Body"])
 
 
-def test_the_bundle_holds_runtime_dependencies_only_with_bytecode_of_the_runtime(bundle: Bundle) -> None:
+def test_the_bundle_holds_runtime_code_and_dependencies_only_with_bytecode_of_the_runtime(bundle: Bundle) -> None:
     with zipfile.ZipFile(bundle.path) as archive:
         names = archive.namelist()
     top_level = {name.split("/", 1)[0] for name in names}
+    distributions = {name.split("-", 1)[0].lower() for name in top_level if name.endswith(".dist-info")}
 
-    assert {"service", "fastapi", "strawberry", "mangum", "boto3", "botocore", "pydantic_core"} <= top_level
-    for unwanted in ("moto", "pulumi", "pulumi_aws", "pytest", "hypothesis", "uvicorn", "bin", "tests", "infra"):
+    assert {"service", "fastapi", "strawberry", "mangum", "boto3", "botocore", "pydantic_core", "uuid6"} <= top_level
+    for unwanted in ("moto", "pulumi", "pulumi_aws", "pytest", "hypothesis", "uvicorn", "bin", "tests", "benchmarks"):
         assert unwanted not in top_level, unwanted
+        assert unwanted not in distributions, unwanted
+    assert "infra" not in top_level
+    # The local stack and the command line run on a developer's or an operator's machine, never on Lambda.
+    entrypoints = {
+        name.removeprefix("service/entrypoints/").replace("__pycache__/", "").split(".")[0]
+        for name in names
+        if name.startswith("service/entrypoints/")
+    }
+    assert "lambda_api" in entrypoints
+    assert not {"cli", "cli_keys"} & entrypoints
+    assert not [name for name in entrypoints if name.startswith("local/")]
+    assert "service/entrypoints/lambda_api.py" in names
     pycs = [name for name in names if name.endswith(".pyc")]
     assert pycs and all(".cpython-313." in name for name in pycs)
     assert "service/__pycache__/config.cpython-313.pyc" in names
