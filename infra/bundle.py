@@ -5,6 +5,9 @@ version (infra/lambda_python.py), in one zip checked against Lambda's limits.
 - Only what a handler can run ships: the local stack (`scheduler dev`, with its emulator and
   web server) and the `scheduler` command line are tools for a developer's or an operator's
   machine, and stay out (`DEV_ONLY`).
+- The GraphQL IDE's files are not kept in git: the web build makes them inside the package
+  (`make web-build`), and a bundle without them is refused (`WEB_BUILT`), so turning the IDE
+  on in the cloud never serves a page with nothing behind it.
 
 - The zip is deterministic (entries in a fixed order, fixed timestamps and modes, no host
   bytecode), so an unchanged service gives the same zip and `pulumi up` has nothing to redeploy.
@@ -47,6 +50,8 @@ MAX_ZIPPED_BYTES = 50 * 1024 * 1024  # direct upload; larger needs an S3 object
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 STALE_AFTER_SECONDS = 24 * 3600
 CACHE_FORMAT = "2"  # bump when the way dependencies are installed changes
+# Files below the project root that the web build makes, and the bundle needs.
+WEB_BUILT = ("service/entrypoints/static/graphiql/index.html",)
 # Paths below the project root that never run on Lambda.
 DEV_ONLY = frozenset(
     {
@@ -85,6 +90,9 @@ def build_bundle(
 ) -> Bundle:
     if architecture not in PLATFORMS:
         raise BundleError(f"unknown architecture {architecture!r}; expected one of {sorted(PLATFORMS)}")
+    for built in WEB_BUILT:
+        if not (project_root / built).is_file():
+            raise BundleError(f"{built} is missing: build it first with `make web-build` (the web build makes it)")
     cache = cache_dir or project_root / ".cache" / "lambda"
     requirements = requirements if requirements is not None else runtime_requirements(project_root / "pyproject.toml")
     compiler = find_runtime_python(python)

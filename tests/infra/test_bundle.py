@@ -1,11 +1,14 @@
-"""The Lambda bundle carries everything it needs: in a clean Python 3.13 whose path holds only
-the unzipped bundle, both handlers import and serve their events against an AWS emulator."""
+"""The Lambda bundle carries everything it needs and nothing else: in a clean Python 3.13 whose
+path holds only the unzipped bundle, both handlers import and serve their events against an AWS
+emulator, the GraphQL IDE's page and files included; no local-stack or test code ships."""
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -27,12 +30,14 @@ from infra.settings import PROJECT_ROOT
 from service.adapters.dynamo_keys import DynamoKeyStore
 from service.adapters.table_schema import ensure_table
 from service.services.keys import KeyService
-from tests.api.events import json_event, scheduled_event
+from tests.api.events import http_api_event, json_event, scheduled_event
 
 pytestmark = pytest.mark.network
 
 REGION = "us-east-1"
 RESULT_MARK = "BUNDLE-TEST-RESULT "
+IDE_PAGE = "service/entrypoints/static/graphiql/index.html"
+IDE_ASSETS = "service/entrypoints/static/graphiql/assets"
 
 # Runs inside the bundle's interpreter: only the standard library and the bundle are importable.
 SCRIPT = r"""
@@ -166,7 +171,11 @@ def test_both_handlers_serve_their_events_from_the_bundle_alone(
         json_event("POST", "/schedules", {"payload": "later", "runAt": _iso(later), "recurring": "none"}, headers=key),
         # No key, no entry.
         json_event("POST", "/schedules", {"payload": "anonymous", "runAt": _iso(later), "recurring": "none"}),
+        # The GraphQL IDE (on in this stack's settings) and the files its page names.
+        http_api_event("GET", "/graphql", headers={"accept": "text/html"}),
     ]
+    ide_files = re.findall(r'(?:src|href)="(/docs/graphiql/assets/[^"]+)"', (unzipped / IDE_PAGE).read_text())
+    api_events += [http_api_event("GET", path) for path in ide_files]
     # A tick just after it falls due (the dispatcher takes the event's time when it is ahead of the clock).
     tick = scheduled_event(later + timedelta(seconds=30))
     given = {"bundle": str(unzipped), "api_events": api_events, "tick": tick, "mark": RESULT_MARK}
@@ -182,6 +191,7 @@ def test_both_handlers_serve_their_events_from_the_bundle_alone(
         "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-aws-credentials"),
         "SCHEDULER_TABLE_NAME": emulator.table_name,
         "SCHEDULER_QUEUE_URL": emulator.queue_url,
+        "SCHEDULER_GRAPHQL_IDE": "on",
     }
 
     # -I: no user site, no PYTHON* variables, no script directory; -S: no site-packages.
@@ -198,9 +208,16 @@ def test_both_handlers_serve_their_events_from_the_bundle_alone(
     result = json.loads(
         next(line for line in run.stdout.splitlines() if line.startswith(RESULT_MARK))[len(RESULT_MARK) :]
     )
-    created_now, created_later, refused = (json.loads(response["body"]) for response in result["responses"])
-    assert [response["statusCode"] for response in result["responses"]] == [201, 201, 401]
+    created_now, created_later, refused = (json.loads(response["body"]) for response in result["responses"][:3])
+    ide_page, *ide_answers = result["responses"][3:]
+    assert [response["statusCode"] for response in result["responses"][:3]] == [201, 201, 401]
     assert "www-authenticate" in {name.lower() for name in result["responses"][2]["headers"]}, refused
+    # The IDE's page and every file it names come from the bundle itself.
+    assert ide_page["statusCode"] == 200 and ide_page["body"] == (unzipped / IDE_PAGE).read_text()
+    assert len(ide_files) >= 2 and [answer["statusCode"] for answer in ide_answers] == [200] * len(ide_files)
+    for path, answer in zip(ide_files, ide_answers, strict=True):
+        body = base64.b64decode(answer["body"]) if answer["isBase64Encoded"] else answer["body"].encode()
+        assert body == (unzipped / IDE_ASSETS / path.rsplit("/", 1)[1]).read_bytes(), path
     (used,) = keys.list("default")
     assert used.key_id == issued.key.key_id
     assert used.last_used_at is not None  # the bundle's API recorded the key's use in the table
@@ -291,6 +308,13 @@ def test_a_bundle_over_lambdas_size_limits_is_refused(options: dict[str, Any], m
     monkeypatch.undo()
     monkeypatch.setattr(bundle_module, "MAX_ZIPPED_BYTES", 1_000_000)
     with pytest.raises(BundleError, match="zipped"):
+        build_bundle("x86_64", **options)
+
+
+def test_a_service_whose_graphql_ide_is_not_built_is_refused_naming_the_build(options: dict[str, Any]) -> None:
+    (options["project_root"] / IDE_PAGE).unlink()
+
+    with pytest.raises(BundleError, match="make web-build"):
         build_bundle("x86_64", **options)
 
 
