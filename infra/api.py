@@ -6,9 +6,10 @@ published, and resumes new environments from the snapshot; it is on by default
 (`scheduler:apiSnapStart`). Its price: a snapshot is cached per published version and
 restores are billed, and each deploy takes a minute or two longer while the snapshot is made.
 The app opens no connection at import and draws no random state that must differ between
-environments (ids come from `uuid4`, i.e. os.urandom, at request time), so resuming a
-snapshot is safe. The gateway invokes the `live` alias: snapshots exist only for published
-versions, never for $LATEST.
+environments (schedule and run ids are UUID v7s whose random bits come from the `secrets`
+module at request time: `service/adapters/ids.py`), so resuming a snapshot is safe. The
+gateway invokes the `live` alias: snapshots exist only for published versions, never for
+$LATEST.
 """
 
 from __future__ import annotations

@@ -1,6 +1,13 @@
-"""Builds the Lambda code bundle: the `service` package and its runtime dependencies,
-installed for the Lambda platform and compiled by the runtime's own Python version
-(infra/lambda_python.py), in one zip checked against Lambda's limits.
+"""Builds the Lambda code bundle: the `service` package's runtime code and its runtime
+dependencies, installed for the Lambda platform and compiled by the runtime's own Python
+version (infra/lambda_python.py), in one zip checked against Lambda's limits.
+
+- Only what a handler can run ships: the local stack (`scheduler dev`, with its emulator and
+  web server) and the `scheduler` command line are tools for a developer's or an operator's
+  machine, and stay out (`DEV_ONLY`).
+- The GraphQL IDE's files are not kept in git: the web build makes them inside the package
+  (`make web-build`), and a bundle without them is refused (`WEB_BUILT`), so turning the IDE
+  on in the cloud never serves a page with nothing behind it.
 
 - The zip is deterministic (entries in a fixed order, fixed timestamps and modes, no host
   bytecode), so an unchanged service gives the same zip and `pulumi up` has nothing to redeploy.
@@ -20,7 +27,7 @@ import stat
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -43,6 +50,16 @@ MAX_ZIPPED_BYTES = 50 * 1024 * 1024  # direct upload; larger needs an S3 object
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 STALE_AFTER_SECONDS = 24 * 3600
 CACHE_FORMAT = "2"  # bump when the way dependencies are installed changes
+# Files below the project root that the web build makes, and the bundle needs.
+WEB_BUILT = ("service/entrypoints/static/graphiql/index.html",)
+# Paths below the project root that never run on Lambda.
+DEV_ONLY = frozenset(
+    {
+        "service/entrypoints/local",
+        "service/entrypoints/cli.py",
+        "service/entrypoints/cli_keys.py",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +90,9 @@ def build_bundle(
 ) -> Bundle:
     if architecture not in PLATFORMS:
         raise BundleError(f"unknown architecture {architecture!r}; expected one of {sorted(PLATFORMS)}")
+    for built in WEB_BUILT:
+        if not (project_root / built).is_file():
+            raise BundleError(f"{built} is missing: build it first with `make web-build` (the web build makes it)")
     cache = cache_dir or project_root / ".cache" / "lambda"
     requirements = requirements if requirements is not None else runtime_requirements(project_root / "pyproject.toml")
     compiler = find_runtime_python(python)
@@ -83,7 +103,7 @@ def build_bundle(
     with tempfile.TemporaryDirectory(dir=_mkdir(cache / "tmp")) as scratch:
         stage = Path(scratch) / "stage"
         for package in packages:
-            shutil.copytree(project_root / package, stage / package, ignore=_host_leftovers)
+            shutil.copytree(project_root / package, stage / package, ignore=_not_shipped(project_root))
         for package in packages:
             compile_tree(compiler, stage / package, f"{LAMBDA_TASK_ROOT}/{package}")
         entries = sorted(_files(stage))
@@ -132,10 +152,19 @@ def _dependencies_zip(architecture: str, requirements: tuple[str, ...], compiler
     return done
 
 
-def _host_leftovers(directory: str, names: list[str]) -> set[str]:
-    """Bytecode of the host's Python; the stage gets its own from the runtime's."""
-    del directory
-    return {name for name in names if name == "__pycache__" or name.endswith((".pyc", ".pyo"))}
+def _not_shipped(project_root: Path) -> Callable[[str, list[str]], set[str]]:
+    """What `copytree` leaves out: development tooling, and bytecode of the host's Python (the
+    stage gets its own from the runtime's)."""
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        below = Path(directory).relative_to(project_root)
+        return {
+            name
+            for name in names
+            if name == "__pycache__" or name.endswith((".pyc", ".pyo")) or (below / name).as_posix() in DEV_ONLY
+        }
+
+    return ignore
 
 
 def _files(stage: Path) -> Iterator[tuple[str, Path]]:

@@ -1,8 +1,9 @@
 """The dispatcher: its Lambda, ticked each minute by an EventBridge rule.
 
-Reserved concurrency: none by default. Concurrent dispatchers are safe (each occurrence is
-claimed by a conditional write before it is sent), so there is no correctness reason to cap
-them at one, and a cap of one would turn a tick that overruns its minute into throttles.
+Reserved concurrency: none by default. Concurrent dispatchers are safe (each shard of the due
+index is leased by one conditional write before its occurrences are sent, and a leased shard
+is left to its owner: `service/services/dispatch.py`), so there is no correctness reason to
+cap them at one, and a cap of one would turn a tick that overruns its minute into throttles.
 Reserving capacity would guarantee that a flood of API calls cannot starve the ticks, but AWS
 refuses any reservation that leaves an account less than 100 unreserved executions, which
 fails `pulumi up` on new accounts (their quota is 10). Set

@@ -19,8 +19,10 @@ Policy = dict[str, Any]
 # BatchGetItem and BatchWriteItem, by contrast, are actions of their own.
 # API keys live in the same table, under keys of their own (no index): the API verifies one
 # with GetItem and records its last use with UpdateItem. Issuing and revoking keys is not the
-# function's work: `scheduler keys` does it with the operator's credentials.
+# function's work: `scheduler keys` does it with the operator's credentials. A page of
+# schedules reads the large payloads kept apart from their schedules with BatchGetItem.
 API_TABLE_ACTIONS = (
+    "dynamodb:BatchGetItem",
     "dynamodb:ConditionCheckItem",
     "dynamodb:DeleteItem",
     "dynamodb:GetItem",

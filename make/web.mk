@@ -7,7 +7,12 @@ WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) \
 	web/index.html web/vite.config.ts web/postcss.config.cjs web/tsconfig.json web/tsconfig.app.json \
 	web/tsconfig.node.json web/scripts/print-initial-size.mjs web/package.json
 
-.PHONY: web-install web-build web-test
+# The GraphQL IDE's page (web/src/graphiql), built into the Python package that serves it
+# (service/entrypoints/graphql_ide.py) and ships it in the Lambda bundle.
+GRAPHIQL_BUILT := service/entrypoints/static/graphiql/.built
+GRAPHIQL_SOURCES := $(shell find web/src/graphiql -type f 2>/dev/null) web/vite.graphiql.config.ts web/package.json
+
+.PHONY: web-install web-build web-test graphiql-build
 
 $(WEB_INSTALLED): web/package-lock.json web/package.json
 	$(NPM) ci
@@ -19,7 +24,13 @@ $(WEB_BUILT): $(WEB_INSTALLED) $(WEB_SOURCES)
 	$(NPM) run build
 	touch $@
 
-web-build: $(WEB_BUILT)
+$(GRAPHIQL_BUILT): $(WEB_INSTALLED) $(GRAPHIQL_SOURCES)
+	$(NPM) run build:graphiql
+	touch $@
+
+graphiql-build: $(GRAPHIQL_BUILT)
+
+web-build: $(WEB_BUILT) $(GRAPHIQL_BUILT)
 
 web-test: web-install
 	$(NPM) run --silent format:check

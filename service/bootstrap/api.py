@@ -12,10 +12,10 @@ import boto3
 
 from service.adapters.dynamo_keys import DynamoKeyStore
 from service.adapters.dynamo_repository import DynamoScheduleRepository
+from service.adapters.ids import new_id as new_job_id
 from service.adapters.sqs_sender import SqsSender
 from service.bootstrap.aws import aws_client
 from service.config import Settings
-from service.domain.ids import new_job_id
 from service.services.keys import KeyService
 from service.services.ports import ScheduleRepository, Sender
 from service.services.rate_limits import FailedCheckLimiter, RateLimiter

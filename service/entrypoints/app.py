@@ -16,17 +16,15 @@ from service.entrypoints.docs import install_docs
 from service.entrypoints.errors import install_error_handlers
 from service.entrypoints.graphql.schema import graphql_router
 from service.entrypoints.graphql.transport import TRANSPORT_ERRORS
+from service.entrypoints.graphql_ide import mount_graphql_ide
 from service.entrypoints.limits import BodyLimit, UnexpectedErrors
 from service.entrypoints.methods import HeadAsGet
 from service.entrypoints.rest.models import ErrorBody
 from service.entrypoints.rest.routes import router as rest_router
-from service.entrypoints.security_headers import SecurityHeaders, page_policy
+from service.entrypoints.security_headers import SecurityHeaders
 
 logger = logging.getLogger("service.access")
 
-# Strawberry's GraphiQL page loads GraphiQL from unpkg, each file pinned by version and
-# checked by its integrity hash; the IDE's page alone may load from there.
-IDE_FILES = "https://unpkg.com"
 MAX_BODY_BYTES = 1024 * 1024  # a 256 KiB payload, JSON-escaped, fits with room to spare
 # What /graphql answers besides a GraphQL response, in the API's JSON error body.
 GRAPHQL_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -58,9 +56,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     app.include_router(rest_router, dependencies=REST_GUARD)
     graphql = graphql_router(container.settings)
     if graphql.graphql_ide:
-        page_policies["/graphql"] = page_policy(
-            graphql.graphql_ide_html, script_src=IDE_FILES, style_src=IDE_FILES, font_src=IDE_FILES
-        )
+        mount_graphql_ide(app)
     app.include_router(
         graphql,
         prefix="/graphql",

@@ -6,8 +6,9 @@ The Content-Security-Policy is what the web UI needs and no more: its own script
 and API; inline styles because Mantine writes its CSS variables into ``<style>`` elements
 and ``style`` attributes; ``data:`` images for icons in CSS; nothing may frame any page.
 Swagger UI's page starts it with an inline script, whose hash ``docs.py`` adds for the
-documents' pages alone; ReDoc builds its search worker from a ``blob:`` URL; the GraphQL IDE's
-page loads its pinned, integrity-checked files from unpkg (``app.py``).
+documents' pages alone; ReDoc builds its search worker from a ``blob:`` URL. The GraphQL IDE's
+page needs nothing more: its files, its editor's workers included, are the app's own
+(``graphql_ide.py``).
 """
 
 from __future__ import annotations
@@ -71,9 +72,8 @@ def page_policy(html: str, **extra: str) -> str:
 class SecurityHeaders:
     """Adds the headers above to every answer that does not set its own.
 
-    ``policies`` gives the HTML page at a path its own Content-Security-Policy (the documents',
-    the GraphQL IDE's). HSTS
-    goes only on answers to HTTPS requests (on Lambda, API Gateway's ``X-Forwarded-Proto``);
+    ``policies`` gives the HTML page at a path its own Content-Security-Policy (the documents').
+    HSTS goes only on answers to HTTPS requests (on Lambda, API Gateway's ``X-Forwarded-Proto``);
     JSON answers that say nothing of caching are ``no-store``: they hold a namespace's data.
     """
 

@@ -18,7 +18,7 @@ from service.domain.errors import (
     VersionConflict,
     quoted,
 )
-from service.domain.ids import is_job_id, new_job_id
+from service.domain.ids import is_job_id
 from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import Run, RunTrigger
 from service.domain.schedule import Definition, Schedule, ScheduleInput, State, define
@@ -45,12 +45,11 @@ def utc_now() -> datetime:
 class ScheduleService:
     repository: ScheduleRepository
     sender: Sender
+    # Ids of new schedules and of manual runs (UUID v7: unique, and sorted by creation time).
     new_id: Callable[[], str]
     clock: Callable[[], datetime] = utc_now
     # Runs due sooner than this are sent by the API with a delay (the dispatcher's window).
     lookahead: timedelta = timedelta(0)
-    # The own id of each manual run: a UUID v7, as job ids are (unique, and time-ordered).
-    new_run_id: Callable[[], str] = new_job_id
 
     # -- reads ---------------------------------------------------------------------
 
@@ -196,7 +195,7 @@ class ScheduleService:
         current = self.get(namespace, job_id)
         now = self._now()
         scheduled_for = now.replace(microsecond=0)
-        run_id = self.new_run_id()  # runs now in the same second must not share an occurrenceId
+        run_id = self.new_id()  # runs now in the same second must not share an occurrenceId
         message_id = self._send_one(Occurrence(job_id, scheduled_for, current.payload, run_id=run_id))
         run = run_records.delivered(
             current.namespace, job_id, scheduled_for, RunTrigger.MANUAL, now, message_id, run_id=run_id

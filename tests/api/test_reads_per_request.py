@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.bootstrap import Container
+from service.bootstrap.api import ApiContainer
 from tests.integration.conftest import CallLog
 
 LARGE = "x" * 1000  # over 512 bytes: kept in an item of its own
 
 
 @pytest.fixture
-def calls(container: Container) -> Iterator[CallLog]:
+def calls(container: ApiContainer) -> Iterator[CallLog]:
     log = CallLog()
     container.dynamodb.meta.events.register("before-parameter-build.dynamodb.*", log)
     yield log

@@ -1,7 +1,7 @@
 """The web UI in a real browser against the local stack.
 
-Starts `scheduler dev` on a free port with a fixed API key, then drives Debian's Chromium through
-Playwright the way a person would: sign in (a wrong key is refused), create a future job, find it
+Drives Debian's Chromium through Playwright against `scheduler dev` (tests/e2e/browser_stack.py)
+the way a person would: sign in (a wrong key is refused), create a future job, find it
 in the list at the right local time, edit it, pause and resume it, run it now and see the run in its
 history, delete it, sign out.
 Screenshots of the list and the form are saved under artifacts/screenshots/.
@@ -10,13 +10,6 @@ Screenshots of the list and the form are saved under artifacts/screenshots/.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -27,93 +20,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.e2e.browser_stack import API_KEY, RECORD_CSP_VIOLATIONS, ROOT, UI_TIMEOUT_MS, csp_violations
+
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-WEB_DIST = ROOT / "web" / "dist"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
-API_KEY = "e2e-browser-key"
 # The browser's zone differs from the schedule's, so the list must convert between them.
 VIEWER_ZONE = "America/New_York"
 SCHEDULE_ZONE = "Europe/Berlin"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-STARTUP_SECONDS = 90
-UI_TIMEOUT_MS = 15_000
-# Run before any page script, from outside the page (so the page's own policy does not stop it):
-# every Content-Security-Policy violation the page meets is kept for the test to read.
-RECORD_CSP_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener('securitypolicyviolation', (event) => {
-  window.__cspViolations.push(event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline'));
-});
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _scheduler_command() -> list[str]:
-    beside_python = Path(sys.executable).with_name("scheduler")
-    found = str(beside_python) if beside_python.exists() else shutil.which("scheduler")
-    if found is None:
-        pytest.fail("the `scheduler` command is not installed (pip install -e .)")
-    return [found, "dev"]
-
-
-def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"scheduler dev exited with {process.returncode}:\n{log.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"scheduler dev did not answer /health within {STARTUP_SECONDS} s:\n{log.read_text()[-4000:]}")
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not (WEB_DIST / "index.html").is_file():
-        pytest.fail("web/dist is not built; run `make web-build` first")
-    port = _free_port()
-    log = tmp_path_factory.mktemp("stack") / "scheduler-dev.log"
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "SCHEDULER_API_KEY": API_KEY}
-    env.pop("AWS_ENDPOINT_URL", None)  # the embedded emulator, always
-    with log.open("wb") as out:
-        process = subprocess.Popen(_scheduler_command(), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(base_url, process, log)
-        yield base_url
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture
@@ -127,11 +42,6 @@ def page(browser: Any, stack: str) -> Iterator[Any]:
         yield context.new_page()
     finally:
         context.close()
-
-
-def _csp_violations(page: Any) -> list[str]:
-    violations: list[str] = page.evaluate("() => window.__cspViolations")
-    return violations
 
 
 def _shown_in_viewer_zone(day: date, wall_time: str) -> str:
@@ -289,25 +199,9 @@ def test_a_person_manages_a_future_job_from_the_browser(
     assert page.evaluate("() => window.sessionStorage.length") == 0
 
     # The whole journey ran under the app's Content-Security-Policy without breaking it
-    assert _csp_violations(page) == []
+    assert csp_violations(page) == []
 
     record_property("screenshots", [str(path) for path in saved])
     with capsys.disabled():
         for path in saved:
             print(f"\nscreenshot: {path}")
-
-
-@pytest.mark.parametrize(("path", "rendered"), [("/docs", ".swagger-ui .info .title"), ("/redoc", "redoc h1")])
-def test_the_api_documents_render_offline_under_their_policy(page: Any, stack: str, path: str, rendered: str) -> None:
-    from playwright.sync_api import expect
-
-    outside: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith((stack, "blob:")) else outside.append(r.url))
-
-    page.goto(path)
-
-    expect(page.locator(rendered).first).to_contain_text("Scheduler", timeout=UI_TIMEOUT_MS)
-    # Scripts, styles and workers all run; what the policy stops is off-site images alone
-    # (ReDoc's "powered by" logo, which it loads from its maker's site).
-    assert [v for v in _csp_violations(page) if not v.startswith("img-src blocked https://")] == []
-    assert all(url.endswith(".svg") for url in outside), outside

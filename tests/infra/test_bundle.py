@@ -1,11 +1,14 @@
-"""The Lambda bundle carries everything it needs: in a clean Python 3.13 whose path holds only
-the unzipped bundle, both handlers import and serve their events against an AWS emulator."""
+"""The Lambda bundle carries everything it needs and nothing else: in a clean Python 3.13 whose
+path holds only the unzipped bundle, both handlers import and serve their events against an AWS
+emulator, the GraphQL IDE's page and files included; no local-stack or test code ships."""
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -27,12 +30,15 @@ from infra.settings import PROJECT_ROOT
 from service.adapters.dynamo_keys import DynamoKeyStore
 from service.adapters.table_schema import ensure_table
 from service.services.keys import KeyService
-from tests.api.events import json_event, scheduled_event
+from tests.api.events import http_api_event, json_event, scheduled_event
 
 pytestmark = pytest.mark.network
 
 REGION = "us-east-1"
 RESULT_MARK = "BUNDLE-TEST-RESULT "
+IDE_PAGE = "service/entrypoints/static/graphiql/index.html"
+IDE_ASSETS = "service/entrypoints/static/graphiql/assets"
+LAMBDA_RESPONSE_BYTES = 6 * 1024 * 1024
 
 # Runs inside the bundle's interpreter: only the standard library and the bundle are importable.
 SCRIPT = r"""
@@ -166,7 +172,12 @@ def test_both_handlers_serve_their_events_from_the_bundle_alone(
         json_event("POST", "/schedules", {"payload": "later", "runAt": _iso(later), "recurring": "none"}, headers=key),
         # No key, no entry.
         json_event("POST", "/schedules", {"payload": "anonymous", "runAt": _iso(later), "recurring": "none"}),
+        # The GraphQL IDE (on in this stack's settings) and the files its page names.
+        http_api_event("GET", "/graphql", headers={"accept": "text/html"}),
     ]
+    # Every file of the build, the ones the page loads later (the editor, its workers) included.
+    ide_files = sorted(f"/docs/graphiql/assets/{file.name}" for file in (unzipped / IDE_ASSETS).iterdir())
+    api_events += [http_api_event("GET", path) for path in ide_files]
     # A tick just after it falls due (the dispatcher takes the event's time when it is ahead of the clock).
     tick = scheduled_event(later + timedelta(seconds=30))
     given = {"bundle": str(unzipped), "api_events": api_events, "tick": tick, "mark": RESULT_MARK}
@@ -182,6 +193,7 @@ def test_both_handlers_serve_their_events_from_the_bundle_alone(
         "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-aws-credentials"),
         "SCHEDULER_TABLE_NAME": emulator.table_name,
         "SCHEDULER_QUEUE_URL": emulator.queue_url,
+        "SCHEDULER_GRAPHQL_IDE": "on",
     }
 
     # -I: no user site, no PYTHON* variables, no script directory; -S: no site-packages.
@@ -198,9 +210,19 @@ def test_both_handlers_serve_their_events_from_the_bundle_alone(
     result = json.loads(
         next(line for line in run.stdout.splitlines() if line.startswith(RESULT_MARK))[len(RESULT_MARK) :]
     )
-    created_now, created_later, refused = (json.loads(response["body"]) for response in result["responses"])
-    assert [response["statusCode"] for response in result["responses"]] == [201, 201, 401]
+    created_now, created_later, refused = (json.loads(response["body"]) for response in result["responses"][:3])
+    ide_page, *ide_answers = result["responses"][3:]
+    assert [response["statusCode"] for response in result["responses"][:3]] == [201, 201, 401]
     assert "www-authenticate" in {name.lower() for name in result["responses"][2]["headers"]}, refused
+    # The IDE's page and every file it names come from the bundle itself.
+    assert ide_page["statusCode"] == 200 and ide_page["body"] == (unzipped / IDE_PAGE).read_text()
+    assert set(re.findall(r'(?:src|href)="(/docs/graphiql/assets/[^"]+)"', ide_page["body"])) <= set(ide_files)
+    assert len(ide_files) >= 2 and [answer["statusCode"] for answer in ide_answers] == [200] * len(ide_files)
+    # Each answer fits in what Lambda may return (6 MB), as the runtime serializes it.
+    assert max(len(json.dumps(answer)) for answer in ide_answers) < LAMBDA_RESPONSE_BYTES
+    for path, answer in zip(ide_files, ide_answers, strict=True):
+        body = base64.b64decode(answer["body"]) if answer["isBase64Encoded"] else answer["body"].encode()
+        assert body == (unzipped / IDE_ASSETS / path.rsplit("/", 1)[1]).read_bytes(), path
     (used,) = keys.list("default")
     assert used.key_id == issued.key.key_id
     assert used.last_used_at is not None  # the bundle's API recorded the key's use in the table
@@ -231,14 +253,27 @@ def _drain(emulator: Emulator) -> list[dict[str, Any]]:
     return sorted(received, key=lambda m: m["Body"])
 
 
-def test_the_bundle_holds_runtime_dependencies_only_with_bytecode_of_the_runtime(bundle: Bundle) -> None:
+def test_the_bundle_holds_runtime_code_and_dependencies_only_with_bytecode_of_the_runtime(bundle: Bundle) -> None:
     with zipfile.ZipFile(bundle.path) as archive:
         names = archive.namelist()
     top_level = {name.split("/", 1)[0] for name in names}
+    distributions = {name.split("-", 1)[0].lower() for name in top_level if name.endswith(".dist-info")}
 
-    assert {"service", "fastapi", "strawberry", "mangum", "boto3", "botocore", "pydantic_core"} <= top_level
-    for unwanted in ("moto", "pulumi", "pulumi_aws", "pytest", "hypothesis", "uvicorn", "bin", "tests", "infra"):
+    assert {"service", "fastapi", "strawberry", "mangum", "boto3", "botocore", "pydantic_core", "uuid6"} <= top_level
+    for unwanted in ("moto", "pulumi", "pulumi_aws", "pytest", "hypothesis", "uvicorn", "bin", "tests", "benchmarks"):
         assert unwanted not in top_level, unwanted
+        assert unwanted not in distributions, unwanted
+    assert "infra" not in top_level
+    # The local stack and the command line run on a developer's or an operator's machine, never on Lambda.
+    entrypoints = {
+        name.removeprefix("service/entrypoints/").replace("__pycache__/", "").split(".")[0]
+        for name in names
+        if name.startswith("service/entrypoints/")
+    }
+    assert "lambda_api" in entrypoints
+    assert not {"cli", "cli_keys"} & entrypoints
+    assert not [name for name in entrypoints if name.startswith("local/")]
+    assert "service/entrypoints/lambda_api.py" in names
     pycs = [name for name in names if name.endswith(".pyc")]
     assert pycs and all(".cpython-313." in name for name in pycs)
     assert "service/__pycache__/config.cpython-313.pyc" in names
@@ -278,6 +313,13 @@ def test_a_bundle_over_lambdas_size_limits_is_refused(options: dict[str, Any], m
     monkeypatch.undo()
     monkeypatch.setattr(bundle_module, "MAX_ZIPPED_BYTES", 1_000_000)
     with pytest.raises(BundleError, match="zipped"):
+        build_bundle("x86_64", **options)
+
+
+def test_a_service_whose_graphql_ide_is_not_built_is_refused_naming_the_build(options: dict[str, Any]) -> None:
+    (options["project_root"] / IDE_PAGE).unlink()
+
+    with pytest.raises(BundleError, match="make web-build"):
         build_bundle("x86_64", **options)
 
 

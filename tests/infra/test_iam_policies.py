@@ -27,8 +27,10 @@ API_TABLE_ACTIONS = {
     "dynamodb:Query",
     # TransactWriteItems is authorised item by item; a condition-only item needs this.
     "dynamodb:ConditionCheckItem",
+    # A page of schedules reads their large payloads in batches.
+    "dynamodb:BatchGetItem",
 }
-DISPATCHER_TABLE_ACTIONS = API_TABLE_ACTIONS | {"dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"}
+DISPATCHER_TABLE_ACTIONS = API_TABLE_ACTIONS | {"dynamodb:BatchWriteItem"}
 
 
 def _documents(stack: Deployment) -> list[tuple[str, dict[str, Any]]]:

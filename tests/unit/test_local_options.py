@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -115,8 +116,24 @@ def test_startup_lines_give_the_app_the_graphql_ide_and_the_api_docs() -> None:
     assert "API key" not in text
 
 
-def test_startup_lines_show_the_api_key_once_there_is_one() -> None:
-    assert any("sk_local_123" in line for line in startup_lines(info(api_key="sk_local_123")))
+def test_right_under_the_banner_is_the_export_line_the_readme_examples_use() -> None:
+    lines = startup_lines(info(api_key="sk_live_123"))
+
+    assert lines[0] == "Scheduler is running locally."
+    assert "shell you send requests from" in lines[1]
+    assert lines[2].strip() == "export SCHEDULER_API_KEY=sk_live_123"
+    assert sum("sk_live_123" in line for line in lines) == 1
+
+
+@pytest.mark.parametrize("key", ["~/key", "~", "sk_live_A-b.c_~+/"])
+def test_a_chosen_key_pasted_into_a_shell_keeps_every_character(key: str) -> None:
+    (export,) = [line for line in startup_lines(info(api_key=key)) if "SCHEDULER_API_KEY" in line]
+
+    shell = subprocess.run(
+        ["bash", "-c", f'{export}\nprintf %s "$SCHEDULER_API_KEY"'], capture_output=True, text=True, check=True
+    )
+
+    assert shell.stdout == key
 
 
 def test_startup_lines_say_where_the_data_is_kept() -> None:

@@ -22,6 +22,7 @@ from strawberry.types.unset import UNSET
 
 from service.domain.errors import quoted
 from service.entrypoints.errors import error_body, unparsable_json
+from service.entrypoints.graphql_ide import graphql_ide_page
 
 # The answers a request to /graphql can get besides the GraphQL response itself, for /openapi.json.
 TRANSPORT_ERRORS = {
@@ -38,6 +39,11 @@ class _MalformedJson(HTTPException):
 
 
 class JsonErrorsGraphQLRouter(GraphQLRouter[Any, None]):
+    @property
+    def graphql_ide_html(self) -> str:
+        # The project's own GraphiQL build; Strawberry's page loads GraphiQL from a CDN.
+        return graphql_ide_page()
+
     def decode_json(self, data: str | bytes) -> object:
         try:
             return json.loads(data)

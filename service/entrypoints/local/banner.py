@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ class StackInfo:
     consume: bool
     data_file: Path | None
     items_loaded: int
-    # The local API key (SPEC section 5), printed here once API keys exist.
+    # The local API key (SPEC section 5).
     api_key: str | None = None
 
 
@@ -38,15 +39,17 @@ def startup_lines(info: StackInfo) -> list[str]:
         data = "in memory only: gone on exit (keep it with --data FILE)"
     else:
         data = f"{info.data_file} ({info.items_loaded} items loaded; saved every minute and on exit)"
-    lines = [
-        "Scheduler is running locally.",
+    lines = ["Scheduler is running locally."]
+    if info.api_key is not None:
+        # The README's examples read the key from this variable: the line is ready to paste.
+        lines += [
+            "Run this in the shell you send requests from (the README's examples use it):",
+            f"  export SCHEDULER_API_KEY={shlex.quote(info.api_key)}",
+        ]
+    lines += [
         f"  App          {base}/" + ("" if info.web_served else "   (web UI not built yet: API only)"),
         f"  GraphQL IDE  {base}/graphql",
         f"  API docs     {base}/docs",
-    ]
-    if info.api_key is not None:
-        lines.append(f"  API key      {info.api_key}")
-    lines += [
         f"  AWS          {info.endpoint_url}  {emulator}",
         f"  Table        {info.resources.table_name}",
         f"  Queue        {info.resources.queue_url}",

@@ -16,7 +16,7 @@ from starlette.routing import Match, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-API_PREFIXES = ("/schedules", "/graphql", "/health", "/docs", "/openapi.json", "/redoc", "/keys")
+API_PREFIXES = ("/schedules", "/graphql", "/health", "/docs", "/openapi.json", "/redoc")
 INDEX = "index.html"
 
 

@@ -35,11 +35,6 @@ export function formatInZone(instant: string, zone: string): string {
   return dayjs(instant).tz(zone).format('ddd D MMM YYYY, HH:mm:ss');
 }
 
-/** An instant in the viewer's own zone. */
-export function formatLocal(instant: string, viewerZone: string = browserTimeZone()): string {
-  return formatInZone(instant, viewerZone);
-}
-
 /** "in 3 minutes", "2 hours ago", from `now`. */
 export function relativeTo(instant: string, now: Date = new Date()): string {
   return dayjs(instant).from(now);
