@@ -1,137 +1,36 @@
-"""The web UI in a real browser against the local stack.
+"""The web UI in a real browser against the local stack: a person's whole journey with one job.
 
-Starts `scheduler dev` on a free port with a fixed API key, then drives Debian's Chromium through
-Playwright the way a person would: sign in (a wrong key is refused), create a future job, find it
-in the list at the right local time, edit it, pause and resume it, run it now and see the run in its
-history, delete it, sign out.
-Screenshots of the list and the form are saved under artifacts/screenshots/.
+Drives Debian's Chromium through Playwright the way a person would: sign in (a wrong key is
+refused), create a future job, find it in the list at the right local time, edit it, pause and
+resume it, run it now and see the run in its history, delete it, sign out. How each screen
+looks and fits at two sizes and in both themes is `test_browser_screens.py`.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.e2e.browser_support import (
+    API_KEY,
+    accessibility_failures,
+    create_through_api,
+    csp_violations,
+)
+from tests.e2e.conftest import VIEWER_ZONE, OpenPage
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
+
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-WEB_DIST = ROOT / "web" / "dist"
-SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
-API_KEY = "e2e-browser-key"
-# The browser's zone differs from the schedule's, so the list must convert between them.
-VIEWER_ZONE = "America/New_York"
 SCHEDULE_ZONE = "Europe/Berlin"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-STARTUP_SECONDS = 90
-UI_TIMEOUT_MS = 15_000
-# Run before any page script, from outside the page (so the page's own policy does not stop it):
-# every Content-Security-Policy violation the page meets is kept for the test to read.
-RECORD_CSP_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener('securitypolicyviolation', (event) => {
-  window.__cspViolations.push(event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline'));
-});
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _scheduler_command() -> list[str]:
-    beside_python = Path(sys.executable).with_name("scheduler")
-    found = str(beside_python) if beside_python.exists() else shutil.which("scheduler")
-    if found is None:
-        pytest.fail("the `scheduler` command is not installed (pip install -e .)")
-    return [found, "dev"]
-
-
-def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"scheduler dev exited with {process.returncode}:\n{log.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"scheduler dev did not answer /health within {STARTUP_SECONDS} s:\n{log.read_text()[-4000:]}")
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not (WEB_DIST / "index.html").is_file():
-        pytest.fail("web/dist is not built; run `make web-build` first")
-    port = _free_port()
-    log = tmp_path_factory.mktemp("stack") / "scheduler-dev.log"
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "SCHEDULER_API_KEY": API_KEY}
-    env.pop("AWS_ENDPOINT_URL", None)  # the embedded emulator, always
-    with log.open("wb") as out:
-        process = subprocess.Popen(_scheduler_command(), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(base_url, process, log)
-        yield base_url
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture
-def page(browser: Any, stack: str) -> Iterator[Any]:
-    context = browser.new_context(
-        base_url=stack, viewport={"width": 1280, "height": 900}, timezone_id=VIEWER_ZONE, locale="en-GB"
-    )
-    context.set_default_timeout(UI_TIMEOUT_MS)
-    context.add_init_script(RECORD_CSP_VIOLATIONS)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-def _csp_violations(page: Any) -> list[str]:
-    violations: list[str] = page.evaluate("() => window.__cspViolations")
-    return violations
+# Tall enough for the whole list; the form's fit in less is checked in test_browser_screens.py.
+WINDOW = {"width": 1280, "height": 900}
 
 
 def _shown_in_viewer_zone(day: date, wall_time: str) -> str:
@@ -141,72 +40,27 @@ def _shown_in_viewer_zone(day: date, wall_time: str) -> str:
     return f"{seen:%a} {seen.day} {seen:%b %Y, %H:%M:%S}"
 
 
-def _screenshot(page: Any, name: str, saved: list[Path]) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / name
-    page.screenshot(path=str(path), full_page=True)
-    saved.append(path)
-
-
-def _create_through_api(base_url: str, schedule_input: dict[str, Any]) -> None:
-    """Neighbours for the job under test, so the list shows each kind of rule."""
-    body = json.dumps(
-        {
-            "query": "mutation($input: ScheduleInput!) { createSchedule(input: $input) { __typename } }",
-            "variables": {"input": schedule_input},
-        }
-    ).encode()
-    request = urllib.request.Request(
-        f"{base_url}/graphql",
-        data=body,
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {API_KEY}"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        answer = json.load(response)
-    assert answer["data"]["createSchedule"]["__typename"] == "Schedule", answer
-
-
-def _accessibility_failures(page: Any) -> list[str]:
-    """What axe-core (installed with the web UI) finds wrong on the page as rendered, contrast included.
-
-    Evaluated from outside the page: the page's Content-Security-Policy forbids inline scripts.
-    """
-    page.evaluate(AXE.read_text())
-    failures: list[str] = page.evaluate(
-        """() => axe.run(document).then((result) => result.violations.flatMap((v) =>
-            v.nodes.map((n) => v.id + ' at ' + n.target.join(' ') + ': ' + n.failureSummary)))"""
-    )
-    return failures
-
-
-def _fill_run_time(page: Any, day: date, wall_time: str) -> None:
+def _fill_run_time(page: Page, day: date, wall_time: str) -> None:
     page.get_by_test_id("date-input").fill(day.isoformat())
     page.get_by_test_id("time-input").fill(wall_time)
 
 
-def _choose_zone(page: Any, zone: str) -> None:
+def _choose_zone(page: Page, zone: str) -> None:
     select = page.get_by_role("textbox", name="Time zone")
     select.click()
     select.fill(zone)
     page.get_by_role("option", name=zone, exact=True).click()
 
 
-def test_a_person_manages_a_future_job_from_the_browser(
-    page: Any, stack: str, capsys: pytest.CaptureFixture[str], record_property: Any
-) -> None:
+def test_a_person_manages_a_future_job_from_the_browser(open_page: OpenPage, stack: str) -> None:
     from playwright.sync_api import expect
 
-    expect.set_options(timeout=UI_TIMEOUT_MS)
-    saved: list[Path] = []
+    page = open_page(WINDOW)
     payload = f'{{"e2e": "{uuid.uuid4()}"}}'
     day = date.today() + timedelta(days=10)
-    _create_through_api(
+    create_through_api(
         stack,
         {"payload": "daily report", "recurring": "DAILY", "timezone": "Europe/Berlin", "runAt": "2030-01-07T09:00:00"},
-    )
-    _create_through_api(
-        stack,
-        {"payload": "weekday tick", "recurring": "CRON", "timezone": "America/New_York", "cron": "*/15 9-17 * * 1-5"},
     )
 
     # Sign in: a wrong key is refused, the right one kept for the session
@@ -218,7 +72,7 @@ def test_a_person_manages_a_future_job_from_the_browser(
     page.get_by_label("API key").press("Enter")  # the keyboard is enough
     expect(page.get_by_test_id("new-schedule")).to_be_visible()
 
-    # Create a future job at 09:00:00 Berlin time
+    # Create a future job at 09:00:00 Berlin time, typed on the 24-hour clock
     page.get_by_test_id("new-schedule").click()
     form = page.get_by_test_id("schedule-form")
     expect(form).to_be_visible()
@@ -227,29 +81,19 @@ def test_a_person_manages_a_future_job_from_the_browser(
     _choose_zone(page, SCHEDULE_ZONE)
     page.get_by_test_id("payload-input").fill(payload)
     expect(page.get_by_test_id("preview-runs")).to_contain_text(f"09:00:00 {SCHEDULE_ZONE}")
-    _screenshot(page, "schedule-form.png", saved)
     page.get_by_test_id("save-schedule").click()
     expect(form).to_be_hidden()
+    expect(page.get_by_role("region", name="Notifications")).to_contain_text("Schedule created")
 
-    # It is in the list, at the same instant in the viewer's zone
+    # It is in the list, named by its payload, at the same instant in the viewer's zone
     row = page.get_by_test_id("schedule-row").filter(has_text=payload)
     expect(row).to_have_count(1)
+    expect(row.get_by_test_id("schedule-title")).to_have_text(payload)
     expect(row.get_by_test_id("next-run-local")).to_have_text(_shown_in_viewer_zone(day, "09:00:00"))
-    expect(row.get_by_test_id("next-run-zone")).to_contain_text(f"09:00:00 {SCHEDULE_ZONE}")
+    expect(row.get_by_test_id("next-run-zone")).to_contain_text(f"09:00:00 {SCHEDULE_ZONE} · due in 1")
     expect(row.get_by_test_id("state-badge")).to_have_text("active", ignore_case=True)
     expect(page.get_by_role("dialog")).to_have_count(0)
-    _screenshot(page, "schedule-list.png", saved)
-
-    # Both themes keep text readable, and every control has a name
-    assert _accessibility_failures(page) == []
-    page.get_by_test_id("theme-toggle").click()
-    expect(page.locator("html")).to_have_attribute("data-mantine-color-scheme", "dark")
-    page.mouse.move(0, 0)  # away from the toggle, whose tooltip is not part of the page
-    expect(page.get_by_role("tooltip")).to_have_count(0)
-    _screenshot(page, "schedule-list-dark.png", saved)
-    assert _accessibility_failures(page) == []
-    page.get_by_test_id("theme-toggle").click()
-    expect(page.locator("html")).to_have_attribute("data-mantine-color-scheme", "light")
+    assert accessibility_failures(page) == []
 
     # Edit it: a new time, read back in the schedule's own zone
     row.get_by_role("button", name="Edit").click()
@@ -269,18 +113,26 @@ def test_a_person_manages_a_future_job_from_the_browser(
     # Run it now, and see the run in its history; the schedule itself is unchanged
     row.get_by_role("button", name="Run now").click()
     expect(row.get_by_test_id("run-status")).to_have_text("delivered", ignore_case=True)
+    expect(row.get_by_test_id("last-run")).to_contain_text("ago")
     expect(row.get_by_test_id("state-badge")).to_have_text("active", ignore_case=True)
-    row.get_by_test_id("payload-preview").click()
-    history = page.get_by_test_id("run-history")
-    expect(history.get_by_test_id("run-row")).to_have_count(1)
-    expect(history).to_contain_text("delivered", ignore_case=True)
-    expect(history).to_contain_text("manual")
+    row.get_by_test_id("schedule-title").click()
+    drawer = page.get_by_role("dialog", name=payload)
+    runs = drawer.get_by_test_id("run-row")
+    expect(runs).to_have_count(1)
+    expect(runs).to_contain_text("delivered", ignore_case=True)
+    expect(runs).to_contain_text("manual")
+    runs.get_by_role("button").first.click()
+    expect(runs.get_by_test_id("run-detail")).to_contain_text("Message id")
+    expect(runs.get_by_test_id("run-detail")).to_contain_text(f"Occurrence id{_job_id(row)}/")
     page.keyboard.press("Escape")
-    expect(history).to_be_hidden()
+    expect(drawer).to_be_hidden()
 
-    # Delete it, after confirming
+    # Delete it, after a dialog that names it by its payload, not its id
     row.get_by_role("button", name="Delete").click()
-    page.get_by_test_id("confirm-delete").click()
+    dialog = page.get_by_role("dialog", name="Delete this schedule?")
+    expect(dialog.get_by_test_id("delete-summary")).to_contain_text(payload)
+    expect(dialog).not_to_contain_text(_job_id(row))
+    dialog.get_by_test_id("confirm-delete").click()
     expect(row).to_have_count(0)
 
     # Signing out forgets the key
@@ -289,25 +141,29 @@ def test_a_person_manages_a_future_job_from_the_browser(
     assert page.evaluate("() => window.sessionStorage.length") == 0
 
     # The whole journey ran under the app's Content-Security-Policy without breaking it
-    assert _csp_violations(page) == []
+    assert csp_violations(page) == []
 
-    record_property("screenshots", [str(path) for path in saved])
-    with capsys.disabled():
-        for path in saved:
-            print(f"\nscreenshot: {path}")
+
+def _job_id(row: Locator) -> str:
+    job_id = row.get_attribute("data-job-id")
+    assert job_id
+    return job_id
 
 
 @pytest.mark.parametrize(("path", "rendered"), [("/docs", ".swagger-ui .info .title"), ("/redoc", "redoc h1")])
-def test_the_api_documents_render_offline_under_their_policy(page: Any, stack: str, path: str, rendered: str) -> None:
+def test_the_api_documents_render_offline_under_their_policy(
+    open_page: OpenPage, stack: str, path: str, rendered: str
+) -> None:
     from playwright.sync_api import expect
 
+    page = open_page(WINDOW)
     outside: list[str] = []
     page.on("request", lambda r: None if r.url.startswith((stack, "blob:")) else outside.append(r.url))
 
     page.goto(path)
 
-    expect(page.locator(rendered).first).to_contain_text("Scheduler", timeout=UI_TIMEOUT_MS)
+    expect(page.locator(rendered).first).to_contain_text("Scheduler")
     # Scripts, styles and workers all run; what the policy stops is off-site images alone
     # (ReDoc's "powered by" logo, which it loads from its maker's site).
-    assert [v for v in _csp_violations(page) if not v.startswith("img-src blocked https://")] == []
+    assert [v for v in csp_violations(page) if not v.startswith("img-src blocked https://")] == []
     assert all(url.endswith(".svg") for url in outside), outside
