@@ -195,6 +195,19 @@ def within_width(locator: Locator, width: int) -> bool:
     return found["x"] >= 0 and found["x"] + found["width"] <= width + 0.5
 
 
+def on_top(page: Page, locator: Locator) -> bool:
+    """Whether a click at the element's centre reaches it: nothing lies over it."""
+    found = box(locator)
+    test_id = locator.get_attribute("data-testid")
+    assert test_id, "on_top needs an element with a data-testid"
+    centre = (found["x"] + found["width"] / 2, found["y"] + found["height"] / 2)
+    hit: bool = page.evaluate(
+        '([x, y, id]) => document.elementFromPoint(x, y)?.closest(`[data-testid="${id}"]`) !== null',
+        [*centre, test_id],
+    )
+    return hit
+
+
 def overlaps(first: dict[str, float], second: dict[str, float]) -> bool:
     return not (
         first["x"] + first["width"] <= second["x"]

@@ -24,6 +24,7 @@ from tests.e2e.browser_support import (
     box,
     create_through_api,
     csp_violations,
+    on_top,
     overlaps,
     screenshot,
     sideways_scrollers,
@@ -185,11 +186,7 @@ def test_messages_never_cover_the_list_and_never_pile_up(open_page: OpenPage, sc
     expect(strip).to_contain_text("Payload sent")
     assert not overlaps(box(strip), box(page.locator("main")))
     # What was just pressed is still there to press, not under a message
-    run_now = box(card.get_by_role("button", name="Run now"))
-    centre = (run_now["x"] + run_now["width"] / 2, run_now["y"] + run_now["height"] / 2)
-    assert page.evaluate(
-        "([x, y]) => document.elementFromPoint(x, y)?.closest('[data-testid=action-run-now]') !== null", centre
-    )
+    assert on_top(page, card.get_by_role("button", name="Run now"))
 
 
 def test_the_save_button_stays_in_sight_however_long_the_form(open_page: OpenPage, schedules: None) -> None:
@@ -205,10 +202,7 @@ def test_the_save_button_stays_in_sight_however_long_the_form(open_page: OpenPag
     expect(save).to_be_in_viewport(ratio=1)
     found = box(save)
     assert found["y"] + found["height"] <= 900
-    assert page.evaluate(
-        "([x, y]) => document.elementFromPoint(x, y)?.closest('[data-testid=save-schedule]') !== null",
-        (found["x"] + found["width"] / 2, found["y"] + found["height"] / 2),
-    )
+    assert on_top(page, save)
 
 
 def test_the_form_refuses_an_impossible_time_and_warns_of_a_past_one(open_page: OpenPage, schedules: None) -> None:
@@ -251,3 +245,31 @@ def test_nothing_scrolls_sideways_on_the_narrowest_phone(open_page: OpenPage, sc
     page.get_by_test_id("schedule-form").get_by_text("Recurring", exact=True).click()
     expect(page.get_by_test_id("time-input")).to_be_visible()
     assert sideways_scrollers(page) == []
+
+
+def test_the_drawers_own_actions_open_over_it(open_page: OpenPage, stack: str) -> None:
+    from playwright.sync_api import expect
+
+    create_through_api(
+        stack, {"payload": "from the drawer", "recurring": "NONE", "timezone": "UTC", "runAt": "2032-01-01T08:00:00Z"}
+    )
+    page = open_page(DESKTOP)
+    sign_in(page)
+    page.get_by_test_id("schedule-row").filter(has_text="from the drawer").get_by_test_id("schedule-title").click()
+    drawer = page.get_by_role("dialog", name="from the drawer")
+
+    # Edit: the form lies over the drawer, and what is saved shows in the drawer
+    drawer.get_by_role("button", name="Edit").click()
+    save = page.get_by_test_id("save-schedule")
+    assert on_top(page, save)
+    page.get_by_test_id("time-input").fill("09:30:00")
+    save.click()
+    expect(drawer.get_by_test_id("drawer-rule")).to_contain_text("09:30")
+
+    # Delete: the dialog lies over the drawer, and the drawer closes with the schedule
+    drawer.get_by_role("button", name="Delete").click()
+    confirm = page.get_by_test_id("confirm-delete")
+    assert on_top(page, confirm)
+    confirm.click()
+    expect(drawer).to_be_hidden()
+    expect(page.get_by_test_id("schedule-row").filter(has_text="from the drawer")).to_have_count(0)

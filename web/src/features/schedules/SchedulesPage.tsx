@@ -109,6 +109,8 @@ export function SchedulesPage() {
         </Container>
       </main>
       <NotificationRegion label="Notifications" />
+      {/* The drawer comes first: the form and the delete dialog it opens then lie over it. */}
+      <ScheduleDrawer jobId={detailsOf} onClose={() => setDetailsOf(null)} onEdit={openEdit} onDelete={askDelete} />
       <Modal
         opened={editing !== null}
         onClose={() => setEditing(null)}
@@ -130,7 +132,6 @@ export function SchedulesPage() {
           </Suspense>
         )}
       </Modal>
-      <ScheduleDrawer jobId={detailsOf} onClose={() => setDetailsOf(null)} onEdit={openEdit} onDelete={askDelete} />
       <ConfirmDelete
         schedule={deleting}
         onClose={() => setDeleting(null)}
