@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.browser_stack import API_KEY, RECORD_CSP_VIOLATIONS, UI_TIMEOUT_MS, csp_violations
+from tests.e2e.browser_support import API_KEY, RECORD_CSP_VIOLATIONS, UI_TIMEOUT_MS, csp_violations
 
 pytestmark = pytest.mark.e2e
 

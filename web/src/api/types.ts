@@ -18,6 +18,9 @@ export interface Run {
   recordedAt: string;
   messageId: string | null;
   latenessMs: number | null;
+  /** Not selected from the API, which has no such fields yet; shown when a run carries them. */
+  attempts?: number | null;
+  lastError?: string | null;
 }
 
 export interface RunTime {

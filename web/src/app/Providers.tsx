@@ -1,5 +1,4 @@
 import { MantineProvider, type MantineColorScheme } from '@mantine/core';
-import { Notifications } from '@mantine/notifications';
 import type { ReactNode } from 'react';
 import { Provider } from 'react-redux';
 import type { AppStore } from './store';
@@ -19,10 +18,6 @@ export function Providers({ store, children, defaultColorScheme = 'auto' }: Prop
         defaultColorScheme={defaultColorScheme}
         cssVariablesResolver={cssVariablesResolver}
       >
-        {/* In place rather than in a portal, so the messages sit inside a named landmark. */}
-        <section aria-label="Notifications">
-          <Notifications position="bottom-right" withinPortal={false} />
-        </section>
         {children}
       </MantineProvider>
     </Provider>

@@ -7,6 +7,7 @@ import { accessibilityViolations } from '../test/axe';
 import { aSchedule } from '../test/builders';
 import { fakeGraphql } from '../test/fakeGraphql';
 import { renderWithStore } from '../test/render';
+import { setViewportWidth } from '../test/viewport';
 
 const someSchedules = () => ({
   schedules: {
@@ -24,11 +25,26 @@ describe('accessibility', () => {
     expect(await accessibilityViolations()).toEqual([]);
   });
 
-  it('the schedules table has names for every control', async () => {
+  it('the schedule cards of a phone have names for every control', async () => {
     fakeGraphql({ Schedules: someSchedules });
     renderWithStore(<SchedulesPage />);
     await screen.findAllByTestId('schedule-row');
     expect(await accessibilityViolations()).toEqual([]);
+  });
+
+  it('the schedules table of a wide screen has names for every control', async () => {
+    setViewportWidth(1280);
+    fakeGraphql({ Schedules: someSchedules });
+    renderWithStore(<SchedulesPage />);
+    await screen.findByRole('table', { name: 'Schedules' });
+    expect(await accessibilityViolations()).toEqual([]);
+  });
+
+  it('the delete dialog names its buttons', async () => {
+    fakeGraphql({ Schedules: someSchedules });
+    renderWithStore(<SchedulesPage />);
+    await userEvent.click((await screen.findAllByRole('button', { name: 'Delete' }))[0]);
+    expect(await accessibilityViolations(await screen.findByRole('dialog'))).toEqual([]);
   });
 
   it('the form has labels for every field', async () => {
@@ -40,7 +56,7 @@ describe('accessibility', () => {
     expect(await accessibilityViolations(screen.getByRole('dialog'))).toEqual([]);
   });
 
-  it('the details drawer names its close button and run history', async () => {
+  it('the details drawer names its close button, actions and run history', async () => {
     const job = aSchedule({ jobId: 'job-a11y', payload: 'a11y payload' });
     fakeGraphql({
       Schedules: () => ({ schedules: { nodes: [job], pageInfo: { hasNextPage: false, endCursor: null } } }),
@@ -67,7 +83,9 @@ describe('accessibility', () => {
     });
     renderWithStore(<SchedulesPage />);
     await userEvent.click(await screen.findByRole('button', { name: 'a11y payload, details' }));
-    await screen.findByRole('table', { name: 'Run history' });
+    await screen.findAllByTestId('run-row');
+    await userEvent.click(screen.getAllByTestId('run-row')[0].querySelector('button')!);
+    await screen.findByTestId('run-detail');
     expect(await accessibilityViolations(screen.getByRole('dialog'))).toEqual([]);
   });
 });

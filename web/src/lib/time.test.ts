@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalZone, formatInZone, formatLateness, relativeTo, wallTime, zoneChoices } from './time';
+import {
+  canonicalZone,
+  formatInZone,
+  formatLateness,
+  formatShortInZone,
+  relativeTo,
+  wallTime,
+  zoneChoices,
+} from './time';
 
 const ACCEPTED = {
   names: ['Asia/Kolkata', 'Europe/Berlin', 'UTC'],
@@ -22,6 +30,11 @@ describe('canonicalZone', () => {
 });
 
 describe('formatInZone', () => {
+  it('shows the 24-hour clock', () => {
+    expect(formatInZone('2030-07-01T21:05:09Z', 'UTC')).toBe('Mon 1 Jul 2030, 21:05:09');
+    expect(formatShortInZone(Date.parse('2030-07-01T21:05:09Z'), 'UTC')).toBe('1 Jul 21:05');
+  });
+
   it('shows one instant in two zones, across a DST offset', () => {
     expect(formatInZone('2030-07-01T07:00:00Z', 'Europe/Berlin')).toBe('Mon 1 Jul 2030, 09:00:00');
     expect(formatInZone('2030-07-01T07:00:00Z', 'America/New_York')).toBe('Mon 1 Jul 2030, 03:00:00');
@@ -35,9 +48,22 @@ describe('wallTime', () => {
 });
 
 describe('relativeTo', () => {
-  it('says how far away an instant is', () => {
-    expect(relativeTo('2030-01-01T00:03:00Z', new Date('2030-01-01T00:00:00Z'))).toBe('in 3 minutes');
-    expect(relativeTo('2030-01-01T00:00:00Z', new Date('2030-01-01T02:00:00Z'))).toBe('2 hours ago');
+  const now = new Date('2030-01-01T00:00:00Z');
+
+  it('says how far away an instant is, in the tense its side of now calls for', () => {
+    expect(relativeTo('2030-01-01T00:03:00Z', now)).toBe('in 3 minutes');
+    expect(relativeTo('2029-12-31T22:00:00Z', now)).toBe('2 hours ago');
+  });
+
+  it('counts seconds under a minute, either side of now', () => {
+    expect(relativeTo('2030-01-01T00:00:40Z', now)).toBe('in 40 s');
+    expect(relativeTo('2029-12-31T23:59:15Z', now)).toBe('45 s ago');
+    expect(relativeTo('2030-01-01T00:00:59Z', now)).toBe('in 59 s');
+    expect(relativeTo('2030-01-01T00:01:00Z', now)).toBe('in a minute');
+  });
+
+  it('says now for the same second', () => {
+    expect(relativeTo('2030-01-01T00:00:00.300Z', now)).toBe('now');
   });
 });
 

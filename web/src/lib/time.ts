@@ -31,13 +31,30 @@ export function canonicalZone(zone: string, accepted: TimeZoneList): string {
 }
 
 /** An instant shown in a zone: "Fri 28 Nov 2026, 09:00:00". */
-export function formatInZone(instant: string, zone: string): string {
+export function formatInZone(instant: string | number, zone: string): string {
   return dayjs(instant).tz(zone).format('ddd D MMM YYYY, HH:mm:ss');
 }
 
-/** "in 3 minutes", "2 hours ago", from `now`. */
+/** An instant as a short axis label in a zone: "28 Nov 09:00". */
+export function formatShortInZone(instant: string | number, zone: string): string {
+  return dayjs(instant).tz(zone).format('D MMM HH:mm');
+}
+
+/**
+ * How far `instant` is from `now`, in words that carry their own tense: "in 40 s", "40 s ago",
+ * "in 3 minutes", "2 hours ago", "now". Under a minute it counts seconds, since a run that is
+ * imminent or just past is what people watch most closely.
+ */
 export function relativeTo(instant: string, now: Date = new Date()): string {
+  const seconds = Math.round(dayjs(instant).diff(now) / 1000);
+  if (seconds === 0) return 'now';
+  if (Math.abs(seconds) < 60) return seconds > 0 ? `in ${seconds} s` : `${-seconds} s ago`;
   return dayjs(instant).from(now);
+}
+
+/** Whether `instant` is later than `now`. */
+export function isAfter(instant: string, now: Date): boolean {
+  return dayjs(instant).valueOf() > now.getTime();
 }
 
 /** The wall-clock parts of an instant in a zone, as the form edits them. */

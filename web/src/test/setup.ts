@@ -1,13 +1,19 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanNotifications } from '@mantine/notifications';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
+import { matchesMedia, resetViewport } from './viewport';
+
+// The form's preview waits 400 ms after the last change before asking the API; on a busy
+// machine the default second for `findBy…` is too close to that.
+configure({ asyncUtilTimeout: 3000 });
 
 if (typeof window !== 'undefined') {
   // jsdom lacks the layout APIs Mantine reads.
   Object.defineProperty(window, 'matchMedia', {
     writable: true,
     value: vi.fn().mockImplementation((query: string) => ({
-      matches: false,
+      matches: matchesMedia(query),
       media: query,
       onchange: null,
       addListener: vi.fn(),
@@ -30,6 +36,8 @@ if (typeof window !== 'undefined') {
   afterEach(() => {
     cleanup();
     window.sessionStorage.clear();
+    cleanNotifications();
+    resetViewport();
   });
 }
 

@@ -43,6 +43,7 @@ function renderForm(
 }
 
 const payloadBox = () => screen.getByRole('textbox', { name: /payload/i });
+const timeBox = () => screen.getByRole('textbox', { name: 'Time' });
 
 async function chooseZone(zone: string) {
   const select = screen.getByRole('textbox', { name: 'Time zone' });
@@ -65,7 +66,87 @@ describe('ScheduleForm', () => {
 
     expect(screen.queryByRole('textbox', { name: /date/i })).not.toBeInTheDocument();
     expect(screen.queryByTestId('time-input')).not.toBeInTheDocument();
-    expect(screen.getByText('Delivered once, as soon as it is saved.')).toBeInTheDocument();
+    expect(screen.getByTestId('preview-runs')).toHaveTextContent('Once, as soon as it is saved');
+  });
+
+  it('refuses a typed 25:00:00 with the reason, keeps what was typed, and sends nothing', async () => {
+    const { api } = renderForm();
+    fireEvent.change(screen.getByRole('textbox', { name: /date/i }), { target: { value: '2030-03-31' } });
+    await userEvent.type(timeBox(), '25:00:00');
+    await userEvent.type(payloadBox(), 'hello');
+
+    expect(screen.getByText('25:00:00 is not a time of day: hours run from 00 to 23')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Create schedule' }));
+
+    expect(timeBox()).toHaveValue('25:00:00');
+    expect(timeBox()).toHaveAttribute('aria-invalid', 'true');
+    expect(api.callsOf('CreateSchedule')).toHaveLength(0);
+  });
+
+  it('waits for a time to be finished before judging it, and judges it when the field is left', async () => {
+    renderForm();
+    const time = timeBox();
+
+    await userEvent.type(time, '9 pm');
+    expect(time).not.toHaveAttribute('aria-invalid', 'true');
+
+    await userEvent.tab();
+    expect(
+      screen.getByText('"9 pm" is not a time: write it as HH:mm:ss on the 24-hour clock, e.g. 14:30:00'),
+    ).toBeInTheDocument();
+  });
+
+  it('refuses a day the month does not have rather than keeping the last good date', async () => {
+    const { api } = renderForm();
+    const date = screen.getByRole('textbox', { name: /date/i });
+    await userEvent.type(date, '2030-02-28');
+    await userEvent.clear(date);
+    await userEvent.type(date, '2030-02-30');
+    await userEvent.type(timeBox(), '09:00:00');
+    await userEvent.type(payloadBox(), 'hello');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Create schedule' }));
+
+    expect(date).toHaveValue('2030-02-30');
+    expect(screen.getByText('2030-02-30 is not a date: February 2030 has 28 days')).toBeInTheDocument();
+    expect(api.callsOf('CreateSchedule')).toHaveLength(0);
+  });
+
+  it('warns that a run time in the past is delivered as soon as it is saved', async () => {
+    renderForm({
+      PreviewSchedule: () => ({
+        previewSchedule: {
+          __typename: 'Preview',
+          timezone: 'UTC',
+          runs: [{ runAt: '2020-01-01T09:00:00Z', minute: 0, local: '2020-01-01T09:00:00+00:00' }],
+        },
+      }),
+    });
+    await chooseZone('UTC');
+    enterDateAndTime('2020-01-01', '09:00:00');
+
+    expect(screen.getByTestId('past-warning')).toHaveTextContent(
+      'This time has passed: the payload is delivered as soon as you save.',
+    );
+    expect(await screen.findByTestId('preview-at-once')).toHaveTextContent('passed: delivered at once when saved');
+
+    await userEvent.click(screen.getByText('Recurring'));
+    expect(screen.getByTestId('past-warning')).toHaveTextContent(
+      'The first run is in the past: the latest run of the rule so far is delivered as soon as you save',
+    );
+  });
+
+  it('says beside the form why a save failed, and keeps the form open', async () => {
+    const { onDone } = renderForm({
+      CreateSchedule: () => Response.json({ error: 'internal_error' }, { status: 500, statusText: 'Server Error' }),
+    });
+    await userEvent.click(screen.getByText('Immediate'));
+    await userEvent.type(payloadBox(), 'hello');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Create schedule' }));
+
+    expect(await screen.findByTestId('form-errors')).toHaveTextContent('Could not create the schedule: internal_error');
+    expect(onDone).not.toHaveBeenCalled();
   });
 
   it('sends the run time as wall time in the chosen zone, without an offset', async () => {

@@ -1,20 +1,17 @@
 import '@mantine/dates/styles.css';
 import { Alert, Button, Group, Select, Stack, TextInput } from '@mantine/core';
-import { DateInput, TimeInput } from '@mantine/dates';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useCreateScheduleMutation, useTimeZonesQuery, useUpdateScheduleMutation } from '../../api/schedulerApi';
 import { isApiError, type Schedule } from '../../api/types';
-import { notifyFailure, notifySuccess } from '../../lib/notify';
-import { browserTimeZone, canonicalZone, dayjs, zoneChoices } from '../../lib/time';
+import { errorMessage, notifySuccess } from '../../lib/notify';
+import { browserTimeZone, canonicalZone, zoneChoices } from '../../lib/time';
 import {
   emptyValues,
   needsCron,
   needsRunAt,
-  normaliseTime,
   payloadSizeError,
   problemsByField,
-  repeatHint,
   toScheduleInput,
   validate,
   valuesFromSchedule,
@@ -28,6 +25,7 @@ import { describeCron } from './recurrenceText';
 import { ChoiceField } from './ChoiceField';
 import { PayloadField } from './PayloadField';
 import { RunPreview } from './RunPreview';
+import { RunTimeFields } from './RunTimeFields';
 import { useRunPreview } from './useRunPreview';
 import classes from './ScheduleForm.module.css';
 
@@ -48,9 +46,10 @@ const REPEAT_OPTIONS: { value: Repeat; label: string }[] = [
   { value: 'CRON', label: 'Cron' },
 ];
 
-const parseIsoDate = (text: string): string | null => {
-  const value = text.trim();
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && dayjs(value).isValid() ? value : null;
+// A date or time typed in full is judged at once; a part-typed one when its field is left.
+const COMPLETE: Partial<Record<FieldName, RegExp>> = {
+  date: /^\s*\d{4}-\d{2}-\d{2}\s*$/,
+  time: /^\s*\d{1,2}:\d{2}:\d{2}\s*$/,
 };
 
 export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
@@ -58,6 +57,7 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
     schedule ? valuesFromSchedule(schedule) : emptyValues(browserTimeZone()),
   );
   const [attempted, setAttempted] = useState(false);
+  const [left, setLeft] = useState<Set<FieldName>>(() => new Set());
   const [serverErrors, setServerErrors] = useState<FormErrors>({});
   const [generalErrors, setGeneralErrors] = useState<string[]>([]);
   const [create, creating] = useCreateScheduleMutation();
@@ -69,6 +69,7 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
     setValues((current) => ({ ...current, [field]: value }));
     setServerErrors(({ [field as FieldName]: _dropped, ...rest }) => rest);
   };
+  const leave = (field: FieldName) => setLeft((current) => new Set(current).add(field));
 
   // The browser's zone, or an old schedule's, may be an alias the API refuses: offer its canonical name.
   useEffect(() => {
@@ -77,13 +78,19 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
   }, [acceptedZones]);
 
   const clientErrors = validate(values);
-  const tooLarge = payloadSizeError(values.payload);
-
   const preview = useRunPreview(values);
+
+  const judged = (field: FieldName) =>
+    attempted || left.has(field) || (COMPLETE[field]?.test(String(values[field as keyof FormValues])) ?? false);
+  const early: FormErrors = {};
+  for (const field of ['date', 'time'] as const)
+    if (judged(field) && clientErrors[field]) early[field] = clientErrors[field];
+  const tooLarge = payloadSizeError(values.payload);
+  if (tooLarge) early.payload = tooLarge;
 
   const shown: FormErrors = {
     ...preview.problems,
-    ...(attempted ? clientErrors : tooLarge ? { payload: tooLarge } : {}),
+    ...(attempted ? clientErrors : early),
     ...serverErrors,
   };
 
@@ -110,7 +117,9 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
         setGeneralErrors(['Someone else changed this schedule since you opened it. Close the form and open it again.']);
         return;
       }
-      notifyFailure(schedule ? 'save the schedule' : 'create the schedule', error);
+      // A rejected key signs the user out, which says why; anything else is told here, beside the form.
+      if (isApiError(error) && error.kind === 'unauthorized') return;
+      setGeneralErrors([`Could not ${schedule ? 'save' : 'create'} the schedule: ${errorMessage(error)}`]);
     }
   };
 
@@ -123,13 +132,6 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
       data-testid="schedule-form"
     >
       <Stack gap="md">
-        {generalErrors.length > 0 && (
-          <Alert color="red" icon={<IconAlertCircle />} data-testid="form-errors">
-            {generalErrors.map((text) => (
-              <div key={text}>{text}</div>
-            ))}
-          </Alert>
-        )}
         <ChoiceField
           label="When"
           options={WHEN_OPTIONS}
@@ -148,29 +150,14 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
           />
         )}
         {needsRunAt(values) && (
-          <Group grow align="flex-start">
-            <DateInput
-              label={values.when === 'recurring' ? 'First run date' : 'Date'}
-              description={repeatHint(values)}
-              placeholder="YYYY-MM-DD"
-              valueFormat="YYYY-MM-DD"
-              dateParser={parseIsoDate}
-              value={values.date || null}
-              onChange={(value) => set('date', value ?? '')}
-              error={shown.date}
-              required
-              data-testid="date-input"
-            />
-            <TimeInput
-              label="Time"
-              withSeconds
-              value={values.time}
-              onChange={(event) => set('time', normaliseTime(event.currentTarget.value))}
-              error={shown.time}
-              required
-              data-testid="time-input"
-            />
-          </Group>
+          <RunTimeFields
+            values={values}
+            dateError={shown.date}
+            timeError={shown.time}
+            onDate={(text) => set('date', text)}
+            onTime={(text) => set('time', text)}
+            onBlur={leave}
+          />
         )}
         {needsCron(values) && (
           <TextInput
@@ -206,14 +193,23 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
         )}
         <PayloadField value={values.payload} onChange={(text) => set('payload', text)} error={shown.payload} />
         <RunPreview {...preview} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={() => onDone(null)}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={creating.isLoading || updating.isLoading} data-testid="save-schedule">
-            {schedule ? 'Save changes' : 'Create schedule'}
-          </Button>
-        </Group>
+        <div className={classes.actions} data-testid="form-actions">
+          {generalErrors.length > 0 && (
+            <Alert color="red" icon={<IconAlertCircle />} mb="sm" data-testid="form-errors">
+              {generalErrors.map((text) => (
+                <div key={text}>{text}</div>
+              ))}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => onDone(null)}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={creating.isLoading || updating.isLoading} data-testid="save-schedule">
+              {schedule ? 'Save changes' : 'Create schedule'}
+            </Button>
+          </Group>
+        </div>
       </Stack>
     </form>
   );

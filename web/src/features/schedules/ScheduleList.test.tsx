@@ -6,6 +6,7 @@ import type { Schedule } from '../../api/types';
 import { aSchedule } from '../../test/builders';
 import { fakeGraphql } from '../../test/fakeGraphql';
 import { renderWithStore } from '../../test/render';
+import { setViewportWidth } from '../../test/viewport';
 import { ScheduleList } from './ScheduleList';
 
 function page(nodes: Schedule[], endCursor: string | null = null) {
@@ -18,7 +19,7 @@ function renderList() {
 }
 
 describe('ScheduleList', () => {
-  it('renders one row per schedule with its rule, next run, state and last run', async () => {
+  it('renders one card per schedule on a phone, with its title, rule, next run, state, last run and actions', async () => {
     fakeGraphql({
       Schedules: () =>
         page([
@@ -33,8 +34,8 @@ describe('ScheduleList', () => {
             runAt: '2030-01-15T09:00:00Z',
             state: 'PAUSED',
             lastRun: {
-              occurrenceId: 'x/2030-01-14T09:00:00Z',
-              scheduledFor: '2030-01-14T09:00:00Z',
+              occurrenceId: 'x/2020-01-14T09:00:00Z',
+              scheduledFor: '2020-01-14T09:00:00Z',
               status: 'MISSED',
               trigger: 'SCHEDULE',
               recordedAt: '2030-01-14T09:00:01Z',
@@ -49,19 +50,104 @@ describe('ScheduleList', () => {
 
     const rows = await screen.findAllByTestId('schedule-row');
     expect(rows).toHaveLength(2);
+    expect(screen.getByRole('list', { name: 'Schedules' })).toBeInTheDocument();
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
     const [daily, oneOff] = rows.map((row) => within(row));
-    expect(daily.getByText('{"report":"daily"}')).toBeInTheDocument();
+    expect(daily.getByTestId('schedule-title')).toHaveTextContent('{"report":"daily"}');
     expect(daily.getByTestId('rule')).toHaveTextContent('daily at 09:00 Europe/Berlin');
     // the viewer is in UTC in tests; the schedule's own zone is shown beside
     expect(daily.getByTestId('next-run-local')).toHaveTextContent('Sun 15 Jan 2090, 08:00:00');
     expect(daily.getByTestId('next-run-zone')).toHaveTextContent('Sun 15 Jan 2090, 09:00:00 Europe/Berlin');
-    expect(daily.getByTestId('next-run-zone')).toHaveTextContent(/in \d+ years/);
+    expect(daily.getByTestId('next-run-zone')).toHaveTextContent(/due in \d+ years/);
     expect(daily.getByTestId('state-badge')).toHaveTextContent('active');
-    expect(daily.getByText('never')).toBeInTheDocument();
+    expect(daily.getByTestId('last-run')).toHaveTextContent('never run');
+    expect(daily.getByRole('button', { name: 'Pause' })).toHaveTextContent('Pause');
     expect(oneOff.getByTestId('state-badge')).toHaveTextContent('paused');
+    expect(oneOff.getByTestId('next-run-zone')).toHaveTextContent('paused');
     expect(oneOff.getByTestId('run-status')).toHaveTextContent('missed');
-    expect(oneOff.getByText(/late 1.5 s/)).toBeInTheDocument();
-    expect(oneOff.getByRole('button', { name: 'Resume' })).toBeInTheDocument();
+    expect(oneOff.getByTestId('last-run')).toHaveTextContent(/^\d+ years ago$/);
+    // every action is a button with its name in words: a phone has no hover for tooltips
+    expect(oneOff.getAllByRole('button').map((button) => button.textContent)).toEqual([
+      'one-off',
+      'Edit',
+      'Resume',
+      'Run now',
+      'Delete',
+    ]);
+  });
+
+  it('renders a table on a wide screen, with the actions as named icons', async () => {
+    setViewportWidth(1280);
+    fakeGraphql({ Schedules: () => page([aSchedule({ payload: 'first line\nsecond line', recurring: 'DAILY' })]) });
+
+    renderList();
+
+    const table = await screen.findByRole('table', { name: 'Schedules' });
+    const row = within(within(table).getByTestId('schedule-row'));
+    expect(row.getByRole('button', { name: 'first line, details' })).toHaveTextContent(/^first line$/);
+    expect(row.getByTestId('rule')).toHaveTextContent('daily at 09:00 UTC');
+    for (const name of ['Edit', 'Pause', 'Run now', 'Delete']) {
+      expect(row.getByRole('button', { name })).toHaveTextContent('');
+    }
+    expect(screen.queryByRole('list', { name: 'Schedules' })).not.toBeInTheDocument();
+  });
+
+  it('offers a completed schedule nothing to edit or run, only to delete it', async () => {
+    fakeGraphql({ Schedules: () => page([aSchedule({ payload: 'done', state: 'COMPLETED' })]) });
+    renderList();
+
+    const card = within((await screen.findAllByTestId('schedule-row'))[0]);
+
+    expect(card.queryByRole('button', { name: 'Edit' })).not.toBeInTheDocument();
+    expect(card.queryByRole('button', { name: 'Run now' })).not.toBeInTheDocument();
+    expect(card.queryByRole('button', { name: 'Pause' })).not.toBeInTheDocument();
+    expect(card.getByRole('button', { name: 'Delete' })).toBeInTheDocument();
+    expect(card.getByTestId('next-run-local')).toHaveTextContent('none');
+  });
+
+  it('shows a run handed to the queue ahead of its time as queued and due, not as delivered', async () => {
+    fakeGraphql({
+      Schedules: () =>
+        page([
+          aSchedule({
+            payload: 'soon',
+            state: 'COMPLETED',
+            lastRun: {
+              occurrenceId: 'x/2090-01-14T09:00:00Z',
+              scheduledFor: '2090-01-14T09:00:00Z',
+              status: 'DELIVERED',
+              trigger: 'SCHEDULE',
+              recordedAt: '2030-01-14T09:00:01Z',
+              messageId: 'm',
+              latenessMs: 0,
+            },
+          }),
+        ]),
+    });
+    renderList();
+
+    const card = within((await screen.findAllByTestId('schedule-row'))[0]);
+
+    expect(card.getByTestId('run-status')).toHaveTextContent('queued');
+    expect(card.getByTestId('last-run')).toHaveTextContent(/^due in \d+ years$/);
+  });
+
+  it('orders the loaded page by next run when asked, soonest first', async () => {
+    fakeGraphql({
+      Schedules: () =>
+        page([
+          aSchedule({ payload: 'in March', runAt: '2090-03-01T00:00:00Z' }),
+          aSchedule({ payload: 'finished', state: 'COMPLETED' }),
+          aSchedule({ payload: 'in January', runAt: '2090-01-01T00:00:00Z' }),
+        ]),
+    });
+    renderList();
+    const titles = async () => (await screen.findAllByTestId('schedule-title')).map((title) => title.textContent);
+    expect(await titles()).toEqual(['in March', 'finished', 'in January']);
+
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Order' }), 'Next run first');
+
+    expect(await titles()).toEqual(['in January', 'in March', 'finished']);
   });
 
   it('shows the loading state, then the empty state with a way to create one', async () => {

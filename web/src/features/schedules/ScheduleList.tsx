@@ -1,11 +1,15 @@
-import { Alert, Button, Center, Group, Loader, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Alert, Button, Center, Group, Loader, NativeSelect, SegmentedControl, Stack, Text } from '@mantine/core';
 import { IconAlertCircle, IconCalendarOff, IconChevronLeft, IconChevronRight } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useListSchedulesQuery } from '../../api/schedulerApi';
 import type { Schedule, ScheduleState } from '../../api/types';
 import { errorMessage } from '../../lib/notify';
-import { useNow } from '../../lib/useNow';
+import { browserTimeZone } from '../../lib/time';
+import { useScreenAtLeast } from '../../lib/useScreenAtLeast';
+import { ScheduleCards } from './ScheduleCards';
 import { ScheduleTable } from './ScheduleTable';
+import { sortSchedules, type SortOrder } from './sortSchedules';
+import classes from './ScheduleList.module.css';
 
 type Filter = 'ALL' | ScheduleState;
 
@@ -16,24 +20,39 @@ const FILTERS: { value: Filter; label: string }[] = [
   { value: 'COMPLETED', label: 'Completed' },
 ];
 
+const ORDER_LABELS: Record<SortOrder, string> = { stored: 'Oldest first', nextRun: 'Next run first' };
+
+/** The orders on offer; with more than one page, sorting covers the page shown. */
+function orders(paged: boolean) {
+  return (Object.keys(ORDER_LABELS) as SortOrder[]).map((value) => ({
+    value,
+    label: paged && value !== 'stored' ? `${ORDER_LABELS[value]} (this page)` : ORDER_LABELS[value],
+  }));
+}
+
 interface Props {
   onOpen: (schedule: Schedule) => void;
   onEdit: (schedule: Schedule) => void;
   onDelete: (schedule: Schedule) => void;
   onCreate: () => void;
+  /** Brings a new page into view (the page's scrolling element is the layout's, not the window's). */
+  onPageChange?: () => void;
 }
 
-/** The schedules, a server page at a time, with their state filter. */
-export function ScheduleList({ onCreate, ...handlers }: Props) {
+/** The schedules, a server page at a time, with their state filter and order. */
+export function ScheduleList({ onCreate, onPageChange, ...handlers }: Props) {
   const [filter, setFilter] = useState<Filter>('ALL');
+  const [order, setOrder] = useState<SortOrder>('stored');
   // The cursor that starts each page seen so far: page n starts after cursors[n].
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const page = cursors.length - 1;
-  const now = useNow();
+  const wide = useScreenAtLeast('md');
+  const viewerZone = browserTimeZone();
   const { data, error, isLoading, isFetching, refetch } = useListSchedulesQuery(
     { state: filter === 'ALL' ? null : filter, after: cursors[page] },
     { pollingInterval: 30_000, skipPollingIfUnfocused: true },
   );
+  const shown = useMemo(() => (data ? sortSchedules(data.nodes, order) : []), [data, order]);
 
   // Deleting or completing the last rows of a later page leaves it empty: show the one before.
   const emptiedLaterPage = page > 0 && data !== undefined && data.nodes.length === 0 && !isFetching;
@@ -47,11 +66,11 @@ export function ScheduleList({ onCreate, ...handlers }: Props) {
   };
   const next = () => {
     if (data?.pageInfo.endCursor) setCursors([...cursors, data.pageInfo.endCursor]);
-    window.scrollTo({ top: 0 });
+    onPageChange?.();
   };
   const previous = () => {
     setCursors(cursors.slice(0, -1));
-    window.scrollTo({ top: 0 });
+    onPageChange?.();
   };
 
   let body;
@@ -72,7 +91,7 @@ export function ScheduleList({ onCreate, ...handlers }: Props) {
         </Stack>
       </Alert>
     );
-  } else if (!data || data.nodes.length === 0) {
+  } else if (shown.length === 0) {
     body = (
       <Stack align="center" py="xl" gap="xs" data-testid="schedules-empty">
         <IconCalendarOff size={40} aria-hidden />
@@ -85,21 +104,32 @@ export function ScheduleList({ onCreate, ...handlers }: Props) {
       </Stack>
     );
   } else {
-    body = <ScheduleTable schedules={data.nodes} now={now} {...handlers} />;
+    const View = wide ? ScheduleTable : ScheduleCards;
+    body = <View schedules={shown} viewerZone={viewerZone} {...handlers} />;
   }
 
   return (
     <Stack gap="md">
-      <Group justify="space-between">
+      <div className={classes.filters} role="group" aria-label="Filter and order" data-testid="filter-bar">
         <SegmentedControl
           aria-label="Filter by state"
           data={FILTERS}
           value={filter}
           onChange={changeFilter}
+          fullWidth={!wide}
+          className={classes.stateFilter}
           data-testid="state-filter"
         />
+        <NativeSelect
+          aria-label="Order"
+          data={orders(Boolean(data?.pageInfo.hasNextPage) || page > 0)}
+          value={order}
+          onChange={(event) => setOrder(event.currentTarget.value as SortOrder)}
+          className={classes.order}
+          data-testid="sort-order"
+        />
         {isFetching && !isLoading && <Loader size="xs" aria-label="Refreshing" />}
-      </Group>
+      </div>
       {body}
       <Group justify="flex-end" gap="xs" aria-label="Pages" role="navigation">
         <Text size="sm" c="dimmed" data-testid="page-number">

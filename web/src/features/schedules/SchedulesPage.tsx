@@ -1,6 +1,5 @@
 import {
   ActionIcon,
-  AppShell,
   Button,
   Center,
   Container,
@@ -13,13 +12,16 @@ import {
   useMantineColorScheme,
 } from '@mantine/core';
 import { IconClockHour4, IconLogout, IconMoon, IconPlus, IconSun } from '@tabler/icons-react';
-import { lazy, Suspense, useCallback, useState } from 'react';
+import { lazy, Suspense, useCallback, useRef, useState } from 'react';
 import type { Schedule } from '../../api/types';
 import { useAppDispatch } from '../../app/hooks';
+import { NotificationRegion } from '../../lib/NotificationRegion';
+import { useScreenAtLeast } from '../../lib/useScreenAtLeast';
 import { signedOut } from '../auth/authSlice';
 import { ConfirmDelete } from './ConfirmDelete';
 import { ScheduleDrawer } from './ScheduleDrawer';
 import { ScheduleList } from './ScheduleList';
+import classes from './SchedulesPage.module.css';
 
 // The form brings the date pickers; it loads when first opened.
 const ScheduleForm = lazy(() => import('./ScheduleForm'));
@@ -45,57 +47,78 @@ function ThemeToggle() {
   );
 }
 
+/**
+ * The page: a header, the list, and a message strip below it. Only the list scrolls, so the
+ * header and the messages take their own room and never lie over a row.
+ */
 export function SchedulesPage() {
   const dispatch = useAppDispatch();
   const [editing, setEditing] = useState<Editing>(null);
   const [detailsOf, setDetailsOf] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Schedule | null>(null);
+  const main = useRef<HTMLElement>(null);
+  const roomy = useScreenAtLeast('sm');
 
   const openCreate = useCallback(() => setEditing({}), []);
   const openEdit = useCallback((schedule: Schedule) => setEditing({ schedule }), []);
   const openDetails = useCallback((schedule: Schedule) => setDetailsOf(schedule.jobId), []);
   const askDelete = useCallback((schedule: Schedule) => setDeleting(schedule), []);
+  const toTop = useCallback(() => main.current?.scrollTo?.({ top: 0 }), []);
 
   return (
-    <AppShell header={{ height: 60 }} padding="md">
-      <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between">
-          <Group gap="xs">
-            <IconClockHour4 size={26} aria-hidden />
-            <Title order={1} size="h3">
-              Scheduler
-            </Title>
-          </Group>
-          <Group gap="xs">
-            <Button leftSection={<IconPlus size={16} />} onClick={openCreate} data-testid="new-schedule">
-              New schedule
-            </Button>
-            <ThemeToggle />
-            <Tooltip label="Sign out">
-              <ActionIcon
-                variant="default"
-                size="lg"
-                aria-label="Sign out"
-                onClick={() => dispatch(signedOut())}
-                data-testid="sign-out"
-              >
-                <IconLogout size={18} />
-              </ActionIcon>
-            </Tooltip>
-          </Group>
+    <div className={classes.page}>
+      <header className={classes.header}>
+        <Group gap="xs" wrap="nowrap">
+          <IconClockHour4 size={26} aria-hidden />
+          <Title order={1} size="h3">
+            Scheduler
+          </Title>
         </Group>
-      </AppShell.Header>
-      <AppShell.Main>
-        <Container size="xl" component="section" aria-label="Schedules">
-          <ScheduleList onCreate={openCreate} onEdit={openEdit} onOpen={openDetails} onDelete={askDelete} />
+        <Group gap="xs" wrap="nowrap">
+          <Button
+            leftSection={<IconPlus size={16} />}
+            onClick={openCreate}
+            aria-label="New schedule"
+            data-testid="new-schedule"
+          >
+            New<span className={classes.wideOnly}>&nbsp;schedule</span>
+          </Button>
+          <ThemeToggle />
+          <Tooltip label="Sign out">
+            <ActionIcon
+              variant="default"
+              size="lg"
+              aria-label="Sign out"
+              onClick={() => dispatch(signedOut())}
+              data-testid="sign-out"
+            >
+              <IconLogout size={18} />
+            </ActionIcon>
+          </Tooltip>
+        </Group>
+      </header>
+      <main className={classes.main} ref={main}>
+        <Container size="xl" py="md" px={{ base: 'sm', sm: 'md' }} component="section" aria-label="Schedules">
+          <ScheduleList
+            onCreate={openCreate}
+            onEdit={openEdit}
+            onOpen={openDetails}
+            onDelete={askDelete}
+            onPageChange={toTop}
+          />
         </Container>
-      </AppShell.Main>
+      </main>
+      <NotificationRegion label="Notifications" />
+      {/* The drawer comes first: the form and the delete dialog it opens then lie over it. */}
+      <ScheduleDrawer jobId={detailsOf} onClose={() => setDetailsOf(null)} onEdit={openEdit} onDelete={askDelete} />
       <Modal
         opened={editing !== null}
         onClose={() => setEditing(null)}
         title={editing?.schedule ? 'Edit schedule' : 'New schedule'}
         closeButtonProps={{ 'aria-label': 'Close the form' }}
         size="lg"
+        fullScreen={!roomy}
+        classNames={{ body: classes.formBody }}
       >
         {editing !== null && (
           <Suspense
@@ -109,8 +132,11 @@ export function SchedulesPage() {
           </Suspense>
         )}
       </Modal>
-      <ScheduleDrawer jobId={detailsOf} onClose={() => setDetailsOf(null)} />
-      <ConfirmDelete schedule={deleting} onClose={() => setDeleting(null)} />
-    </AppShell>
+      <ConfirmDelete
+        schedule={deleting}
+        onClose={() => setDeleting(null)}
+        onDeleted={(jobId) => setDetailsOf((open) => (open === jobId ? null : open))}
+      />
+    </div>
   );
 }

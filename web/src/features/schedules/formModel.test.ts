@@ -4,6 +4,7 @@ import {
   emptyValues,
   problemsByField,
   repeatHint,
+  startsInThePast,
   toScheduleInput,
   validate,
   valuesFromSchedule,
@@ -55,6 +56,12 @@ describe('validate', () => {
     expect(validate({ ...future, payload: 'a'.repeat(256 * 1024) })).toEqual({});
   });
 
+  it('refuses an impossible time and an impossible date with the reason', () => {
+    const errors = validate({ ...future, date: '2030-02-30', time: '25:00:00' });
+    expect(errors.time).toBe('25:00:00 is not a time of day: hours run from 00 to 23');
+    expect(errors.date).toBe('2030-02-30 is not a date: February 2030 has 28 days');
+  });
+
   it('requires a payload', () => {
     expect(validate({ ...future, payload: '' }).payload).toBe('Payload is required');
   });
@@ -68,6 +75,10 @@ describe('toScheduleInput', () => {
       timezone: 'Europe/Berlin',
       runAt: '2030-03-31T02:30:15',
     });
+  });
+
+  it('sends a time typed without seconds, or with a one-digit hour, as HH:mm:ss', () => {
+    expect(toScheduleInput({ ...future, time: '9:05' }).runAt).toBe('2030-03-31T09:05:00');
   });
 
   it('sends an immediate schedule without a run time', () => {
@@ -123,5 +134,33 @@ describe('repeatHint', () => {
   it('says nothing for a one-time schedule or before a date is picked', () => {
     expect(repeatHint(future)).toBeUndefined();
     expect(repeatHint({ ...future, when: 'recurring', date: '' })).toBeUndefined();
+  });
+});
+
+describe('startsInThePast', () => {
+  const now = new Date('2030-03-31T12:00:00Z'); // 14:00 in Berlin
+
+  it('is true for a run time at or before now in the chosen zone', () => {
+    expect(startsInThePast({ ...future, date: '2030-03-31', time: '13:59:59' }, now)).toBe(true);
+    expect(startsInThePast({ ...future, date: '2030-03-31', time: '14:00:00' }, now)).toBe(true);
+    expect(startsInThePast({ ...future, date: '2030-03-31', time: '14:00:01' }, now)).toBe(false);
+  });
+
+  it('reads the wall time in the zone, not in the browser', () => {
+    // 13:00 in New York is 17:00Z: still ahead
+    expect(startsInThePast({ ...future, timezone: 'America/New_York', date: '2030-03-31', time: '13:00' }, now)).toBe(
+      false,
+    );
+  });
+
+  it('holds for a daily rule whose first run has passed, and never for a cron rule or an immediate run', () => {
+    const past = { ...future, date: '2030-01-01', time: '09:00:00' };
+    expect(startsInThePast({ ...past, when: 'recurring', repeat: 'DAILY' }, now)).toBe(true);
+    expect(startsInThePast({ ...past, when: 'recurring', repeat: 'CRON', cron: '0 9 * * *' }, now)).toBe(false);
+    expect(startsInThePast({ ...past, when: 'immediate' }, now)).toBe(false);
+  });
+
+  it('says nothing until the date and time can be read', () => {
+    expect(startsInThePast({ ...future, date: '2020-01-01', time: '25:00:00' }, now)).toBe(false);
   });
 });

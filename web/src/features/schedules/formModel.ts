@@ -1,6 +1,7 @@
 import type { Problem, Recurring, Schedule, ScheduleInput } from '../../api/types';
 import { formatByteCount, MAX_PAYLOAD_BYTES, utf8Length } from '../../lib/payload';
 import { dayjs, wallTime } from '../../lib/time';
+import { parseDate, parseTime } from './clockFields';
 
 export type When = 'immediate' | 'future' | 'recurring';
 export type Repeat = 'DAILY' | 'WEEKLY' | 'CRON';
@@ -9,8 +10,8 @@ export type Repeat = 'DAILY' | 'WEEKLY' | 'CRON';
 export interface FormValues {
   when: When;
   repeat: Repeat;
-  date: string; // YYYY-MM-DD
-  time: string; // HH:mm:ss
+  date: string; // YYYY-MM-DD once valid; as typed until then
+  time: string; // HH:mm:ss on the 24-hour clock once valid; as typed until then
   timezone: string;
   cron: string;
   payload: string;
@@ -47,11 +48,6 @@ export function needsCron(values: Pick<FormValues, 'when' | 'repeat'>): boolean 
   return values.when === 'recurring' && values.repeat === 'CRON';
 }
 
-/** "09:00" from a native time input becomes "09:00:00". */
-export function normaliseTime(time: string): string {
-  return /^\d{2}:\d{2}$/.test(time) ? `${time}:00` : time;
-}
-
 export function payloadSizeError(payload: string): string | undefined {
   const bytes = utf8Length(payload);
   if (bytes > MAX_PAYLOAD_BYTES) {
@@ -69,8 +65,10 @@ export function validate(values: FormValues): FormErrors {
     if (tooLarge) errors.payload = tooLarge;
   }
   if (needsRunAt(values)) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(values.date)) errors.date = 'Pick a date';
-    if (!/^\d{2}:\d{2}(:\d{2})?$/.test(values.time)) errors.time = 'Pick a time';
+    const date = parseDate(values.date).error;
+    if (date) errors.date = date;
+    const time = parseTime(values.time).error;
+    if (time) errors.time = time;
   }
   if (needsCron(values) && values.cron.trim() === '') {
     errors.cron = 'A cron expression is required for a cron schedule';
@@ -87,7 +85,7 @@ export function toScheduleInput(values: FormValues): ScheduleInput {
   const recurring: Recurring = values.when === 'recurring' ? values.repeat : 'NONE';
   const input: ScheduleInput = { payload: values.payload, recurring, timezone: values.timezone };
   if (values.when === 'immediate') input.immediate = true;
-  if (needsRunAt(values)) input.runAt = `${values.date}T${normaliseTime(values.time)}`;
+  if (needsRunAt(values)) input.runAt = `${values.date.trim()}T${parseTime(values.time).value ?? values.time}`;
   if (needsCron(values)) input.cron = values.cron.trim();
   return input;
 }
@@ -124,9 +122,25 @@ export function timingErrors(errors: FormErrors): FormErrors {
 
 /** What a daily or weekly rule will do, from its first run's wall time: "Every Monday at 09:00:00". */
 export function repeatHint(values: FormValues): string | undefined {
-  if (values.when !== 'recurring' || !/^\d{4}-\d{2}-\d{2}$/.test(values.date) || !values.time) return undefined;
-  const time = normaliseTime(values.time);
+  const time = parseTime(values.time).value;
+  if (values.when !== 'recurring' || parseDate(values.date).error || !time) return undefined;
   if (values.repeat === 'DAILY') return `Every day at ${time}`;
   if (values.repeat === 'WEEKLY') return `Every ${dayjs(values.date).format('dddd')} at ${time}`;
   return undefined;
+}
+
+/**
+ * Whether the first run the form asks for is at or before `now`: the API then delivers it
+ * at once (a one-time schedule's run, or a daily or weekly rule's latest run so far).
+ */
+export function startsInThePast(values: FormValues, now: Date): boolean {
+  if (!needsRunAt(values) || !values.timezone) return false;
+  const date = parseDate(values.date).value;
+  const time = parseTime(values.time).value;
+  if (!date || !time) return false;
+  try {
+    return dayjs.tz(`${date}T${time}`, values.timezone).valueOf() <= now.getTime();
+  } catch {
+    return false; // a zone this browser does not know: the API judges it
+  }
 }

@@ -22,6 +22,8 @@ export interface RunPreviewState {
   loading: boolean;
   /** Why there is nothing to preview, or null when there is. */
   idleText: string | null;
+  /** An immediate schedule's one run, at the moment it is saved: nothing to ask the API. */
+  immediate: boolean;
   /** The API's problems with the timing fields, to show beside them before saving. */
   problems: FormErrors;
 }
@@ -41,8 +43,7 @@ export function useRunPreview(values: FormValues): RunPreviewState {
   const error = input ? ((query.error as ApiError | undefined) ?? null) : null;
 
   let idleText: string | null = null;
-  if (values.when === 'immediate') idleText = 'Delivered once, as soon as it is saved.';
-  else if (!input)
+  if (values.when !== 'immediate' && !input)
     idleText = needsCron(values)
       ? 'Enter a cron expression to see the next runs.'
       : 'Pick a date and time to see the next runs.';
@@ -52,6 +53,7 @@ export function useRunPreview(values: FormValues): RunPreviewState {
     error,
     loading: query.isFetching,
     idleText,
+    immediate: values.when === 'immediate',
     problems: error?.kind === 'result' ? timingErrors(problemsByField(error.problems).fields) : {},
   };
 }
