@@ -10,18 +10,18 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.bootstrap.api import ApiContainer
 from tests.integration.conftest import CallLog
 
 LARGE = "x" * 1000  # over 512 bytes: kept in an item of its own
 
 
 @pytest.fixture
-def calls(container: ApiContainer) -> Iterator[CallLog]:
+def calls(dynamodb: Any) -> Iterator[CallLog]:
+    """The calls of the service's own client (the API's container is wired with it)."""
     log = CallLog()
-    container.dynamodb.meta.events.register("before-parameter-build.dynamodb.*", log)
+    dynamodb.meta.events.register("before-parameter-build.dynamodb.*", log)
     yield log
-    container.dynamodb.meta.events.unregister("before-parameter-build.dynamodb.*", log)
+    dynamodb.meta.events.unregister("before-parameter-build.dynamodb.*", log)
 
 
 def create(client: TestClient, payload: str = "report", **fields: Any) -> str:
