@@ -66,6 +66,9 @@ def schedule_to_item(schedule: Schedule) -> Item:
         "updatedAt": _text(schedule.updated_at),
         "lastRun": _run_summary(schedule.last_run) if schedule.last_run else None,
         "claimedUntil": _text(schedule.claimed_until),
+        "target": schedule.target,
+        "revision": schedule.revision or None,
+        "handedOff": _text(schedule.handed_off),
         LAST_RUN_IN_HISTORY: None if last_run_in_history(schedule) else False,
     }
     if schedule.due_at is not None:
@@ -97,6 +100,9 @@ def item_to_schedule(item: Item, payload: str | None = None) -> Schedule:
         updated_at=_parsed(values["updatedAt"]),
         last_run=_run_from_summary(values["namespace"], values["jobId"], last_run) if last_run else None,
         claimed_until=_instant(values.get("claimedUntil")),
+        target=values.get("target"),
+        revision=int(values.get("revision", 0)),
+        handed_off=_instant(values.get("handedOff")),
     )
 
 
@@ -165,6 +171,10 @@ def _run_summary(run: Run) -> dict[str, Any]:
         "messageId": run.message_id,
         "latenessMs": run.lateness_ms,
         "runId": run.run_id,
+        "reason": run.reason,
+        "attempts": run.attempts,
+        "lastError": run.last_error,
+        "nextAttemptAt": _text(run.next_attempt_at),
     }
 
 
@@ -180,6 +190,10 @@ def _run_from_summary(namespace: str, job_id: str, values: dict[str, Any]) -> Ru
         message_id=values.get("messageId"),
         lateness_ms=int(lateness) if lateness is not None else None,
         run_id=values.get("runId"),
+        reason=values.get("reason"),
+        attempts=int(values["attempts"]) if values.get("attempts") is not None else None,
+        last_error=values.get("lastError"),
+        next_attempt_at=_instant(values.get("nextAttemptAt")),
     )
 
 

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 
 class RunStatus(StrEnum):
-    DELIVERED = "delivered"  # one SQS message was accepted for this occurrence
+    QUEUED = "queued"  # handed to the delivery stage, not yet delivered
+    DELIVERED = "delivered"  # the target accepted it (an SQS message id, or a 2xx of a webhook)
+    CANCELED = "canceled"  # its schedule was paused or changed before its instant (``reason``)
     MISSED = "missed"  # the occurrence was skipped (outside the catch-up window, or superseded)
+    FAILED = "failed"  # the target refused it past its retry policy (``reason``); redeliverable
+
+
+class CancelReason(StrEnum):
+    PAUSED = "paused"
+    CHANGED = "changed"
+    DELETED = "deleted"
 
 
 class RunTrigger(StrEnum):
@@ -45,6 +54,10 @@ class Run:
     message_id: str | None = None
     lateness_ms: int | None = None
     run_id: str | None = None  # a manual run's own id (see ``occurrence_id``)
+    reason: str | None = None  # why it was canceled or failed
+    attempts: int | None = None  # deliveries tried so far (a webhook's retries)
+    last_error: str | None = None  # the last attempt's HTTP status or error, while it retries
+    next_attempt_at: datetime | None = None  # when it is tried again, while it retries
 
     @property
     def occurrence_id(self) -> str:
@@ -56,23 +69,90 @@ def delivered(
     job_id: str,
     scheduled_for: datetime,
     trigger: RunTrigger,
-    sent_at: datetime,
+    accepted_at: datetime,
     message_id: str | None,
-    delay_seconds: int = 0,
     run_id: str | None = None,
+    attempts: int | None = None,
 ) -> Run:
-    """The record of an occurrence handed to the queue at ``sent_at``, visible after the delay."""
-    visible_at = sent_at + timedelta(seconds=delay_seconds)
+    """The record of an occurrence its target accepted at ``accepted_at``: the lateness is
+    measured there, at acceptance (never negative: the stage never delivers early)."""
     return Run(
         namespace=namespace,
         job_id=job_id,
         scheduled_for=scheduled_for,
         status=RunStatus.DELIVERED,
         trigger=trigger,
-        recorded_at=sent_at,
+        recorded_at=accepted_at,
         message_id=message_id,
-        lateness_ms=max(0, int((visible_at - scheduled_for).total_seconds() * 1000)),
+        lateness_ms=max(0, int((accepted_at - scheduled_for).total_seconds() * 1000)),
         run_id=run_id,
+        attempts=attempts,
+    )
+
+
+def queued(
+    namespace: str,
+    job_id: str,
+    scheduled_for: datetime,
+    trigger: RunTrigger,
+    handed_off_at: datetime,
+    run_id: str | None = None,
+) -> Run:
+    """The record of an occurrence handed to the delivery stage, not yet delivered."""
+    return Run(
+        namespace=namespace,
+        job_id=job_id,
+        scheduled_for=scheduled_for,
+        status=RunStatus.QUEUED,
+        trigger=trigger,
+        recorded_at=handed_off_at,
+        run_id=run_id,
+    )
+
+
+def canceled(
+    namespace: str,
+    job_id: str,
+    scheduled_for: datetime,
+    trigger: RunTrigger,
+    recorded_at: datetime,
+    reason: CancelReason,
+    run_id: str | None = None,
+) -> Run:
+    """The record of an occurrence its schedule's change called back before its instant."""
+    return Run(
+        namespace=namespace,
+        job_id=job_id,
+        scheduled_for=scheduled_for,
+        status=RunStatus.CANCELED,
+        trigger=trigger,
+        recorded_at=recorded_at,
+        run_id=run_id,
+        reason=reason.value,
+    )
+
+
+def failed(
+    namespace: str,
+    job_id: str,
+    scheduled_for: datetime,
+    trigger: RunTrigger,
+    recorded_at: datetime,
+    reason: str,
+    run_id: str | None = None,
+    attempts: int | None = None,
+) -> Run:
+    """The record of an occurrence its target would not take."""
+    return Run(
+        namespace=namespace,
+        job_id=job_id,
+        scheduled_for=scheduled_for,
+        status=RunStatus.FAILED,
+        trigger=trigger,
+        recorded_at=recorded_at,
+        run_id=run_id,
+        reason=reason,
+        attempts=attempts,
     )
 
 

@@ -11,6 +11,7 @@ from service.domain.errors import FieldProblem, PayloadTooLarge, ValidationFaile
 from service.domain.local_time import resolve, wall_time, zone
 from service.domain.recurrence import Recurrence, RecurrenceKind, validate_cron
 from service.domain.runs import Run, RunStatus, RunTrigger
+from service.domain.targets import check_target_name
 from service.domain.zone_names import check_zone_name
 
 MAX_PAYLOAD_BYTES = 256 * 1024  # SQS's message size limit
@@ -38,6 +39,7 @@ class ScheduleInput:
     run_at: str | None = None
     cron: str | None = None
     immediate: bool = False
+    target: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Definition:
     timezone: str
     run_at: datetime | None  # the requested run (UTC, whole seconds), if one was given
     immediate: bool
+    target: str | None = None  # a target of the schedule's namespace; None: its default one
 
     def first_run(self, now: datetime) -> datetime | None:
         """The first occurrence this definition asks for, judged at ``now``.
@@ -84,6 +87,15 @@ class Schedule:
     created_at: datetime
     updated_at: datetime
     last_run: Run | None = None
+    target: str | None = None  # a target of its namespace by name; None: the namespace's default
+    # The version of the last change a client made to the definition or the state (create,
+    # update, pause, resume), which a run handed to the delivery stage was planned from: a
+    # run whose schedule has a newer revision when it falls due is canceled. The service's
+    # own writes (a run recorded, the schedule moved on) change the version, not this.
+    revision: int = 0
+    # The pending run (``run_at``) when the API handed it to the delivery stage itself, in
+    # the write that stored this revision: the dispatcher leaves it alone.
+    handed_off: datetime | None = None
     # Set while the API itself delivers a due run; the dispatcher waits until it passes.
     claimed_until: datetime | None = None
 
@@ -108,6 +120,11 @@ class Schedule:
             return None
         return max(self.run_at, self.claimed_until or self.run_at)
 
+    @property
+    def pending_handed_off(self) -> bool:
+        """Whether the API handed the pending run to the delivery stage itself."""
+        return self.is_due_pending and self.handed_off is not None and self.handed_off == self.run_at
+
     def upcoming(self, count: int) -> list[datetime]:
         """The next ``count`` run instants of an active or paused schedule, from ``run_at``."""
         if self.state is State.COMPLETED or self.run_at is None or count <= 0:
@@ -120,7 +137,12 @@ class Schedule:
         A one-time schedule completes. A recurring one moves to its first occurrence after
         both the one just run and ``now``, so a late run never leaves it in the past.
         """
-        changes: dict[str, Any] = {"last_run": run, "updated_at": now, "version": self.version + 1}
+        changes: dict[str, Any] = {
+            "last_run": run,
+            "updated_at": now,
+            "version": self.version + 1,
+            "handed_off": None,
+        }
         if self.recurring is RecurrenceKind.NONE:
             changes["state"] = State.COMPLETED
         else:
@@ -174,6 +196,7 @@ def define(raw: ScheduleInput) -> Definition:
             cron = check(validate_cron, raw.cron)
     elif raw.cron is not None:
         problems.append(FieldProblem("cron", "is only allowed when recurring is 'cron'"))
+    target = check(check_target_name, raw.target) if raw.target is not None else None
     run_at = check(_requested_run, raw, tz) if tz is not None else None
     if not problems and run_at is None and kind in (RecurrenceKind.DAILY, RecurrenceKind.WEEKLY):
         # Even with immediate: the rule repeats at runAt's local time of day (and weekday).
@@ -194,6 +217,7 @@ def define(raw: ScheduleInput) -> Definition:
         timezone=raw.timezone,
         run_at=run_at,
         immediate=raw.immediate,
+        target=target,
     )
 
 

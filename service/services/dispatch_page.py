@@ -217,7 +217,7 @@ class PageWork:
         if sent is not None and schedule_plan.deliver is not None:
             delay = schedule_plan.delay_seconds
             delivered = run_records.delivered(
-                ns, job, schedule_plan.deliver, RunTrigger.SCHEDULE, now, sent.message_id, delay
+                ns, job, schedule_plan.deliver, RunTrigger.SCHEDULE, now + timedelta(seconds=delay), sent.message_id
             )
             report.record_delivery(delivered.lateness_ms or 0)
         report.add(missed=len(missed), missed_not_recorded=schedule_plan.missed_not_recorded)

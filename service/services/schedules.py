@@ -122,6 +122,8 @@ class ScheduleService:
             version=1,
             created_at=now,
             updated_at=now,
+            target=definition.target,
+            revision=1,
         )
         if schedule.is_due_pending and self._due_soon(first, now):
             return self._deliver_due_run(schedule, None, _trigger(definition), now)
@@ -146,6 +148,8 @@ class ScheduleService:
             state=state if first is not None else State.COMPLETED,
             version=current.version + 1,
             updated_at=now,
+            target=definition.target,
+            revision=current.version + 1,
         )
         payload_changed = updated.payload != current.payload
         if updated.is_due_pending and self._due_soon(first, now):
@@ -182,6 +186,7 @@ class ScheduleService:
             state=State.ACTIVE if run_at is not None else State.COMPLETED,
             run_at=run_at,
             version=current.version + 1,
+            revision=current.version + 1,
             updated_at=now,
         )
         if resumed.is_due_pending and self._due_soon(run_at, now):
@@ -221,7 +226,9 @@ class ScheduleService:
         return current
 
     def _store(self, current: Schedule, state: State) -> Schedule:
-        updated = replace(current, state=state, version=current.version + 1, updated_at=self._now())
+        updated = replace(
+            current, state=state, version=current.version + 1, revision=current.version + 1, updated_at=self._now()
+        )
         self.repository.replace(updated, current.version)
         return updated
 
@@ -254,7 +261,8 @@ class ScheduleService:
         except DeliveryFailed:
             logger.warning("immediate delivery failed; the dispatcher will deliver %s", schedule.job_id)
             return claimed
-        run = run_records.delivered(schedule.namespace, schedule.job_id, scheduled_for, trigger, now, message_id, delay)
+        visible_at = now + timedelta(seconds=delay)
+        run = run_records.delivered(schedule.namespace, schedule.job_id, scheduled_for, trigger, visible_at, message_id)
         done = replace(claimed.after_run(scheduled_for, now, run), claimed_until=None)
         try:
             self.repository.record_run(done, claimed.version, run)

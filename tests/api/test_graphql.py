@@ -16,8 +16,10 @@ UNKNOWN_ID = "00000000-0000-7000-8000-999999999999"
 
 SCHEDULE_FIELDS = """
 fragment S on Schedule {
-  jobId payload recurring minute runAt timezone cron state version createdAt updatedAt
-  lastRun { occurrenceId scheduledFor status trigger recordedAt messageId latenessMs }
+  jobId payload recurring minute runAt timezone cron state version createdAt updatedAt target
+  lastRun {
+    occurrenceId scheduledFor status trigger recordedAt messageId latenessMs reason attempts lastError nextAttemptAt
+  }
 }
 """
 RESULT = """
@@ -48,8 +50,12 @@ query($id: ID!) {
   schedule(jobId: $id) {
     ...S
     nextRuns(count: 3) { runAt minute local }
-    runs(first: 10) { nodes { occurrenceId scheduledFor status trigger recordedAt messageId latenessMs }
-                      pageInfo { hasNextPage endCursor } }
+    runs(first: 10) {
+      nodes {
+        occurrenceId scheduledFor status trigger recordedAt messageId latenessMs reason attempts lastError nextAttemptAt
+      }
+      pageInfo { hasNextPage endCursor }
+    }
   }
 }"""
 )

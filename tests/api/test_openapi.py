@@ -72,7 +72,7 @@ def test_create_and_update_take_the_schedule_definition(document: dict[str, Any]
         body = document["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
         assert _model(body) == "ScheduleCreate"
     fields = document["components"]["schemas"]["ScheduleCreate"]["properties"]
-    assert set(fields) == {"payload", "minute", "runAt", "recurring", "timezone", "cron", "immediate"}
+    assert set(fields) == {"payload", "minute", "runAt", "recurring", "timezone", "cron", "immediate", "target"}
     recurring = document["components"]["schemas"][_model(fields["recurring"])]
     assert recurring["enum"] == ["none", "daily", "weekly", "cron"]
 

@@ -64,6 +64,10 @@ class Run:
     recorded_at: str
     message_id: str | None
     lateness_ms: Long | None
+    reason: str | None = strawberry.field(description="Why it was canceled or failed.")
+    attempts: int | None = strawberry.field(description="Deliveries tried so far.")
+    last_error: str | None = strawberry.field(description="The last attempt's status or error, while it retries.")
+    next_attempt_at: str | None = strawberry.field(description="When it is tried again, while it retries.")
 
     @classmethod
     def from_domain(cls, run: domain_runs.Run) -> Run:
@@ -96,6 +100,9 @@ class Schedule:
     created_at: str
     updated_at: str
     last_run: Run | None
+    target: str | None = strawberry.field(
+        description="The target its runs go to, by name; null: its namespace's default target."
+    )
     # The schedule as read: nested fields work from it rather than read it again.
     stored: strawberry.Private[domain.Schedule]
 
@@ -148,3 +155,6 @@ class ScheduleInput:
     run_at: str | None = None
     cron: str | None = None
     immediate: bool = False
+    target: str | None = strawberry.field(
+        default=None, description="A target of the key's namespace, by name; null: the namespace's default."
+    )

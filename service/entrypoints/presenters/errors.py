@@ -27,6 +27,7 @@ from service.domain.errors import (
     VersionConflict,
 )
 from service.domain.keys import KeyNotFound, RateLimited, Unauthorized
+from service.domain.targets import NoDefaultTarget, TargetNotFound
 from service.entrypoints.auth import www_authenticate
 from service.entrypoints.graphql.errors import (
     DeliveryError,
@@ -56,6 +57,8 @@ def _invalid(error: ValidationFailed) -> ValidationError:
 
 ERRORS: list[ErrorRow[Any]] = [
     ErrorRow(ValidationFailed, 422, _invalid),
+    ErrorRow(TargetNotFound, 422, _invalid),
+    ErrorRow(NoDefaultTarget, 422, _invalid),
     ErrorRow(PayloadTooLarge, 413, _invalid),
     ErrorRow(
         ScheduleNotFound,

@@ -31,6 +31,10 @@ class RunShape:
     recorded_at: str
     message_id: str | None
     lateness_ms: int | None
+    reason: str | None
+    attempts: int | None
+    last_error: str | None
+    next_attempt_at: str | None
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class ScheduleShape:
     created_at: str
     updated_at: str
     last_run: RunShape | None
+    target: str | None
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,10 @@ def present_run(run: Run) -> RunShape:
         recorded_at=iso_seconds(run.recorded_at),
         message_id=run.message_id,
         lateness_ms=run.lateness_ms,
+        reason=run.reason,
+        attempts=run.attempts,
+        last_error=run.last_error,
+        next_attempt_at=iso_seconds(run.next_attempt_at) if run.next_attempt_at else None,
     )
 
 
@@ -82,6 +91,7 @@ def present_schedule(schedule: Schedule) -> ScheduleShape:
         created_at=iso_seconds(schedule.created_at),
         updated_at=iso_seconds(schedule.updated_at),
         last_run=present_run(schedule.last_run) if schedule.last_run else None,
+        target=schedule.target,
     )
 
 

@@ -33,6 +33,9 @@ class ScheduleCreate(BaseModel):
     timezone: StrictStr = Field("UTC", description="IANA time zone of the rule.", examples=["Europe/Berlin"])
     cron: StrictStr | None = Field(None, description="Five-field cron expression, with recurring 'cron'.")
     immediate: StrictBool = Field(False, description="Deliver one occurrence now.")
+    target: StrictStr | None = Field(
+        None, description="A target of the key's namespace, by name (GET /targets); null: the namespace's default."
+    )
 
 
 class Presented(BaseModel):
@@ -55,6 +58,10 @@ class RunPublic(Presented):
     recorded_at: str
     message_id: str | None = None
     lateness_ms: int | None = None
+    reason: str | None = None
+    attempts: int | None = None
+    last_error: str | None = None
+    next_attempt_at: str | None = None
 
 
 class SchedulePublic(Presented):
@@ -70,6 +77,7 @@ class SchedulePublic(Presented):
     created_at: str
     updated_at: str
     last_run: RunPublic | None
+    target: str | None = None
 
 
 class RunTime(Presented):
