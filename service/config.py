@@ -70,7 +70,11 @@ class Settings(BaseSettings):
     )
 
     table_name: Required = Field(validation_alias="SCHEDULER_TABLE_NAME")
+    # The stack's own queue: the default namespace's built-in target.
     queue_url: Required = Field(validation_alias="SCHEDULER_QUEUE_URL")
+    # The delivery stage's queue (the dispatcher and the API hand runs to it, the delivery
+    # function reads it). Unset only where the stage is in-process (the local stack, tests).
+    handoff_queue_url: str | None = Field(None, validation_alias="SCHEDULER_HANDOFF_QUEUE_URL")
     # The namespace of the local stack's key (the service itself serves every namespace).
     default_namespace: Annotated[str, AfterValidator(_namespace)] = Field(
         "default", validation_alias="SCHEDULER_NAMESPACE"

@@ -1,7 +1,11 @@
-"""The one definition of the delivery queue and its dead-letter queue, used by the Pulumi
-program (``infra/data.py``), the local stack and the tests, so the local stack and the
-cloud behave alike: a message that consumers fail to process ``max_receive_count`` times
-moves to the dead-letter queue instead of being retried forever or lost.
+"""The one definition of each queue and its dead-letter queue, used by the Pulumi program
+(``infra/data.py``), the local stack and the tests, so the local stack and the cloud behave
+alike: a message that is not processed ``max_receive_count`` times moves to the dead-letter
+queue instead of being retried forever or lost.
+
+Two queues: the stack's delivery queue (the ``default`` namespace's built-in target, read
+by the user's consumers), and the internal hand-off queue of the delivery stage (read by
+the delivery function alone; ``HANDOFF``).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import json
 from dataclasses import dataclass
 
 QUEUE_NAME = "scheduler-deliveries"
+HANDOFF_SUFFIX = "-handoff"
 DEAD_LETTER_SUFFIX = "-dlq"
 FIFO_SUFFIX = ".fifo"
 # How long a received message stays hidden before SQS offers it again: long enough for a
@@ -93,6 +98,19 @@ class QueueDefinition:
         # occurrences of one job carry the same payload.
         fifo = {"FifoQueue": "true", "ContentBasedDeduplication": "false"} if self.fifo else {}
         return fifo | {"MaximumMessageSize": str(self.max_message_bytes), "SqsManagedSseEnabled": "true"}
+
+
+# The delivery stage's queue. Its visibility time-out is six times the delivery function's
+# time-out (what Lambda's SQS event source asks); a run that failed for a passing reason
+# is offered again sooner than that, the function shortening its visibility. After
+# ``max_receive_count`` receives a run goes to the hand-off's dead-letter queue, and an
+# alarm fires: nothing is lost without a trace.
+DELIVERY_TIMEOUT_SECONDS = 30
+HANDOFF = QueueDefinition(
+    name=QUEUE_NAME + HANDOFF_SUFFIX,
+    visibility_timeout=6 * DELIVERY_TIMEOUT_SECONDS,
+    max_receive_count=10,
+)
 
 
 def queue_name_from_url(queue_url: str) -> str:
