@@ -106,6 +106,7 @@ def running_app(schedules: list[Schedule]) -> Iterator[AppProcess]:
         sqs = aws.client("sqs", endpoint_url=endpoint)
         ensure_table(dynamodb, TABLE)
         queue_url = sqs.create_queue(QueueName="deliveries")["QueueUrl"]
+        handoff_url = sqs.create_queue(QueueName="deliveries-handoff")["QueueUrl"]
         repository = DynamoScheduleRepository(dynamodb, TABLE)
         for schedule in schedules:
             repository.add(schedule)
@@ -119,6 +120,7 @@ def running_app(schedules: list[Schedule]) -> Iterator[AppProcess]:
             "AWS_DEFAULT_REGION": "us-east-1",
             "SCHEDULER_TABLE_NAME": TABLE,
             "SCHEDULER_QUEUE_URL": queue_url,
+            "SCHEDULER_HANDOFF_QUEUE_URL": handoff_url,
             "SCHEDULER_RATE_LIMIT_PER_SECOND": "100000",
             "SCHEDULER_RATE_LIMIT_BURST": "100000",
             "POWERTOOLS_LOG_LEVEL": "WARNING",

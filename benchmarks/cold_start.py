@@ -80,13 +80,13 @@ def _warm_latencies(requests: int) -> dict[str, list[float]]:
     from service.config import Settings
     from service.entrypoints.app import create_app
     from tests.api.events import LambdaContext, http_api_event, json_event
-    from tests.fakes import FakeSender, InMemoryRepository
+    from tests.fakes import FakeHandOff, InMemoryRepository
 
     settings = Settings.from_env(WARM_ENV)
     session = boto3.Session(aws_access_key_id="bench", aws_secret_access_key="bench", region_name="us-east-1")
     ensure_table(session.client("dynamodb"), settings.table_name)  # for the keys only
     # The keys in moto's table; the schedules in memory, sent nowhere.
-    wired = bootstrap_api(settings, session=session, repository=InMemoryRepository(), sender=FakeSender())
+    wired = bootstrap_api(settings, session=session, repository=InMemoryRepository(), handoff=FakeHandOff())
     key = {"authorization": f"Bearer {wired.keys.create(settings.default_namespace, 'benchmark').secret}"}
     handler = Mangum(create_app(wired), lifespan="off")
     created = handler(

@@ -27,7 +27,7 @@ import boto3
 from benchmarks.billing import Meter, attach_dynamodb, attach_sqs
 from service.adapters.dynamo_due_store import DynamoDueStore
 from service.adapters.dynamo_items import schedule_to_item
-from service.adapters.sqs_sender import SqsSender
+from service.adapters.sqs_handoff import SqsHandOff
 from service.adapters.table_schema import ensure_table
 from service.bootstrap.dispatcher import dispatch_settings
 from service.config import Settings
@@ -123,15 +123,15 @@ def ours(endpoint: str, scenario: Scenario) -> dict[str, float]:
     attach_sqs(meter, sqs)
     dispatcher = Dispatcher(
         DynamoDueStore(dynamodb, TABLE),
-        SqsSender(sqs, queue),
+        SqsHandOff.over(sqs, queue, lambda: NOW),
         dispatch_settings(Settings(table_name=TABLE, queue_url=queue), shard_workers=1, write_workers=1),
         clock=lambda: NOW,
     )
     started = time.process_time()
     report = dispatcher.tick(NOW, NOW + timedelta(seconds=50))
     cpu = time.process_time() - started - meter.overhead_cpu
-    assert report.delivered == scenario.due, report
-    return _figures(meter, report.delivered, cpu)
+    assert report.handed_off == scenario.due, report
+    return _figures(meter, report.handed_off, cpu)
 
 
 def original(endpoint: str, scenario: Scenario) -> dict[str, float]:

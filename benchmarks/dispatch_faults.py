@@ -24,7 +24,7 @@ from benchmarks.dispatch import NOW, fill, schedule, session, start_moto
 from benchmarks.takeover import Consumer
 from service.adapters.dynamo_due_store import DynamoDueStore
 from service.adapters.dynamo_items import schedule_to_item
-from service.adapters.sqs_sender import SqsSender
+from service.adapters.sqs_handoff import SqsHandOff
 from service.adapters.table_schema import ensure_table
 from service.bootstrap.dispatcher import dispatch_settings
 from service.config import Settings
@@ -64,7 +64,9 @@ def run(endpoint: str, due: int = 2000, recurring_share: float = 0.2, seed: int 
     faults.attach(dynamodb, sqs)
     store = DynamoDueStore(dynamodb, TABLE)
     dispatcher = Dispatcher(
-        store, SqsSender(sqs, queue_url), dispatch_settings(Settings(table_name=TABLE, queue_url=queue_url))
+        store,
+        SqsHandOff.over(sqs, queue_url, lambda: datetime.now(UTC)),
+        dispatch_settings(Settings(table_name=TABLE, queue_url=queue_url)),
     )
     ticks = failed = failed_calls = left_due = 0
     while ticks < 10:
@@ -75,7 +77,7 @@ def run(endpoint: str, due: int = 2000, recurring_share: float = 0.2, seed: int 
             failed += 1
             continue
         failed_calls += report.failed_calls
-        left_due += report.sent_not_advanced
+        left_due += report.handoff_failures
         faults.on = False  # the look below is the benchmark's, not the dispatcher's
         busy = any(store.has_due(shard, NOW) for shard in store.shards())
         faults.on = True

@@ -4,10 +4,12 @@
 
 A moto server runs in a process of its own; two dispatchers, each the real handler run by
 ``scheduler dispatch --once`` in a process of its own, tick against it with thousands of
-runs due. The first holds every busy shard and is sending when it gets SIGKILL; the
-second, started a second before the kill, waits for those shards. Everything is measured
-from the data: the dead one's leases as its lease items show them right after the kill,
-the survivor's leases afterwards, and each message's ``SentTimestamp``.
+runs due, handing them to the delivery stage's queue on that server. The first holds every
+busy shard and is handing off when it gets SIGKILL; the second, started a second before
+the kill, waits for those shards. Everything is measured from the data: the dead one's
+leases as its lease items show them right after the kill, the survivor's leases
+afterwards, and each hand-off message's ``SentTimestamp``. What the stage then does with
+a repeat (it drops a run it has delivered) is tested with the stage.
 """
 
 from __future__ import annotations
@@ -51,12 +53,12 @@ class Takeover:
     kill_at: float
     dead_leases: dict[str, Lease]  # the killed dispatcher's, read right after the kill
     leases_after: dict[str, Lease]  # as the survivor's tick left them
-    received: Counter[str]  # occurrence id: copies received (one-time runs only)
-    first_send: dict[str, float]  # shard: the survivor's first send from it, once it took it
+    received: Counter[str]  # occurrence id: copies handed off (one-time runs only)
+    first_send: dict[str, float]  # shard: the survivor's first hand-off from it, once it took it
     survivor: dict[str, Any]  # the survivor's tick summary
     extra_ticks: int  # ticks needed after the survivor's to finish (a slow machine)
     missed: int  # runs recorded missed
-    crons_delivered: int
+    crons_delivered: int  # crons whose next run was handed off
 
     @property
     def repeats(self) -> int:
@@ -105,7 +107,7 @@ def _leases(dynamodb: Any) -> dict[str, Lease]:
     return found
 
 
-def _dispatch_once(endpoint: str, queue_url: str) -> subprocess.Popen[bytes]:
+def _dispatch_once(endpoint: str, queue_url: str, handoff_url: str) -> subprocess.Popen[bytes]:
     scheduler = Path(sys.executable).with_name("scheduler")
     env = {
         **os.environ,
@@ -115,6 +117,7 @@ def _dispatch_once(endpoint: str, queue_url: str) -> subprocess.Popen[bytes]:
         "AWS_DEFAULT_REGION": "us-east-1",
         "SCHEDULER_TABLE_NAME": TABLE,
         "SCHEDULER_QUEUE_URL": queue_url,
+        "SCHEDULER_HANDOFF_QUEUE_URL": handoff_url,
         "PYTHONWARNINGS": "ignore::UserWarning",  # Powertools on a tick that publishes nothing
     }
     return subprocess.Popen([str(scheduler), "dispatch", "--once"], env=env, stdout=subprocess.PIPE)
@@ -179,19 +182,20 @@ def kill_one_of_two(endpoint: str, one_time: int = 2000, crons: int = 50, kill_a
     sqs = session().client("sqs", endpoint_url=endpoint)
     ensure_table(dynamodb, TABLE)
     queue_url = sqs.create_queue(QueueName=f"takeover-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    handoff_url = sqs.create_queue(QueueName=f"takeover-{uuid.uuid4().hex[:8]}-handoff")["QueueUrl"]
     now = datetime.now(UTC)
     schedules = [_schedule(i, now, cron=i >= one_time) for i in range(one_time + crons)]
     fill(dynamodb, TABLE, [schedule_to_item(s) for s in schedules])
     expected = {f"{s.job_id}/{s.run_at:%Y-%m-%dT%H:%M:%SZ}" for s in schedules[:one_time]}
 
-    consumer = Consumer(endpoint, queue_url)
-    doomed = _dispatch_once(endpoint, queue_url)
+    consumer = Consumer(endpoint, handoff_url)
+    doomed = _dispatch_once(endpoint, queue_url, handoff_url)
     _wait_for(lambda: len(_leases(dynamodb)) == DUE_SHARDS, 60, "the first dispatcher to lease every shard")
     doomed_owner = {lease.owner.split("/")[0] for lease in _leases(dynamodb).values()}
     _wait_for(lambda: consumer.received() >= kill_after_sent, 120, "the first dispatcher to send")
     # The survivor starts now, so that its budget is not spent before the kill: it finds the
     # shards leased and waits for them.
-    survivor = _dispatch_once(endpoint, queue_url)
+    survivor = _dispatch_once(endpoint, queue_url, handoff_url)
     time.sleep(1)
     if doomed.poll() is not None:
         raise RuntimeError("the first dispatcher finished its tick before it could be killed")
@@ -206,9 +210,18 @@ def kill_one_of_two(endpoint: str, one_time: int = 2000, crons: int = 50, kill_a
     extra_ticks = 0
     while (last["stoppedEarly"] or last["shardsBusy"]) and extra_ticks < 5:
         extra_ticks += 1  # a slow machine: the rest goes to the ticks that follow, as it would
-        out, _ = _dispatch_once(endpoint, queue_url).communicate(timeout=300)
+        out, _ = _dispatch_once(endpoint, queue_url, handoff_url).communicate(timeout=300)
         last = json.loads(out.decode().strip().splitlines()[-1])
 
+    # The crons' next runs are handed off for the next minute: delayed until then.
+    cron_ids = {s.job_id for s in schedules[one_time:]}
+    _wait_for(
+        lambda: (
+            len({m["MessageAttributes"]["jobId"]["StringValue"] for m in consumer.messages} & cron_ids) >= len(cron_ids)
+        ),
+        90,
+        "the crons' hand-offs to become visible",
+    )
     messages = consumer.drain()
     received = Counter(m["MessageAttributes"]["occurrenceId"]["StringValue"] for m in messages)
     first_send: dict[str, float] = {}
@@ -217,7 +230,7 @@ def kill_one_of_two(endpoint: str, one_time: int = 2000, crons: int = 50, kill_a
         shard = due_shard(NS, message["MessageAttributes"]["jobId"]["StringValue"])
         if shard in dead_leases and sent >= survivor_leases[shard].leased_at:
             first_send[shard] = min(sent, first_send.get(shard, sent))
-    missed = delivered_crons = 0
+    missed = 0
     for schedule in schedules[one_time:]:
         runs = dynamodb.query(
             TableName=TABLE,
@@ -225,7 +238,8 @@ def kill_one_of_two(endpoint: str, one_time: int = 2000, crons: int = 50, kill_a
             ExpressionAttributeValues={":pk": {"S": runs_key(NS, schedule.job_id)}},
         )["Items"]
         missed += sum(1 for run in runs if run["status"]["S"] == "missed")
-        delivered_crons += int(any(run["status"]["S"] == "delivered" for run in runs))
+    handed_crons = {m["MessageAttributes"]["jobId"]["StringValue"] for m in messages} & cron_ids
+    delivered_crons = len(handed_crons)
     return Takeover(
         one_time=expected,
         crons=[s.job_id for s in schedules[one_time:]],
@@ -250,9 +264,9 @@ def main() -> None:
         print(f"due: {len(result.one_time)} one-time runs and {len(result.crons)} per-minute crons; 2 dispatchers")
         print(f"the killed one's leases ended {lapse[0]:.1f} to {lapse[-1]:.1f} s after the kill (bound: 15 s)")
         print(f"the survivor leased its shards {takeover[0]:.1f} to {takeover[-1]:.1f} s after the kill", end="")
-        print(f" and sent from them {first[0]:.1f} to {first[-1]:.1f} s after it")
+        print(f" and handed off from them {first[0]:.1f} to {first[-1]:.1f} s after it")
         print(
-            f"delivered {len(set(result.received) & result.one_time)}/{len(result.one_time)} one-time runs, "
+            f"handed off {len(set(result.received) & result.one_time)}/{len(result.one_time)} one-time runs, "
             f"{result.repeats} repeats (same occurrenceId), {result.crons_delivered}/{len(result.crons)} crons, "
             f"{result.missed} recorded missed; ticks after the survivor's: {result.extra_ticks}"
         )

@@ -17,8 +17,12 @@ from moto import mock_aws
 from service.adapters.table_schema import ensure_table
 from service.bootstrap.api import ApiContainer, bootstrap_api
 from service.bootstrap.aws import aws_client
+from service.bootstrap.delivery import DeliveryContainer, bootstrap_delivery
 from service.bootstrap.dispatcher import DispatcherContainer, bootstrap_dispatcher
 from service.config import Settings
+from service.entrypoints.delivery_handler import make_handler as make_delivery_handler
+from service.entrypoints.local.stage_queue import LocalStageQueue
+from service.entrypoints.local.stage_runner import StageRunner
 from service.services.dispatch import Dispatcher
 from tests.fakes import FakeClock
 
@@ -85,17 +89,68 @@ def dynamodb(aws: Aws) -> Any:
 
 
 @pytest.fixture
-def container(aws: Aws, settings: Settings, dynamodb: Any, clock: FakeClock) -> ApiContainer:
-    """The API's real wiring on moto, its use cases reading the fake clock."""
-    return bootstrap_api(settings, session=aws.session, dynamodb=dynamodb, clock=clock)
+def stage_queue(clock: FakeClock) -> LocalStageQueue:
+    """The delivery stage's queue, in this process and on the fake clock (moto's SQS delays
+    run on the real clock): what the API and the dispatcher hand runs to."""
+    return LocalStageQueue(clock=clock)
 
 
 @pytest.fixture
-def dispatcher_container(aws: Aws, settings: Settings, dynamodb: Any, clock: FakeClock) -> DispatcherContainer:
+def container(
+    aws: Aws, settings: Settings, dynamodb: Any, clock: FakeClock, stage_queue: LocalStageQueue
+) -> ApiContainer:
+    """The API's real wiring on moto, its use cases reading the fake clock."""
+    return bootstrap_api(settings, session=aws.session, dynamodb=dynamodb, clock=clock, handoff=stage_queue)
+
+
+@pytest.fixture
+def dispatcher_container(
+    aws: Aws, settings: Settings, dynamodb: Any, clock: FakeClock, stage_queue: LocalStageQueue
+) -> DispatcherContainer:
     """The dispatcher's real wiring on moto, on the fake clock (its pauses move the clock)."""
     return bootstrap_dispatcher(
-        settings, session=aws.session, dynamodb=dynamodb, clock=clock, sleep=lambda s: clock.advance(seconds=s)
+        settings,
+        session=aws.session,
+        dynamodb=dynamodb,
+        clock=clock,
+        sleep=lambda s: clock.advance(seconds=s),
+        handoff=stage_queue,
     )
+
+
+@pytest.fixture
+def delivery_container(
+    aws: Aws, settings: Settings, dynamodb: Any, clock: FakeClock, stage_queue: LocalStageQueue
+) -> DeliveryContainer:
+    """The delivery function's real wiring on moto, on the fake clock (its holds move the clock)."""
+    return bootstrap_delivery(
+        settings,
+        session=aws.session,
+        dynamodb=dynamodb,
+        queue=stage_queue,
+        clock=clock,
+        sleep=lambda s: clock.advance(seconds=s),
+    )
+
+
+class Stage:
+    """The delivery function fed from the stage queue as Lambda's event source would, on the
+    fake clock: ``deliver()`` hands it every run visible now, batch after batch."""
+
+    def __init__(self, container: DeliveryContainer, queue: LocalStageQueue) -> None:
+        self.runner = StageRunner(make_delivery_handler(container, emit_metrics=False), queue, REGION)
+        self.queue = queue
+
+    def deliver(self) -> int:
+        total = 0
+        while taken := self.runner.invoke_once(wait=0):
+            total += taken
+        return total
+
+
+@pytest.fixture
+def stage(delivery_container: DeliveryContainer, stage_queue: LocalStageQueue) -> Stage:
+    return Stage(delivery_container, stage_queue)
 
 
 @pytest.fixture

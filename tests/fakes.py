@@ -9,15 +9,10 @@ from datetime import UTC, datetime, timedelta
 from service.domain.errors import InvalidCursor, ScheduleNotFound, VersionConflict
 from service.domain.runs import Run
 from service.domain.schedule import Schedule, State
-from service.services.ports import (
-    Occurrence,
-    Page,
-    ScheduleRepository,
-    Sender,
-    SendOutcome,
-    answer_bytes,
-    schedule_answer_bytes,
-)
+from service.domain.targets import Target
+from service.services.handoff import HandOff, HandOffItem, HandOffOutcome
+from service.services.ports import Page, ScheduleRepository, answer_bytes, schedule_answer_bytes
+from service.services.target_ports import Delivery, DeliveryOutcome, TargetSender, TargetStore
 
 
 class InMemoryRepository(ScheduleRepository):
@@ -74,7 +69,12 @@ class InMemoryRepository(ScheduleRepository):
     def add_run(self, run: Run) -> None:
         self.runs.setdefault((run.namespace, run.job_id), {})[_run_key(run)] = run
 
-    def list_runs(self, schedule: Schedule, limit: int, cursor: str | None) -> Page[Run]:
+    def add_queued_run(self, run: Run) -> None:
+        self.runs.setdefault((run.namespace, run.job_id), {}).setdefault(_run_key(run), run)
+
+    def list_runs(
+        self, schedule: Schedule, limit: int, cursor: str | None, queued_by: datetime | None = None
+    ) -> Page[Run]:
         stored = dict(self.runs.get((schedule.namespace, schedule.job_id), {}))
         if schedule.last_run is not None:
             stored.setdefault(_run_key(schedule.last_run), schedule.last_run)
@@ -103,24 +103,71 @@ def _run_key(run: Run) -> str:
     return f"{run.scheduled_for}#{run.trigger}#{run.run_id}"
 
 
-class FakeSender(Sender):
-    """Records every message; can be told to refuse the next sends."""
+class FakeHandOff(HandOff):
+    """Records every run handed off; can be told to refuse the next ones."""
 
     def __init__(self) -> None:
-        self.messages: list[Occurrence] = []
+        self.items: list[HandOffItem] = []
         self.refuse_next = 0
-        self._ids = itertools.count(1)
 
-    def send(self, occurrences: Sequence[Occurrence]) -> list[SendOutcome]:
+    def hand_off(self, items: Sequence[HandOffItem]) -> list[HandOffOutcome]:
         outcomes = []
-        for occurrence in occurrences:
+        for item in items:
             if self.refuse_next:
                 self.refuse_next -= 1
-                outcomes.append(SendOutcome(occurrence, error="ServiceUnavailable: refused by the test"))
+                outcomes.append(HandOffOutcome(item, error="ServiceUnavailable: refused by the test"))
                 continue
-            self.messages.append(occurrence)
-            outcomes.append(SendOutcome(occurrence, message_id=f"msg-{next(self._ids)}"))
+            self.items.append(item)
+            outcomes.append(HandOffOutcome(item))
         return outcomes
+
+    @property
+    def occurrence_ids(self) -> list[str]:
+        return [item.delivery.occurrence_id for item in self.items]
+
+    def take(self) -> list[HandOffItem]:
+        """The runs handed off so far, forgotten here."""
+        taken, self.items = self.items, []
+        return taken
+
+
+class FakeTargetSender(TargetSender):
+    """Records every run delivered, by target; accepts at its clock's time, or refuses the
+    next ones (a passing refusal unless told it is permanent)."""
+
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        self.clock = clock
+        self.delivered: list[tuple[Target, Delivery]] = []
+        self.accepted_at: list[datetime] = []
+        self.refuse_next = 0
+        self.refusal_is_permanent = False
+        self._ids = itertools.count(1)
+
+    def deliver(self, target: Target, deliveries: Sequence[Delivery]) -> list[DeliveryOutcome]:
+        outcomes = []
+        for delivery in deliveries:
+            if self.refuse_next:
+                self.refuse_next -= 1
+                outcomes.append(
+                    DeliveryOutcome(delivery, error="refused by the test", permanent=self.refusal_is_permanent)
+                )
+                continue
+            self.delivered.append((target, delivery))
+            self.accepted_at.append(self.clock())
+            outcomes.append(DeliveryOutcome(delivery, accepted_at=self.clock(), message_id=f"msg-{next(self._ids)}"))
+        return outcomes
+
+    @property
+    def occurrence_ids(self) -> list[str]:
+        return [delivery.occurrence_id for _, delivery in self.delivered]
+
+
+class InMemoryTargets(TargetStore):
+    def __init__(self, *targets: Target) -> None:
+        self.stored = list(targets)
+
+    def targets(self, namespace: str) -> list[Target]:
+        return [t for t in self.stored if t.namespace == namespace]
 
 
 class FakeClock:

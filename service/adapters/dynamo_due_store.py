@@ -1,10 +1,11 @@
 """The dispatcher's store on DynamoDB: due-index queries, shard leases, advances, history.
 
-Billed per occurrence (on-demand): the advance is one conditional ``UpdateItem`` of the
-schedule item (about 1 KB, one write unit) that moves or removes its due-index keys (one
-index write to remove, two to move); a recurring run adds one history item, written in
-batches of 25. A shard lease is a write to take it, one to renew it every few seconds of
-work, and one to release it, shared by every occurrence of that shard.
+The dispatcher writes nothing per run it hands to the delivery stage: what it handed off
+is kept in the shard's hand-off ledger, with the shard's lease (``dynamo_ledger``). A
+shard lease is a write to take it, one to renew it every few seconds of work, and one to
+release it, shared by every occurrence of that shard. A run that is only missed (no
+delivery) is recorded here: one conditional ``UpdateItem`` of the schedule item that moves
+or removes its due-index keys, and its history items in batches of 25.
 """
 
 from __future__ import annotations
@@ -15,31 +16,27 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from service.adapters import dynamo_advance
 from service.adapters import table_schema as ts
-from service.adapters.dynamo_batch import get_all, write_all
+from service.adapters.dynamo_batch import get_all
 from service.adapters.dynamo_items import (
-    LAST_RUN_IN_HISTORY,
     Item,
     has_external_payload,
     item_to_schedule,
-    run_sort_key,
-    run_to_item,
-    schedule_key,
-    schedule_to_item,
     to_attributes,
 )
+from service.adapters.dynamo_ledger import ledger_from_item, ledger_update, read_ledger
 from service.adapters.dynamo_repository import DEFAULT_RUN_RETENTION
+from service.domain.handoff_ledger import HandOffLedger
 from service.domain.runs import Run
 from service.domain.schedule import Schedule
 from service.services.due_store import DueStore
 
 PAGE_SIZE = 100
-_ADVANCED_ATTRIBUTES = ("runAt", "state", "version", "updatedAt", "lastRun", LAST_RUN_IN_HISTORY)
-_OWN_WRITE = ("version", "updatedAt", "lastRun")  # what tells an advance's own write apart
 
 
 def _lease_key(shard: str) -> Item:
-    return to_attributes({ts.PARTITION_KEY: f"LEASE#{shard}", ts.SORT_KEY: "LEASE"})
+    return to_attributes(ts.lease_key(shard))
 
 
 def _millis(instant: datetime) -> int:
@@ -75,49 +72,63 @@ class DynamoDueStore(DueStore):
             request.update(ExclusiveStartKey=response["LastEvaluatedKey"], Limit=cap - count)
         return min(count, cap)
 
-    def lease(self, shard: str, owner: str, now: datetime, until: datetime) -> bool:
+    def lease(self, shard: str, owner: str, now: datetime, until: datetime) -> HandOffLedger | None:
         try:
-            self._client.put_item(
+            response = self._client.update_item(
                 TableName=self._table,
-                Item={
-                    **_lease_key(shard),
-                    **to_attributes({"owner": owner, "leaseUntil": _millis(until), "leasedAt": _millis(now)}),
-                },
+                Key=_lease_key(shard),
+                UpdateExpression="SET #owner = :owner, leaseUntil = :until, leasedAt = :now",
                 # Free, lapsed (its owner released it or died), or already this owner's (a
                 # retry after a lost answer).
                 ConditionExpression="attribute_not_exists(pk) OR leaseUntil <= :now OR #owner = :owner",
                 ExpressionAttributeNames={"#owner": "owner"},
-                ExpressionAttributeValues=to_attributes({":now": _millis(now), ":owner": owner}),
+                ExpressionAttributeValues=to_attributes(
+                    {":owner": owner, ":until": _millis(until), ":now": _millis(now)}
+                ),
+                ReturnValues="ALL_NEW",  # the ledger kept with the lease, at no extra read
             )
         except ClientError as exc:
             if _refused(exc):
-                return False
+                return None
             raise
-        return True
+        return ledger_from_item(response.get("Attributes", {}))
 
-    def renew(self, shard: str, owner: str, until: datetime) -> bool:
+    def renew(self, shard: str, owner: str, until: datetime, ledger: HandOffLedger | None = None) -> bool:
         # Whoever takes a lapsed lease writes its own owner: the owner still there means
         # nobody else has worked the shard since, even if the lease lapsed meanwhile.
-        return self._set_lease_until(shard, owner, until)
+        return self._set_lease_until(shard, owner, until, ledger)
 
     def lease_ends(self, shard: str) -> datetime | None:
-        item = self._client.get_item(TableName=self._table, Key=_lease_key(shard)).get("Item")
-        if item is None:
+        item = self._client.get_item(
+            TableName=self._table, Key=_lease_key(shard), ProjectionExpression="leaseUntil"
+        ).get("Item")
+        if item is None or "leaseUntil" not in item:
             return None
         return datetime.fromtimestamp(int(item["leaseUntil"]["N"]) / 1000, UTC)
 
-    def release(self, shard: str, owner: str, free_from: datetime) -> None:
-        self._set_lease_until(shard, owner, free_from)  # never shortens someone else's lease
+    def release(self, shard: str, owner: str, free_from: datetime, ledger: HandOffLedger | None = None) -> None:
+        self._set_lease_until(shard, owner, free_from, ledger)  # never shortens someone else's lease
 
-    def _set_lease_until(self, shard: str, owner: str, until: datetime) -> bool:
+    def ledger(self, shard: str) -> HandOffLedger:
+        return read_ledger(self._client, self._table, shard)
+
+    def _set_lease_until(self, shard: str, owner: str, until: datetime, ledger: HandOffLedger | None) -> bool:
+        sets: list[str] = ["leaseUntil = :until"]
+        removes: list[str] = []
+        values: dict[str, Any] = {":until": _millis(until), ":owner": owner}
+        if ledger is not None:
+            ledger_sets, removes, ledger_values = ledger_update(ledger)
+            sets += ledger_sets
+            values.update(ledger_values)
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
         try:
             self._client.update_item(
                 TableName=self._table,
                 Key=_lease_key(shard),
-                UpdateExpression="SET leaseUntil = :until",
+                UpdateExpression=expression,
                 ConditionExpression="#owner = :owner",
                 ExpressionAttributeNames={"#owner": "owner"},
-                ExpressionAttributeValues=to_attributes({":until": _millis(until), ":owner": owner}),
+                ExpressionAttributeValues=to_attributes(values),
             )
         except ClientError as exc:
             if _refused(exc):
@@ -136,41 +147,10 @@ class DynamoDueStore(DueStore):
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def advance(self, schedule: Schedule, expected_version: int) -> bool:
-        # The item's attribute values, already serialized: the advance writes a few of them.
-        item = schedule_to_item(schedule)
-        sets = [f"#{name} = :{name}" for name in _ADVANCED_ATTRIBUTES if name in item]
-        removes = [f"#{name}" for name in (*_ADVANCED_ATTRIBUTES, "claimedUntil") if name not in item]
-        names = {f"#{name}": name for name in (*_ADVANCED_ATTRIBUTES, "claimedUntil")}
-        values = {f":{name}": item[name] for name in _ADVANCED_ATTRIBUTES if name in item}
-        if schedule.is_due_pending:
-            sets += [f"{ts.DUE_SHARD} = :shard", f"{ts.DUE_AT} = :due"]
-            values.update({":shard": item[ts.DUE_SHARD], ":due": item[ts.DUE_AT]})
-        else:
-            removes += [ts.DUE_SHARD, ts.DUE_AT]
-        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key=schedule_key(schedule.namespace, schedule.job_id),
-                UpdateExpression=expression,
-                ConditionExpression="attribute_exists(pk) AND version = :expected",
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues={**values, **to_attributes({":expected": expected_version})},
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-            )
-        except ClientError as exc:
-            if _refused(exc):
-                # A retry of an advance that landed though its answer was lost finds its own
-                # write: the same new version, last run and update time.
-                found: Item = dict(exc.response.get("Item") or {})  # type: ignore[call-overload]
-                return "lastRun" in item and all(found.get(name) == item[name] for name in _OWN_WRITE)
-            raise
-        return True
+        return dynamo_advance.advance(self._client, self._table, schedule, expected_version)
 
     def add_runs(self, runs: Sequence[Run]) -> None:
-        items = {(run.namespace, run.job_id, run_sort_key(run)): run for run in runs}  # one write per key
-        requests = [{"PutRequest": {"Item": run_to_item(run, self._retention)}} for run in items.values()]
-        write_all(self._client, self._table, requests)
+        dynamo_advance.add_runs(self._client, self._table, runs, self._retention)
 
     # -- helpers -------------------------------------------------------------------
 

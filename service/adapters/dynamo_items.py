@@ -59,16 +59,16 @@ def schedule_to_item(schedule: Schedule) -> Item:
         "timezone": schedule.timezone,
         "cron": schedule.cron,
         "anchor": schedule.anchor.isoformat() if schedule.anchor else None,
-        "runAt": _text(schedule.run_at),
+        "runAt": text(schedule.run_at),
         "state": schedule.state.value,
         "version": schedule.version,
-        "createdAt": _text(schedule.created_at),
-        "updatedAt": _text(schedule.updated_at),
-        "lastRun": _run_summary(schedule.last_run) if schedule.last_run else None,
-        "claimedUntil": _text(schedule.claimed_until),
+        "createdAt": text(schedule.created_at),
+        "updatedAt": text(schedule.updated_at),
+        "lastRun": run_summary(schedule.last_run) if schedule.last_run else None,
         "target": schedule.target,
         "revision": schedule.revision or None,
-        "handedOff": _text(schedule.handed_off),
+        "handedOff": text(schedule.handed_off),
+        "plannedAt": text(schedule.planned_at),
         LAST_RUN_IN_HISTORY: None if last_run_in_history(schedule) else False,
     }
     if schedule.due_at is not None:
@@ -99,10 +99,10 @@ def item_to_schedule(item: Item, payload: str | None = None) -> Schedule:
         created_at=_parsed(values["createdAt"]),
         updated_at=_parsed(values["updatedAt"]),
         last_run=_run_from_summary(values["namespace"], values["jobId"], last_run) if last_run else None,
-        claimed_until=_instant(values.get("claimedUntil")),
         target=values.get("target"),
         revision=int(values.get("revision", 0)),
         handed_off=_instant(values.get("handedOff")),
+        planned_at=_instant(values.get("plannedAt")),
     )
 
 
@@ -151,7 +151,7 @@ def run_to_item(run: Run, retention: timedelta) -> Item:
             ts.SORT_KEY: run_sort_key(run),
             "namespace": run.namespace,
             "jobId": run.job_id,
-            **_run_summary(run),
+            **run_summary(run),
             ts.TTL_ATTRIBUTE: int((run.recorded_at + retention).timestamp()),
         }
     )
@@ -162,19 +162,19 @@ def item_to_run(item: Item) -> Run:
     return _run_from_summary(values["namespace"], values["jobId"], values)
 
 
-def _run_summary(run: Run) -> dict[str, Any]:
+def run_summary(run: Run) -> dict[str, Any]:
     return {
         "scheduledFor": iso_seconds(run.scheduled_for),
         "status": run.status.value,
         "trigger": run.trigger.value,
-        "recordedAt": _text(run.recorded_at),
+        "recordedAt": text(run.recorded_at),
         "messageId": run.message_id,
         "latenessMs": run.lateness_ms,
         "runId": run.run_id,
         "reason": run.reason,
         "attempts": run.attempts,
         "lastError": run.last_error,
-        "nextAttemptAt": _text(run.next_attempt_at),
+        "nextAttemptAt": text(run.next_attempt_at),
     }
 
 
@@ -197,7 +197,7 @@ def _run_from_summary(namespace: str, job_id: str, values: dict[str, Any]) -> Ru
     )
 
 
-def _text(instant: datetime | None) -> str | None:
+def text(instant: datetime | None) -> str | None:
     if instant is None:
         return None
     return instant.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -23,9 +23,11 @@ from service.adapters.dynamo_items import (
     schedule_to_item,
     to_attributes,
 )
+from service.adapters.dynamo_ledger import read_ledger
 from service.adapters.dynamo_paging import decode_cursor, encode_cursor, fit_in_bytes, merge_unrecorded, query_page
 from service.adapters.dynamo_payloads import read_payloads
-from service.domain.runs import Run
+from service.domain import runs as run_records
+from service.domain.runs import Run, RunTrigger
 from service.domain.schedule import Schedule, State, needs_history_item
 from service.services.ports import Page, ScheduleRepository
 
@@ -122,7 +124,17 @@ class DynamoScheduleRepository(ScheduleRepository):
     def add_run(self, run: Run) -> None:
         self._client.put_item(**self._run_put(run)["Put"])
 
-    def list_runs(self, schedule: Schedule, limit: int, cursor: str | None) -> Page[Run]:
+    def add_queued_run(self, run: Run) -> None:
+        try:
+            self._client.put_item(**self._run_put(run)["Put"], ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            # The stage delivered it before its "queued" record was written: that record stands.
+
+    def list_runs(
+        self, schedule: Schedule, limit: int, cursor: str | None, queued_by: datetime | None = None
+    ) -> Page[Run]:
         pk = ts.runs_key(schedule.namespace, schedule.job_id)
         query = {
             "TableName": self._table,
@@ -136,7 +148,30 @@ class DynamoScheduleRepository(ScheduleRepository):
         page = [(item[ts.SORT_KEY]["S"], item_to_run(item)) for item in items]
         if schedule.last_run is not None and not last_run_in_history(schedule):
             page, next_key = merge_unrecorded(page, next_key, after, schedule.last_run, limit)
+        queued = self._queued(schedule, queued_by)
+        if queued is not None:
+            page, next_key = merge_unrecorded(page, next_key, after, queued, limit)
         return Page([run for _, run in page], encode_cursor(next_key) if next_key else None)
+
+    def _queued(self, schedule: Schedule, queued_by: datetime | None) -> Run | None:
+        """The schedule's pending run, if it is in the delivery stage: derived, not stored.
+
+        Handed off by the API, the schedule says so itself; by the dispatcher, its shard's
+        hand-off ledger does (one small read, only for a run inside the dispatcher's window).
+        """
+        run_at = schedule.run_at
+        if not schedule.is_due_pending or run_at is None:
+            return None
+        if schedule.pending_handed_off:
+            trigger = RunTrigger.IMMEDIATE if run_at <= schedule.updated_at else RunTrigger.SCHEDULE
+            return run_records.queued(schedule.namespace, schedule.job_id, run_at, trigger, schedule.updated_at)
+        if queued_by is None or run_at > queued_by:
+            return None  # beyond the dispatcher's window: not handed off yet
+        ledger = read_ledger(self._client, self._table, ts.due_shard(schedule.namespace, schedule.job_id))
+        if not ledger.covers(schedule):
+            return None
+        assert ledger.seen_at is not None
+        return run_records.queued(schedule.namespace, schedule.job_id, run_at, RunTrigger.SCHEDULE, ledger.seen_at)
 
     # -- helpers -------------------------------------------------------------------
 

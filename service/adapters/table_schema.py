@@ -11,6 +11,7 @@ large payload      ``PAYLOAD#<ns>#<jobId>``     ``PAYLOAD``
 run (history)      ``RUNS#<namespace>#<jobId>`` ``<scheduledFor>#<trigger>``
 API key grant      ``KEY#<sha256 of the key>``  ``KEY``
 API key record     ``KEYS``                     ``<keyId>``
+shard lease        ``LEASE#<shard>``            ``LEASE``
 =================  ===========================  ================================
 
 An API key is stored twice, never in plain text: the grant, found by the key's hash in
@@ -126,6 +127,11 @@ KEY_RECORDS = "KEYS"
 
 def key_record_key(key_id: str) -> dict[str, str]:
     return {PARTITION_KEY: KEY_RECORDS, SORT_KEY: key_id}
+
+
+def lease_key(shard: str) -> dict[str, str]:
+    """A due shard's lease, with its hand-off ledger (``dynamo_ledger``)."""
+    return {PARTITION_KEY: f"LEASE#{shard}", SORT_KEY: "LEASE"}
 
 
 def due_shard(namespace: str, job_id: str) -> str:

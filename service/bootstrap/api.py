@@ -13,11 +13,11 @@ import boto3
 from service.adapters.dynamo_keys import DynamoKeyStore
 from service.adapters.dynamo_repository import DynamoScheduleRepository
 from service.adapters.ids import new_id as new_job_id
-from service.adapters.sqs_sender import SqsSender
-from service.bootstrap.aws import aws_client
+from service.bootstrap.aws import aws_client, sqs_handoff
 from service.config import Settings
+from service.services.handoff import HandOff
 from service.services.keys import KeyService
-from service.services.ports import ScheduleRepository, Sender
+from service.services.ports import ScheduleRepository
 from service.services.rate_limits import FailedCheckLimiter, RateLimiter
 from service.services.schedules import ScheduleService, utc_now
 
@@ -38,7 +38,7 @@ def bootstrap_api(
     dynamodb: Any = None,
     sqs: Any = None,
     repository: ScheduleRepository | None = None,
-    sender: Sender | None = None,
+    handoff: HandOff | None = None,
     clock: Callable[[], datetime] = utc_now,
     monotonic: Callable[[], float] = time.monotonic,
     new_id: Callable[[], str] = new_job_id,
@@ -50,13 +50,13 @@ def bootstrap_api(
         dynamodb = aws_client(session, "dynamodb")
     if repository is None:
         repository = DynamoScheduleRepository(dynamodb, settings.table_name, settings.run_retention)
-    if sender is None:
-        sender = SqsSender(sqs if sqs is not None else aws_client(session, "sqs"), settings.queue_url)
+    if handoff is None:
+        handoff = sqs_handoff(settings, sqs if sqs is not None else aws_client(session, "sqs"), clock)
     return ApiContainer(
         settings=settings,
         schedules=ScheduleService(
             repository=repository,
-            sender=sender,
+            handoff=handoff,
             new_id=new_id,
             clock=clock,
             lookahead=settings.lookahead,

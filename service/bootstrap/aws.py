@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import boto3
 from botocore.config import Config
+
+from service.adapters.sqs_handoff import SqsHandOff
+from service.config import ConfigError, Settings
 
 # botocore's "standard" mode retries throttling and connection errors with backoff.
 AWS_CLIENT_CONFIG = Config(
@@ -18,3 +23,10 @@ AWS_CLIENT_CONFIG = Config(
 def aws_client(session: boto3.Session | None, service: str) -> Any:
     """A client of ``service`` from ``session`` (boto3's default one when None)."""
     return (session or boto3.Session()).client(service, config=AWS_CLIENT_CONFIG)  # type: ignore[call-overload]
+
+
+def sqs_handoff(settings: Settings, sqs: Any, clock: Callable[[], datetime]) -> SqsHandOff:
+    """The delivery stage's queue on SQS, which the settings must name."""
+    if not settings.handoff_queue_url:
+        raise ConfigError([(Settings.variable("handoff_queue_url"), "must be set")])
+    return SqsHandOff.over(sqs, settings.handoff_queue_url, clock)

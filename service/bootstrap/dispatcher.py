@@ -1,4 +1,4 @@
-"""The dispatcher function's wiring: the due store, the sender, the dispatcher and its fan-out."""
+"""The dispatcher function's wiring: the due store, the hand-off, the dispatcher and its fan-out."""
 
 from __future__ import annotations
 
@@ -12,14 +12,13 @@ import boto3
 
 from service.adapters.dynamo_due_store import DynamoDueStore
 from service.adapters.lambda_fanout import LambdaFanout
-from service.adapters.sqs_sender import SqsSender
-from service.bootstrap.aws import aws_client
+from service.bootstrap.aws import aws_client, sqs_handoff
 from service.config import Settings
 from service.services.dispatch import Dispatcher, DispatchSettings, utc_now
 from service.services.due_store import DueStore
 from service.services.fan_out import FanOut
+from service.services.handoff import HandOff
 from service.services.invocations import Invocations
-from service.services.ports import Sender
 
 
 @dataclass(frozen=True)
@@ -43,12 +42,13 @@ def bootstrap_dispatcher(
     dynamodb: Any = None,
     sqs: Any = None,
     store: DueStore | None = None,
-    sender: Sender | None = None,
+    handoff: HandOff | None = None,
     invocations: Invocations | None = None,
     clock: Callable[[], datetime] = utc_now,
     sleep: Callable[[float], None] = time.sleep,
 ) -> DispatcherContainer:
-    """The dispatcher. Clients not given come from ``session`` (boto3's default). On Lambda
+    """The dispatcher. Clients not given come from ``session`` (boto3's default); the
+    hand-off goes to ``SCHEDULER_HANDOFF_QUEUE_URL`` unless ``handoff`` is given. On Lambda
     (``AWS_LAMBDA_FUNCTION_NAME`` set) it may start invocations of itself unless
     ``invocations`` says how; elsewhere only through ``invocations``."""
     settings = settings or Settings.from_env()
@@ -58,11 +58,11 @@ def bootstrap_dispatcher(
             settings.table_name,
             settings.run_retention,
         )
-    if sender is None:
-        sender = SqsSender(sqs if sqs is not None else aws_client(session, "sqs"), settings.queue_url)
+    if handoff is None:
+        handoff = sqs_handoff(settings, sqs if sqs is not None else aws_client(session, "sqs"), clock)
     if invocations is None and settings.function_name:
         invocations = LambdaFanout(aws_client(session, "lambda"), settings.function_name)
-    dispatcher = Dispatcher(store, sender, dispatch_settings(settings), clock=clock, sleep=sleep)
+    dispatcher = Dispatcher(store, handoff, dispatch_settings(settings), clock=clock, sleep=sleep)
     fan_out = FanOut(
         dispatcher, invocations, max_invocations=settings.dispatch_invocations, capacity=settings.dispatch_capacity
     )

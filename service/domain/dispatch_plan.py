@@ -6,10 +6,11 @@ Timeline of a recurring schedule whose next run is ``run_at``, seen at ``now``::
       |---------|--------|-------------------------|------------|
       missed    missed   delivered (late)
 
-* Occurrences in the future but inside the lookahead are sent now with a delay, so they
-  arrive at their time (SQS ``DelaySeconds``).
+* An occurrence in the future but inside the lookahead is handed to the delivery stage
+  now, timed to reach it at its instant.
 * Of the occurrences already past, only the latest is delivered; the others are recorded
   as missed. An occurrence older than the catch-up window is recorded as missed too.
+* A run the API handed to the stage itself (``Schedule.pending_handed_off``) is left alone.
 """
 
 from __future__ import annotations
@@ -27,8 +28,7 @@ MAX_MISSED_RECORDS = 200
 
 @dataclass(frozen=True)
 class Plan:
-    deliver: datetime | None = None  # the occurrence to send, if any
-    delay_seconds: int = 0
+    deliver: datetime | None = None  # the occurrence to hand to the delivery stage, if any
     missed: list[datetime] = field(default_factory=list)
     missed_not_recorded: int = 0
 
@@ -40,25 +40,14 @@ class Plan:
 NOTHING = Plan()
 
 
-def delay_until(run_at: datetime, now: datetime) -> int:
-    """The SQS delay that makes a message sent at ``now`` visible at ``run_at``.
-
-    SQS delays are whole seconds, so this is the nearest one: the message becomes visible
-    within half a second of its time, early or late, rather than up to a second late.
-    """
-    return max(0, round((run_at - now).total_seconds()))
-
-
 def plan(schedule: Schedule, now: datetime, catch_up: timedelta, lookahead: timedelta) -> Plan:
-    if not schedule.is_due_pending or schedule.run_at is None:
+    if not schedule.is_due_pending or schedule.run_at is None or schedule.pending_handed_off:
         return NOTHING
-    if schedule.claimed_until is not None and schedule.claimed_until > now:
-        return NOTHING  # the API is delivering this run itself
     run_at = schedule.run_at
     if run_at > now:
         if run_at - now > lookahead:
             return NOTHING
-        return Plan(deliver=run_at, delay_seconds=delay_until(run_at, now))
+        return Plan(deliver=run_at)
     oldest_deliverable = now - catch_up
     if schedule.recurring is RecurrenceKind.NONE:
         if run_at < oldest_deliverable:
@@ -83,3 +72,15 @@ def _occurrences_between(schedule: Schedule, run_at: datetime, now: datetime) ->
             break
         found.append(occurrence)
     return found
+
+
+def missed_before(schedule: Schedule, occurrence: datetime) -> tuple[list[datetime], int]:
+    """The occurrences of ``schedule`` from its pending run up to, not including,
+    ``occurrence`` (which the catch-up delivers instead of them): the most recent
+    ``MAX_MISSED_RECORDS`` to record, and how many more there were."""
+    if schedule.run_at is None or occurrence <= schedule.run_at:
+        return [], 0
+    skipped = _occurrences_between(schedule, schedule.run_at, occurrence)
+    skipped = [at for at in skipped if at < occurrence]
+    not_recorded = max(0, len(skipped) - MAX_MISSED_RECORDS)
+    return skipped[not_recorded:], not_recorded

@@ -96,8 +96,13 @@ class Schedule:
     # The pending run (``run_at``) when the API handed it to the delivery stage itself, in
     # the write that stored this revision: the dispatcher leaves it alone.
     handed_off: datetime | None = None
-    # Set while the API itself delivers a due run; the dispatcher waits until it passes.
-    claimed_until: datetime | None = None
+    # When the pending run (``run_at`` under ``revision``) was set: by a client's change, or
+    # when the schedule moved on to it. A write of the last run alone leaves it as it is.
+    planned_at: datetime | None = None
+
+    @property
+    def pending_since(self) -> datetime:
+        return self.planned_at or self.updated_at
 
     @property
     def minute(self) -> int | None:
@@ -114,11 +119,9 @@ class Schedule:
 
     @property
     def due_at(self) -> datetime | None:
-        """When the dispatcher should take the pending run: its time, or the end of the API's
-        claim on it, whichever is later; None when nothing is pending."""
-        if not self.is_due_pending or self.run_at is None:
-            return None
-        return max(self.run_at, self.claimed_until or self.run_at)
+        """When the dispatcher should take the pending run (its key in the due index); None
+        when nothing is pending."""
+        return self.run_at if self.is_due_pending else None
 
     @property
     def pending_handed_off(self) -> bool:
@@ -142,6 +145,7 @@ class Schedule:
             "updated_at": now,
             "version": self.version + 1,
             "handed_off": None,
+            "planned_at": now,
         }
         if self.recurring is RecurrenceKind.NONE:
             changes["state"] = State.COMPLETED

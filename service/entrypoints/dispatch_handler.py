@@ -15,15 +15,15 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
-from aws_lambda_powertools.metrics import MetricUnit
 
 from service.bootstrap.dispatcher import DispatcherContainer
+from service.entrypoints.lambda_metrics import deadline_of as lambda_deadline
+from service.entrypoints.lambda_metrics import publish_counts
 from service.services.tick_report import TickReport
 
 # Leave this much of the invocation for releasing leases and flushing metrics.
 DEADLINE_RESERVE = timedelta(seconds=8)
 DEFAULT_BUDGET = timedelta(seconds=50)  # when there is no Lambda context (local ticks)
-MAX_LATENESS_SAMPLES = 100  # EMF takes at most 100 values per metric
 
 Handler = Callable[[dict[str, Any], Any], dict[str, object]]
 
@@ -39,28 +39,22 @@ def tick_time(event: dict[str, Any], clock_now: datetime) -> datetime:
 
 
 def deadline_of(context: Any, clock_now: datetime) -> datetime:
-    remaining = context.get_remaining_time_in_millis() if context is not None else None
-    budget = timedelta(milliseconds=remaining) if remaining is not None else DEFAULT_BUDGET
-    return clock_now + budget - DEADLINE_RESERVE
+    return lambda_deadline(context, clock_now, DEFAULT_BUDGET, DEADLINE_RESERVE)
 
 
 def publish(metrics: Metrics, report: TickReport) -> None:
     counts = {
-        "Delivered": report.delivered,
-        "Late": report.late,
+        "HandedOff": report.handed_off,
+        "LateHandOffs": report.late_handoffs,
+        "AlreadyHandedOff": report.already_handed_off,
         "Missed": report.missed + report.missed_not_recorded,
-        "SendFailures": report.send_failures,
+        "HandOffFailures": report.handoff_failures,
         "FailedCalls": report.failed_calls,
         "ShardsFailed": report.shards_failed,
         "LeasesLost": report.leases_lost,
-        "SentNotAdvanced": report.sent_not_advanced,
+        "NotAdvanced": report.not_advanced,
     }
-    for name, value in counts.items():
-        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
-    lateness = sorted(report.lateness_ms)
-    step = max(1, len(lateness) // MAX_LATENESS_SAMPLES)
-    for value in [*lateness[::step][: MAX_LATENESS_SAMPLES - 1], *lateness[-1:]]:
-        metrics.add_metric(name="LatenessMs", unit=MetricUnit.Milliseconds, value=value)
+    publish_counts(metrics, counts, "HandOffLatenessMs", report.handoff_lateness_ms)
 
 
 def make_handler(container: DispatcherContainer) -> Handler:

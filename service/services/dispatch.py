@@ -1,22 +1,26 @@
-"""The dispatch use case: every due occurrence delivered once, on time, nothing lost.
+"""The dispatch use case: every due occurrence handed to the delivery stage once, in time
+to reach its target at its instant, nothing lost.
 
 One tick, for each shard of the due index (in parallel, each shard on its own):
 
 1. look: is anything due by ``now + lookahead``? If not, the shard costs one read;
-2. lease the shard (one conditional write, 15 s, renewed while worked: ``shard_lease``);
-   if another dispatcher holds it, look again every second within this tick's budget, so a
-   shard whose owner finishes or dies is taken over at once, not a minute later;
-3. page through its due schedules; for each page, in steps of 10 schedules: **plan** each
-   (at the time of its send), **send** the occurrences (``SendMessageBatch``), **record** the
-   runs that need a history item, then **advance** each schedule (one conditional write that
-   also carries ``lastRun``): ``dispatch_page``;
-4. release the lease, whether the shard is done or the tick's deadline came first.
+2. lease the shard (one conditional write, 15 s, renewed while worked: ``shard_lease``),
+   which also reads the shard's hand-off ledger (what the last pass handed off, and which
+   of the entries still in the index are those); if another dispatcher holds it, look again
+   every second within this tick's budget, so a shard whose owner finishes or dies is taken
+   over at once, not a minute later;
+3. page through its due schedules; for each page, in steps of 10 schedules: skip what the
+   ledger shows handed off, **plan** the rest (at the time of its hand-off), **hand off** the
+   runs due (``SendMessageBatch`` to the stage's queue, each timed to its instant), and
+   **record** the runs that are only missed: ``dispatch_page``;
+4. release the lease with the new ledger, whether the shard is done or the tick's deadline
+   came first.
 
-A crash between send and advance leaves the schedule due: the next dispatcher to take
-the lease sends the same occurrence again, with the same occurrence id. Runs are
-recorded before the advance for the same reason: a crash never leaves a delivered
-recurring run out of the history. A call that fails past its retries costs its item or its
-shard's pass (tried again after a pause), never the tick.
+The delivery stage delivers each run, records it and moves its schedule on; until then the
+schedule stays in the index, and the ledger keeps the next tick from handing it off again.
+A crash hands off again, with the same occurrence ids, what it handed off since the ledger
+was last written (renewals write it too). A call that fails past its retries costs its item
+or its shard's pass (tried again after a pause), never the tick.
 """
 
 from __future__ import annotations
@@ -31,9 +35,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
+from service.domain.handoff_ledger import LedgerProgress
 from service.services.dispatch_page import PageWork, ScheduleKey
 from service.services.due_store import DueStore
-from service.services.ports import Sender
+from service.services.handoff import HandOff
 from service.services.retry import Retry
 from service.services.shard_lease import ShardLease
 from service.services.tick_report import TickReport
@@ -77,7 +82,7 @@ class Dispatcher:
     def __init__(
         self,
         store: DueStore,
-        sender: Sender,
+        handoff: HandOff,
         settings: DispatchSettings,
         clock: Callable[[], datetime] = utc_now,
         owner: str | None = None,
@@ -88,13 +93,13 @@ class Dispatcher:
         self._clock = clock
         self._sleep = sleep
         self._owner = owner or str(uuid.uuid4())
-        self._lookahead = settings.lookahead if sender.supports_delay else timedelta(0)
+        self._lookahead = settings.lookahead
         self._retry = Retry(attempts=settings.call_attempts, sleep=sleep)
         # Kept for the life of the (warm) Lambda environment, not made at each tick.
         self._shard_pool = _pool(settings.shard_workers, "shard")
         self._pages = PageWork(
             store,
-            sender,
+            handoff,
             catch_up=settings.catch_up,
             lookahead=self._lookahead,
             retry=self._retry,
@@ -194,19 +199,29 @@ class Dispatcher:
             retry=self._retry,
             report=report,
         )
+        seen_at = self._clock()  # before the index is read: the ledger's "seen_at"
         if not lease.take():
             return _Pass.BUSY
         report.add(shards_leased=1)
+        progress = LedgerProgress(seen_at=seen_at, previous=lease.found)
+        lease.progress = progress
         try:
             for page in self._store.due(shard, until):
                 if self._clock() >= deadline:
                     report.leave(shard)
                     return _Pass.DONE
-                self._pages.run(page, max(now, self._clock()), lease, report, handled)
+                self._pages.run(page, max(now, self._clock()), lease, progress, report, handled)
                 if lease.lost:
                     return _Pass.BUSY  # taken by another: wait for it as for any holder
                 if lease.unsure:
                     return _Pass.FAILED
+                # The next page may hold more entries of the page's last second: only the
+                # seconds before it are done.
+                last_due = page[-1].due_at
+                if last_due is not None:
+                    progress.done_through(last_due - timedelta(seconds=1))
+                    lease.keep(checkpoint=True)  # one lease write a page: a crash repeats one page at most
+            progress.done_through(until)
             return _Pass.DONE
         finally:
             lease.release(settings.settle)

@@ -1,17 +1,17 @@
-"""One page of a leased shard's due schedules, in steps of 10 schedules: **plan**, **send**,
-**record**, **advance**.
+"""One page of a leased shard's due schedules, in steps of 10 schedules: **plan** each, **hand
+off** the runs due (one ``SendMessageBatch`` to the delivery stage's queue), **record** the
+runs that are only missed.
 
-Each step is planned when it is sent: a run due in 40 s and sent 6 s after its page was read
-is sent with a delay of 34 s, not 40 (a page takes seconds to work through on a busy shard),
-so it still becomes visible at its time.
+Each step is planned when it is handed off, so each run's delay is reckoned at its own send
+(a page can take seconds to work through on a busy shard). A schedule the shard's hand-off
+ledger shows as handed off already (``handoff_ledger``) is not handed off again; what this
+pass hands off goes into the ledger it writes with the lease. A run handed off costs no
+write here: the delivery stage records it and moves its schedule on when it delivers it.
 
-Each step is guarded by the shard's lease (see ``shard_lease``): a send batch goes out only
-with the lease kept, and what was sent is then recorded and advanced. A failed call costs
-its item, not the page: a send that raises leaves its runs due; a history batch or an
-advance that fails past its retries leaves the schedule due, so it is sent again later
-with the same occurrence id (counted as ``sent_not_advanced``). A schedule whose history
-could not be written is not advanced: a crash or a fault never leaves a delivered
-recurring run out of the history.
+Each step is guarded by the shard's lease (see ``shard_lease``): a batch goes out only with
+the lease kept. A failed call costs its item, not the page: a hand-off that fails is noted
+in the ledger as not handed off, so the next pass tries it again; a schedule whose misses
+could not be recorded is not advanced, so a crash or a fault never loses a missed run.
 """
 
 from __future__ import annotations
@@ -19,28 +19,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
 from service.domain import runs as run_records
 from service.domain.dispatch_plan import Plan, plan
+from service.domain.handoff_ledger import HandOffLedger, LedgerProgress
 from service.domain.runs import Run, RunTrigger
 from service.domain.schedule import Schedule, needs_history_item
 from service.services.due_store import DueStore
-from service.services.ports import Occurrence, Sender, SendOutcome
+from service.services.handoff import HandOff, HandOffItem, HandOffOutcome
 from service.services.retry import Retry
 from service.services.shard_lease import ShardLease
+from service.services.target_ports import Delivery
 from service.services.tick_report import TickReport
 
 logger = logging.getLogger(__name__)
 
-# A page goes out in steps of this many schedules, each planned, sent, recorded and advanced
-# before the next is planned: a crash re-sends at most one step per shard, and a step's delays
-# are as fresh as its one send. One full SQS batch: a step costs no more SQS requests than a
-# page would (DynamoDB bills per item, not per call), only a few more round trips.
+# A page goes out in steps of this many schedules, each planned and handed off before the
+# next is planned: a step's delays are as fresh as its one send. One full SQS batch.
 STEP = 10
-SEND_BATCH = 10  # runs per SendMessageBatch: the lease is kept before each
 RUN_BATCH = 25  # history items per BatchWriteItem: the lease is kept before each
 ScheduleKey = tuple[str, str, int]  # namespace, job id, the version a run was planned from
 
@@ -49,21 +48,30 @@ def key_of(schedule: Schedule) -> ScheduleKey:
     return (schedule.namespace, schedule.job_id, schedule.version)
 
 
+def hand_off_item(schedule: Schedule, occurrence: datetime, now: datetime) -> HandOffItem:
+    return HandOffItem(
+        delivery=Delivery(schedule.namespace, schedule.job_id, occurrence, schedule.payload),
+        trigger=RunTrigger.SCHEDULE,
+        revision=schedule.revision,
+        due_run_at=schedule.run_at,
+        handed_off_at=now,
+    )
+
+
 @dataclass
-class _Outcome:
-    """What one schedule's plan led to, before its advance is written."""
+class _Missed:
+    """A schedule whose plan delivers nothing: its misses, to record before it moves on."""
 
     schedule: Schedule
     updated: Schedule
     history: list[Run]
-    delivered: Run | None
 
 
 class PageWork:
     def __init__(
         self,
         store: DueStore,
-        sender: Sender,
+        handoff: HandOff,
         *,
         catch_up: timedelta,
         lookahead: timedelta,
@@ -71,7 +79,7 @@ class PageWork:
         write_workers: int,
         clock: Callable[[], datetime],
     ) -> None:
-        self._store, self._sender = store, sender
+        self._store, self._handoff = store, handoff
         self._clock = clock
         self._catch_up, self._lookahead = catch_up, lookahead
         self._retry = retry
@@ -82,104 +90,134 @@ class PageWork:
         )
 
     def run(
-        self, page: list[Schedule], now: datetime, lease: ShardLease, report: TickReport, handled: set[ScheduleKey]
+        self,
+        page: list[Schedule],
+        now: datetime,
+        lease: ShardLease,
+        progress: LedgerProgress,
+        report: TickReport,
+        handled: set[ScheduleKey],
     ) -> None:
-        """``handled``: schedules this tick already dealt with in this shard; an index entry
-        that still shows one of them (the index lags the table) is not sent again. ``now``:
-        the tick's time, which a step is never planned before."""
+        """``handled``: schedules this tick already advanced in this shard; an index entry
+        that still shows one of them (the index lags the table) is not planned again.
+        ``now``: the tick's time, which a step is never planned before."""
+        found = lease.found
         schedules = [s for s in page if key_of(s) not in handled]
         for start in range(0, len(schedules), STEP):
             if lease.lost or lease.unsure:
                 return  # the rest stays due for the next owner
             step_now = max(now, self._clock())
-            plans = self._plans(schedules[start : start + STEP], step_now, report)
+            step = self._unhanded(schedules[start : start + STEP], found, progress, report)
+            plans = self._plans(step, step_now, progress, report)
             if plans:
-                self._step(plans, step_now, lease, report, handled)
+                self._step(plans, step_now, lease, progress, report, handled)
+
+    def _unhanded(
+        self, schedules: list[Schedule], found: HandOffLedger, progress: LedgerProgress, report: TickReport
+    ) -> list[Schedule]:
+        left = []
+        for schedule in schedules:
+            if found.covers(schedule):
+                progress.seen(schedule)  # still in the stage: this pass's ledger covers it too
+                report.add(already_handed_off=1)
+            else:
+                left.append(schedule)
+        return left
 
     def _step(
         self,
         plans: list[tuple[Schedule, Plan]],
         now: datetime,
         lease: ShardLease,
+        progress: LedgerProgress,
         report: TickReport,
         handled: set[ScheduleKey],
     ) -> None:
-        to_send = [
-            Occurrence(s.job_id, p.deliver, s.payload, p.delay_seconds) for s, p in plans if p.deliver is not None
-        ]
-        sent = iter(self._send(to_send, lease, report))
-        outcomes: list[_Outcome] = []
-        for schedule, schedule_plan in plans:
-            outcome = next(sent) if schedule_plan.deliver is not None else None
-            if schedule_plan.deliver is not None and outcome is None:
-                continue  # not sent: the lease is gone, the next owner sends it
-            if outcome is not None and not outcome.delivered:
-                # Left due: sent again, with the same occurrence id.
-                logger.warning("send failed for %s: %s", outcome.occurrence.occurrence_id, outcome.error)
-                report.add(send_failures=1)
-                continue
-            outcomes.append(self._outcome(schedule, schedule_plan, outcome, now, report))
-        # Kept or not (then only renewals are spared), what was sent is recorded and advanced.
-        outcomes = self._record(outcomes, lease, report, handled)
-        self._advance(outcomes, lease, report, handled)
+        deliver = [(s, p) for s, p in plans if p.deliver is not None]
+        if deliver:
+            self._hand_off(deliver, now, lease, progress, report)
+        missed = [self._missed(s, p, now, report) for s, p in plans if p.deliver is None]
+        if missed:
+            missed = self._record(missed, lease, report, handled)
+            self._advance(missed, lease, report, handled)
 
-    def _plans(self, page: list[Schedule], now: datetime, report: TickReport) -> list[tuple[Schedule, Plan]]:
+    def _hand_off(
+        self,
+        plans: list[tuple[Schedule, Plan]],
+        now: datetime,
+        lease: ShardLease,
+        progress: LedgerProgress,
+        report: TickReport,
+    ) -> None:
+        if not lease.keep():
+            for schedule, _ in plans:
+                progress.not_handed_off(schedule)  # the lease is gone: the next owner does it
+            return
+        items = [hand_off_item(s, p.deliver, now) for s, p in plans if p.deliver is not None]
+        try:
+            outcomes = self._handoff.hand_off(items)
+        except Exception as exc:
+            report.call_failed("hand off", exc)
+            outcomes = [HandOffOutcome(item, error=f"{type(exc).__name__}: {exc}") for item in items]
+        for (schedule, schedule_plan), outcome in zip(plans, outcomes, strict=True):
+            if outcome.handed_off:
+                progress.seen(schedule)
+                assert schedule_plan.deliver is not None
+                report.record_hand_off(max(0, int((now - schedule_plan.deliver).total_seconds() * 1000)))
+            else:
+                logger.warning("hand-off failed for %s: %s", outcome.item.delivery.occurrence_id, outcome.error)
+                progress.not_handed_off(schedule)
+                report.add(handoff_failures=1)
+
+    def _plans(
+        self, schedules: list[Schedule], now: datetime, progress: LedgerProgress, report: TickReport
+    ) -> list[tuple[Schedule, Plan]]:
         plans = []
-        for schedule in page:
+        for schedule in schedules:
             try:
                 schedule_plan = plan(schedule, now, self._catch_up, self._lookahead)
             except Exception:  # one broken schedule must not hold up the rest of its shard
                 logger.exception("could not plan %s/%s", schedule.namespace, schedule.job_id)
                 report.add(items_failed=1)
+                progress.not_handed_off(schedule)
                 continue
             if not schedule_plan.is_empty:
                 plans.append((schedule, schedule_plan))
         return plans
 
-    def _send(self, occurrences: list[Occurrence], lease: ShardLease, report: TickReport) -> list[SendOutcome | None]:
-        """One outcome per occurrence; None for those not sent because the lease is gone."""
-        results: list[SendOutcome | None] = []
-        for start in range(0, len(occurrences), SEND_BATCH):
-            batch = occurrences[start : start + SEND_BATCH]
-            if not lease.keep():
-                return results + [None] * (len(occurrences) - start)
-            try:
-                results.extend(self._sender.send(batch))
-            except Exception as exc:
-                report.call_failed("send", exc)
-                results.extend(SendOutcome(o, error=f"{type(exc).__name__}: {exc}") for o in batch)
-        return results
+    def _missed(self, schedule: Schedule, schedule_plan: Plan, now: datetime, report: TickReport) -> _Missed:
+        ns, job = schedule.namespace, schedule.job_id
+        missed = [run_records.missed(ns, job, at, now) for at in schedule_plan.missed]
+        report.add(missed=len(missed), missed_not_recorded=schedule_plan.missed_not_recorded)
+        final = missed[-1]
+        updated = schedule.after_run(final.scheduled_for, now, final)
+        history = [run for run in missed if needs_history_item(updated, run)]
+        return _Missed(schedule, updated, history)
 
     def _record(
-        self, outcomes: list[_Outcome], lease: ShardLease, report: TickReport, handled: set[ScheduleKey]
-    ) -> list[_Outcome]:
-        """Writes the page's history; returns the outcomes that may be advanced."""
+        self, outcomes: list[_Missed], lease: ShardLease, report: TickReport, handled: set[ScheduleKey]
+    ) -> list[_Missed]:
+        """Writes the misses; returns the schedules that may be advanced."""
         if self._add_runs([run for o in outcomes for run in o.history], lease, report):
             return outcomes
         unrecorded = [o for o in outcomes if o.history]
-        report.add(sent_not_advanced=sum(1 for o in unrecorded if o.delivered is not None))
-        handled.update(key_of(o.schedule) for o in unrecorded)  # sent again by a later tick, not this one
+        handled.update(key_of(o.schedule) for o in unrecorded)  # tried again by a later tick, not this one
         return [o for o in outcomes if not o.history]
 
     def _advance(
-        self, outcomes: list[_Outcome], lease: ShardLease, report: TickReport, handled: set[ScheduleKey]
+        self, outcomes: list[_Missed], lease: ShardLease, report: TickReport, handled: set[ScheduleKey]
     ) -> None:
         results: list[bool | None] = []
         for start in range(0, len(outcomes), self._round):
             lease.keep()
             results.extend(self._each(self._advance_one, outcomes[start : start + self._round], report))
         handled.update(key_of(o.schedule) for o in outcomes)
-        failed = [o for o, advanced in zip(outcomes, results, strict=True) if advanced is None]
-        report.add(sent_not_advanced=sum(1 for o in failed if o.delivered is not None))
-        stale = [o for o, advanced in zip(outcomes, results, strict=True) if advanced is False]
-        if stale:
-            # Changed or deleted by the API meanwhile: its new state stands. A delivered run
-            # the history would otherwise lack is recorded on its own.
-            report.add(conflicts=len(stale))
-            lost = [o.delivered for o in stale if o.delivered and o.delivered not in o.history]
-            self._add_runs(lost, lease, report)
+        report.add(
+            not_advanced=sum(1 for advanced in results if advanced is None),
+            conflicts=sum(1 for advanced in results if advanced is False),
+        )
 
-    def _advance_one(self, outcome: _Outcome, report: TickReport) -> bool | None:
+    def _advance_one(self, outcome: _Missed, report: TickReport) -> bool | None:
         """True once advanced, False if the schedule changed meanwhile, None if the write failed."""
         try:
             return self._retry.call(
@@ -202,26 +240,8 @@ class PageWork:
         return written
 
     def _each(
-        self, action: Callable[[_Outcome, TickReport], bool | None], items: list[_Outcome], report: TickReport
+        self, action: Callable[[_Missed, TickReport], bool | None], items: list[_Missed], report: TickReport
     ) -> list[bool | None]:
         if self._write_pool is None or len(items) <= 1:
             return [action(item, report) for item in items]
         return list(self._write_pool.map(lambda item: action(item, report), items))
-
-    def _outcome(
-        self, schedule: Schedule, schedule_plan: Plan, sent: SendOutcome | None, now: datetime, report: TickReport
-    ) -> _Outcome:
-        ns, job = schedule.namespace, schedule.job_id
-        missed = [run_records.missed(ns, job, at, now) for at in schedule_plan.missed]
-        delivered = None
-        if sent is not None and schedule_plan.deliver is not None:
-            delay = schedule_plan.delay_seconds
-            delivered = run_records.delivered(
-                ns, job, schedule_plan.deliver, RunTrigger.SCHEDULE, now + timedelta(seconds=delay), sent.message_id
-            )
-            report.record_delivery(delivered.lateness_ms or 0)
-        report.add(missed=len(missed), missed_not_recorded=schedule_plan.missed_not_recorded)
-        final = delivered or missed[-1]
-        updated = replace(schedule.after_run(final.scheduled_for, now, final), claimed_until=None)
-        history = [run for run in (*missed, delivered) if run is not None and needs_history_item(updated, run)]
-        return _Outcome(schedule, updated, history, delivered)

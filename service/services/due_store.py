@@ -6,6 +6,7 @@ import abc
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
+from service.domain.handoff_ledger import HandOffLedger
 from service.domain.runs import Run
 from service.domain.schedule import Schedule
 
@@ -14,11 +15,11 @@ class DueStore(abc.ABC):
     """The sparse due index, its shard leases, and the writes that follow a delivery.
 
     A dispatcher works on a shard only while it holds that shard's lease, so two
-    dispatchers never send the same occurrence. A lease is short and renewed while its
+    dispatchers never hand off the same occurrence. A lease is short and renewed while its
     owner works; one that is not renewed (a crash, a stall) lapses at its ``until``, and
-    the next dispatcher takes the shard over; what the crashed one sent but did not record
-    is sent again, with the same occurrence id. Every time given here is read from a
-    dispatcher's clock, never from a tick's time.
+    the next dispatcher takes the shard over; what the crashed one handed off since it last
+    kept its ledger (``handoff_ledger``) is handed off again, with the same occurrence id.
+    Every time given here is read from a dispatcher's clock, never from a tick's time.
     """
 
     @abc.abstractmethod
@@ -38,14 +39,16 @@ class DueStore(abc.ABC):
         return count
 
     @abc.abstractmethod
-    def lease(self, shard: str, owner: str, now: datetime, until: datetime) -> bool:
+    def lease(self, shard: str, owner: str, now: datetime, until: datetime) -> HandOffLedger | None:
         """Take the shard until ``until`` unless another owner holds a lease that has not
-        lapsed at ``now``. The owner's own lease may be taken again, so a lease whose answer
-        was lost can be asked for once more."""
+        lapsed at ``now``: the shard's hand-off ledger, kept with its lease (None: refused).
+        The owner's own lease may be taken again, so a lease whose answer was lost can be
+        asked for once more."""
 
     @abc.abstractmethod
-    def renew(self, shard: str, owner: str, until: datetime) -> bool:
-        """Extend the owner's lease to ``until``; False once another owner has taken it."""
+    def renew(self, shard: str, owner: str, until: datetime, ledger: HandOffLedger | None = None) -> bool:
+        """Extend the owner's lease to ``until``, keeping ``ledger`` with it if given; False
+        once another owner has taken it."""
 
     @abc.abstractmethod
     def lease_ends(self, shard: str) -> datetime | None:
@@ -53,8 +56,8 @@ class DueStore(abc.ABC):
         that waits for a shard another holds."""
 
     @abc.abstractmethod
-    def release(self, shard: str, owner: str, free_from: datetime) -> None:
-        """Give the shard back; nobody may take it before ``free_from``.
+    def release(self, shard: str, owner: str, free_from: datetime, ledger: HandOffLedger | None = None) -> None:
+        """Give the shard back, keeping ``ledger`` with it; nobody may take it before ``free_from``.
 
         The pause lets the index, which DynamoDB updates a moment after the table, show the
         writes just made before the next owner reads it.
@@ -63,6 +66,10 @@ class DueStore(abc.ABC):
     @abc.abstractmethod
     def due(self, shard: str, until: datetime) -> Iterator[list[Schedule]]:
         """Pages of the shard's schedules due by ``until``, earliest first, with payloads."""
+
+    @abc.abstractmethod
+    def ledger(self, shard: str) -> HandOffLedger:
+        """The shard's hand-off ledger as kept (a read, for whoever asks what is queued)."""
 
     @abc.abstractmethod
     def advance(self, schedule: Schedule, expected_version: int) -> bool:

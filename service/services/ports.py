@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from json.encoder import encode_basestring_ascii
 from typing import Generic, TypeVar
 
-from service.domain.runs import Run, iso_seconds, occurrence_id
+from service.domain.runs import Run
 from service.domain.schedule import MAX_PAYLOAD_BYTES, Schedule, State
 
 T = TypeVar("T")
@@ -86,47 +85,13 @@ class ScheduleRepository(abc.ABC):
     def add_run(self, run: Run) -> None: ...
 
     @abc.abstractmethod
-    def list_runs(self, schedule: Schedule, limit: int, cursor: str | None) -> Page[Run]:
-        """The run history of ``schedule`` as read, newest first, its last run included."""
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    """One message to send: an occurrence of a schedule."""
-
-    job_id: str
-    scheduled_for: datetime
-    payload: str
-    delay_seconds: int = 0
-    run_id: str | None = None  # a manual run's own id
-
-    @property
-    def occurrence_id(self) -> str:
-        return occurrence_id(self.job_id, self.scheduled_for, self.run_id)
-
-    @property
-    def scheduled_for_text(self) -> str:
-        return iso_seconds(self.scheduled_for)
-
-
-@dataclass(frozen=True)
-class SendOutcome:
-    occurrence: Occurrence
-    message_id: str | None = None
-    error: str | None = None
-
-    @property
-    def delivered(self) -> bool:
-        return self.message_id is not None
-
-
-class Sender(abc.ABC):
-    """Sends occurrences to the queue, each as one message (SPEC section 4)."""
-
-    # Whether a message can be held back until its time (SQS DelaySeconds); a FIFO
-    # queue cannot, so its runs are sent when due rather than ahead of time.
-    supports_delay: bool = True
+    def add_queued_run(self, run: Run) -> None:
+        """Record a run handed to the delivery stage, unless the stage has recorded it first."""
 
     @abc.abstractmethod
-    def send(self, occurrences: Sequence[Occurrence]) -> list[SendOutcome]:
-        """One outcome per occurrence, in order. Never raises for a refused message."""
+    def list_runs(
+        self, schedule: Schedule, limit: int, cursor: str | None, queued_by: datetime | None = None
+    ) -> Page[Run]:
+        """The run history of ``schedule`` as read, newest first, its last run included, and
+        its pending run as ``queued`` if it is in the delivery stage (looked for only if it
+        is due by ``queued_by``: later than that, nothing has handed it off yet)."""

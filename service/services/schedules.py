@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from service.domain import runs as run_records
-from service.domain.dispatch_plan import delay_until
 from service.domain.errors import (
     DeliveryFailed,
     InvalidState,
@@ -22,7 +21,9 @@ from service.domain.ids import is_job_id
 from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import Run, RunTrigger
 from service.domain.schedule import Definition, Schedule, ScheduleInput, State, define
-from service.services.ports import Occurrence, Page, ScheduleRepository, Sender
+from service.services.handoff import HandOff, HandOffItem
+from service.services.ports import Page, ScheduleRepository
+from service.services.target_ports import Delivery
 
 logger = logging.getLogger(__name__)
 
@@ -32,9 +33,6 @@ MAX_PREVIEW = 100
 # with headers and the Lambda envelope it stays well under Lambda's 6 MB. A page always
 # holds one schedule, and the largest one (a 256 KiB payload) is about 1 MB.
 MAX_PAGE_BYTES = 4_000_000
-# While the API delivers a run itself, the stored schedule is claimed for this long:
-# the dispatcher leaves it alone, and takes it over if the API never finishes.
-DELIVERY_CLAIM = timedelta(seconds=60)
 
 
 def utc_now() -> datetime:
@@ -44,11 +42,12 @@ def utc_now() -> datetime:
 @dataclass
 class ScheduleService:
     repository: ScheduleRepository
-    sender: Sender
+    handoff: HandOff
     # Ids of new schedules and of manual runs (UUID v7: unique, and sorted by creation time).
     new_id: Callable[[], str]
     clock: Callable[[], datetime] = utc_now
-    # Runs due sooner than this are sent by the API with a delay (the dispatcher's window).
+    # Runs due sooner than this are handed to the delivery stage by the API itself (the
+    # dispatcher's window: it may have looked already).
     lookahead: timedelta = timedelta(0)
 
     # -- reads ---------------------------------------------------------------------
@@ -81,7 +80,9 @@ class ScheduleService:
     def runs_of(self, schedule: Schedule, limit: int = 50, cursor: str | None = None) -> Page[Run]:
         """The run history of a schedule already read (GraphQL reads it once per node)."""
         _check_range("limit", limit, 1, MAX_PAGE_SIZE)
-        return self.repository.list_runs(schedule, limit, cursor)
+        # The dispatcher hands runs off up to its lookahead ahead: later ones are not queued.
+        queued_by = self._now() + self.lookahead + timedelta(seconds=5)
+        return self.repository.list_runs(schedule, limit, cursor, queued_by)
 
     def next_runs(self, namespace: str, job_id: str, count: int) -> tuple[Schedule, builtins.list[datetime]]:
         """The schedule and its next ``count`` run instants."""
@@ -124,9 +125,10 @@ class ScheduleService:
             updated_at=now,
             target=definition.target,
             revision=1,
+            planned_at=now,
         )
         if schedule.is_due_pending and self._due_soon(first, now):
-            return self._deliver_due_run(schedule, None, _trigger(definition), now)
+            return self._hand_off_due_run(schedule, None, _trigger(definition), now)
         self.repository.add(schedule)
         return schedule
 
@@ -150,10 +152,12 @@ class ScheduleService:
             updated_at=now,
             target=definition.target,
             revision=current.version + 1,
+            handed_off=None,  # a new revision's run is handed off anew
+            planned_at=now,
         )
         payload_changed = updated.payload != current.payload
         if updated.is_due_pending and self._due_soon(first, now):
-            return self._deliver_due_run(updated, current.version, _trigger(definition), now, payload_changed)
+            return self._hand_off_due_run(updated, current.version, _trigger(definition), now, payload_changed)
         self.repository.replace(updated, current.version, payload_changed=payload_changed)
         return updated
 
@@ -188,29 +192,41 @@ class ScheduleService:
             version=current.version + 1,
             revision=current.version + 1,
             updated_at=now,
+            handed_off=None,
+            planned_at=now,
         )
         if resumed.is_due_pending and self._due_soon(run_at, now):
             # A one-time schedule whose time passed while it was paused runs now.
-            return self._deliver_due_run(resumed, current.version, RunTrigger.IMMEDIATE, now)
+            return self._hand_off_due_run(resumed, current.version, RunTrigger.IMMEDIATE, now)
         self.repository.replace(resumed, current.version)
         return resumed
 
     def run_now(self, namespace: str, job_id: str) -> Schedule:
-        """Deliver one occurrence now; the schedule's own runs are unchanged."""
+        """Deliver one occurrence now, as a manual run; the schedule and its own runs are
+        unchanged. The run is queued (in the schedule's runs): the delivery stage delivers
+        and records it."""
         current = self.get(namespace, job_id)
         now = self._now()
         scheduled_for = now.replace(microsecond=0)
         run_id = self.new_id()  # runs now in the same second must not share an occurrenceId
-        message_id = self._send_one(Occurrence(job_id, scheduled_for, current.payload, run_id=run_id))
-        run = run_records.delivered(
-            current.namespace, job_id, scheduled_for, RunTrigger.MANUAL, now, message_id, run_id=run_id
+        item = HandOffItem(
+            delivery=Delivery(namespace, job_id, scheduled_for, current.payload, run_id=run_id),
+            trigger=RunTrigger.MANUAL,
+            revision=current.revision,
+            due_run_at=None,
+            handed_off_at=now,
         )
+        (outcome,) = self.handoff.hand_off([item])
+        if not outcome.handed_off:
+            raise DeliveryFailed(f"the delivery stage did not take the run: {outcome.error}")
+        run = run_records.queued(namespace, job_id, scheduled_for, RunTrigger.MANUAL, now, run_id=run_id)
+        # The schedule's last run, and in its history; its runs and revision are untouched.
         updated = replace(current, last_run=run, version=current.version + 1, updated_at=now)
         try:
             self.repository.record_run(updated, current.version, run)
         except (VersionConflict, ScheduleNotFound):
-            # Changed or deleted while we sent: the message is out, so keep its record.
-            self.repository.add_run(run)
+            # Changed or deleted meanwhile: the run is on its way, so keep its record.
+            self.repository.add_queued_run(run)
             return self.get(namespace, job_id)
         return updated
 
@@ -227,12 +243,18 @@ class ScheduleService:
 
     def _store(self, current: Schedule, state: State) -> Schedule:
         updated = replace(
-            current, state=state, version=current.version + 1, revision=current.version + 1, updated_at=self._now()
+            current,
+            state=state,
+            version=current.version + 1,
+            revision=current.version + 1,
+            updated_at=self._now(),
+            handed_off=None,
+            planned_at=self._now(),
         )
         self.repository.replace(updated, current.version)
         return updated
 
-    def _deliver_due_run(
+    def _hand_off_due_run(
         self,
         schedule: Schedule,
         stored_version: int | None,
@@ -240,49 +262,36 @@ class ScheduleService:
         now: datetime,
         payload_changed: bool = False,
     ) -> Schedule:
-        """Deliver the run at ``schedule.run_at`` from the API itself: it is due already, or
-        due before the dispatcher's next tick would send it (then with a delay, so that it
-        arrives on time).
+        """Hand the run at ``schedule.run_at`` to the delivery stage from the API itself: it
+        is due already, or due before the dispatcher's next look would take it.
 
-        The schedule is stored first, claimed for a short while, so that a crash or a
-        refused send leaves it due for the dispatcher instead of losing the run; then
-        the message is sent; then the run is recorded and the schedule moves on.
+        The run is handed off first, then the schedule is stored marked as handed off, so
+        that the dispatcher leaves that run alone. If the write is refused, the run in the
+        stage carries a revision that never landed, and the stage drops it. If the hand-off
+        is refused, the schedule is stored unmarked, and the dispatcher hands the run off.
         """
         assert schedule.run_at is not None
-        scheduled_for = schedule.run_at
-        claimed = replace(schedule, claimed_until=now + DELIVERY_CLAIM)
-        if stored_version is None:
-            self.repository.add(claimed)
+        item = HandOffItem(
+            delivery=Delivery(schedule.namespace, schedule.job_id, schedule.run_at, schedule.payload),
+            trigger=trigger,
+            revision=schedule.revision,
+            due_run_at=schedule.run_at,
+            handed_off_at=now,
+        )
+        (outcome,) = self.handoff.hand_off([item])
+        if outcome.handed_off:
+            schedule = replace(schedule, handed_off=schedule.run_at)
         else:
-            self.repository.replace(claimed, stored_version, payload_changed=payload_changed)
-        delay = delay_until(scheduled_for, self._now())  # after the write: its time counts too
-        try:
-            message_id = self._send_one(Occurrence(schedule.job_id, scheduled_for, schedule.payload, delay))
-        except DeliveryFailed:
-            logger.warning("immediate delivery failed; the dispatcher will deliver %s", schedule.job_id)
-            return claimed
-        visible_at = now + timedelta(seconds=delay)
-        run = run_records.delivered(schedule.namespace, schedule.job_id, scheduled_for, trigger, visible_at, message_id)
-        done = replace(claimed.after_run(scheduled_for, now, run), claimed_until=None)
-        try:
-            self.repository.record_run(done, claimed.version, run)
-        except (VersionConflict, ScheduleNotFound):
-            self.repository.add_run(run)
-            return self.get(schedule.namespace, schedule.job_id)
-        return done
+            logger.warning("hand-off failed (%s); the dispatcher will hand off %s", outcome.error, schedule.job_id)
+        if stored_version is None:
+            self.repository.add(schedule)
+        else:
+            self.repository.replace(schedule, stored_version, payload_changed=payload_changed)
+        return schedule
 
     def _due_soon(self, run_at: datetime | None, now: datetime) -> bool:
         """Whether the API sends this run itself rather than leave it to the dispatcher."""
-        if run_at is None:
-            return False
-        window = self.lookahead if self.sender.supports_delay else timedelta(0)
-        return run_at <= now + window
-
-    def _send_one(self, occurrence: Occurrence) -> str:
-        (outcome,) = self.sender.send([occurrence])
-        if outcome.message_id is None:
-            raise DeliveryFailed(f"the queue did not accept the message: {outcome.error}")
-        return outcome.message_id
+        return run_at is not None and run_at <= now + self.lookahead
 
 
 def _trigger(definition: Definition) -> RunTrigger:

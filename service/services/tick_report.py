@@ -1,4 +1,9 @@
-"""What one dispatcher tick did: counts for the metrics and its one summary log line."""
+"""What one dispatcher tick did: counts for the metrics and its one summary log line.
+
+The dispatcher hands runs to the delivery stage; how late each reached its target is the
+stage's to measure (``delivery_report``). Here, lateness is how long after its time a run
+was handed off: above zero only when the dispatcher itself was behind (down, throttled,
+overloaded)."""
 
 from __future__ import annotations
 
@@ -9,18 +14,19 @@ from threading import Lock
 
 logger = logging.getLogger(__name__)
 
-# A run visible more than this after its time counts as late (SPEC: within 1 s, p99).
+# A run handed off more than this after its time is late already (SPEC: within 1 s, p99).
 LATE_AFTER_MS = 1000
 
 
 @dataclass
 class TickReport:
     now: datetime
-    delivered: int = 0
-    late: int = 0
+    handed_off: int = 0
+    late_handoffs: int = 0
+    already_handed_off: int = 0  # seen again while the delivery stage still holds it
     missed: int = 0
     missed_not_recorded: int = 0
-    send_failures: int = 0
+    handoff_failures: int = 0
     conflicts: int = 0
     shards_leased: int = 0
     shards_busy: int = 0  # still held by another dispatcher at this tick's deadline
@@ -29,10 +35,10 @@ class TickReport:
     shards_failed: int = 0  # a shard's work cut short by a call failing past its retries
     leases_lost: int = 0
     failed_calls: int = 0  # AWS calls that raised to the dispatcher (retried or not)
-    sent_not_advanced: int = 0  # sent, but a failed write leaves them due: sent again later
+    not_advanced: int = 0  # missed runs whose record failed: recorded by a later tick
     items_failed: int = 0  # schedules that could not be planned
     shards_left: set[str] = field(default_factory=set)  # due work left for another tick
-    lateness_ms: list[int] = field(default_factory=list)
+    handoff_lateness_ms: list[int] = field(default_factory=list)  # how long after its time each went
     _lock: Lock = field(default_factory=Lock, repr=False)
 
     @property
@@ -53,13 +59,14 @@ class TickReport:
         self.add(failed_calls=1)
 
     def summary(self) -> dict[str, object]:
-        lateness = sorted(self.lateness_ms)
+        lateness = sorted(self.handoff_lateness_ms)
         return {
             "now": self.now.isoformat(),
-            "delivered": self.delivered,
-            "late": self.late,
+            "handedOff": self.handed_off,
+            "lateHandOffs": self.late_handoffs,
+            "alreadyHandedOff": self.already_handed_off,
             "missed": self.missed + self.missed_not_recorded,
-            "sendFailures": self.send_failures,
+            "handOffFailures": self.handoff_failures,
             "conflicts": self.conflicts,
             "shardsLeased": self.shards_leased,
             "shardsBusy": self.shards_busy,
@@ -68,15 +75,15 @@ class TickReport:
             "shardsFailed": self.shards_failed,
             "leasesLost": self.leases_lost,
             "failedCalls": self.failed_calls,
-            "sentNotAdvanced": self.sent_not_advanced,
+            "notAdvanced": self.not_advanced,
             "itemsFailed": self.items_failed,
             "stoppedEarly": self.stopped_early,
             "shardsLeft": sorted(self.shards_left),
-            "maxLatenessMs": lateness[-1] if lateness else None,
+            "maxHandOffLatenessMs": lateness[-1] if lateness else None,
         }
 
-    def record_delivery(self, lateness_ms: int) -> None:
+    def record_hand_off(self, lateness_ms: int) -> None:
         with self._lock:
-            self.delivered += 1
-            self.late += int(lateness_ms > LATE_AFTER_MS)
-            self.lateness_ms.append(lateness_ms)
+            self.handed_off += 1
+            self.late_handoffs += int(lateness_ms > LATE_AFTER_MS)
+            self.handoff_lateness_ms.append(lateness_ms)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 import anyio.to_thread
@@ -21,6 +22,7 @@ from service.bootstrap.api import ApiContainer, bootstrap_api
 from service.config import Settings
 from service.domain.runs import Run
 from service.domain.schedule import Schedule, State
+from service.entrypoints.local.stage_queue import LocalStageQueue
 from service.services.ports import Page
 from tests.api.conftest import bearer
 from tests.conftest import Aws
@@ -54,9 +56,11 @@ class HeldRepository(InMemoryRepository):
         self._hold("list")
         return super().list(namespace, limit, cursor, state, **kwargs)
 
-    def list_runs(self, schedule: Schedule, limit: int, cursor: str | None) -> Page[Run]:
+    def list_runs(
+        self, schedule: Schedule, limit: int, cursor: str | None, queued_by: datetime | None = None
+    ) -> Page[Run]:
         self._hold("list_runs")
-        return super().list_runs(schedule, limit, cursor)
+        return super().list_runs(schedule, limit, cursor, queued_by)
 
     def _hold(self, method: str) -> None:
         if method != self.held:
@@ -78,9 +82,13 @@ def held(held_method: str) -> HeldRepository:
 
 
 @pytest.fixture
-def container(aws: Aws, settings: Settings, dynamodb: Any, clock: FakeClock, held: HeldRepository) -> ApiContainer:
+def container(
+    aws: Aws, settings: Settings, dynamodb: Any, clock: FakeClock, held: HeldRepository, stage_queue: LocalStageQueue
+) -> ApiContainer:
     """The API wired with the held repository (its keys in moto's table)."""
-    return bootstrap_api(settings, session=aws.session, dynamodb=dynamodb, repository=held, clock=clock)
+    return bootstrap_api(
+        settings, session=aws.session, dynamodb=dynamodb, repository=held, clock=clock, handoff=stage_queue
+    )
 
 
 @pytest.fixture

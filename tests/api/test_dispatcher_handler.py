@@ -21,6 +21,7 @@ from service.bootstrap.dispatcher import bootstrap_dispatcher
 from service.config import Settings
 from service.domain.schedule import ScheduleInput
 from service.entrypoints.dispatch_handler import Handler, deadline_of, make_handler, tick_time
+from service.entrypoints.local.stage_queue import LocalStageQueue
 from service.services.invocations import InvocationError, Invocations
 from tests.api.events import LambdaContext, scheduled_event
 from tests.conftest import Aws
@@ -54,14 +55,18 @@ MakeHandler = Callable[..., Handler]
 
 
 @pytest.fixture
-def handler_of(aws: Aws, settings: Settings, dynamodb: Any, clock: FakeClock) -> MakeHandler:
-    """A handler wired with ``invocations`` and the settings ``overrides``."""
+def handler_of(
+    aws: Aws, settings: Settings, dynamodb: Any, clock: FakeClock, stage_queue: LocalStageQueue
+) -> MakeHandler:
+    """A handler wired with ``invocations`` and the settings ``overrides``; what it hands off
+    waits in ``stage_queue``."""
 
     def make(invocations: Invocations | None = None, **overrides: Any) -> Handler:
         wired = bootstrap_dispatcher(
             settings.model_copy(update=overrides),
             session=aws.session,
             dynamodb=dynamodb,
+            handoff=stage_queue,
             invocations=invocations,
             clock=clock,
             sleep=lambda seconds: clock.advance(seconds=seconds),
@@ -83,15 +88,14 @@ def _busy_shards(aws: Aws, until: datetime) -> list[str]:
     return [shard for shard in store.shards() if store.has_due(shard, until)]
 
 
-def _all_received(aws: Aws) -> list[dict[str, Any]]:
-    received = []
-    while batch := aws.sqs.receive_message(QueueUrl=aws.queue_url, MaxNumberOfMessages=10).get("Messages", []):
-        received.extend(batch)
-    return received
+def _handed_off(stage_queue: LocalStageQueue) -> list[dict[str, Any]]:
+    """Every run waiting in the delivery stage's queue, as its message."""
+    return list(stage_queue.snapshot()["messages"])
 
 
-def test_a_scheduled_event_delivers_what_is_due_and_reports_it(
+def test_a_scheduled_event_hands_off_what_is_due_and_reports_it(
     aws: Aws,
+    stage_queue: LocalStageQueue,
     container: ApiContainer,
     clock: FakeClock,
     handler_of: MakeHandler,
@@ -103,15 +107,15 @@ def test_a_scheduled_event_delivers_what_is_due_and_reports_it(
 
     summary = handler_of()(scheduled_event(tick), context())
 
-    assert summary["delivered"] == 1
-    (message,) = aws.sqs.receive_message(QueueUrl=aws.queue_url, MessageAttributeNames=["All"])["Messages"]
-    assert message["Body"] == "job 0"
+    assert summary["handedOff"] == 1
+    (message,) = _handed_off(stage_queue)
+    assert message["body"] == "job 0"
     emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
     (metrics,) = [line for line in emitted if "_aws" in line]
-    assert metrics["Delivered"] in (1, [1])
+    assert metrics["HandedOff"] in (1, [1])
     assert metrics["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "Scheduler"
     (tick_line,) = [r for r in caplog.records if r.getMessage() == "tick"]
-    assert tick_line.delivered == 1  # type: ignore[attr-defined]
+    assert tick_line.handedOff == 1  # type: ignore[attr-defined]
 
 
 def test_a_late_invocation_uses_the_clock_not_the_older_event_time() -> None:
@@ -130,7 +134,7 @@ def test_the_deadline_leaves_a_reserve_of_the_invocations_remaining_time() -> No
 
 
 def test_more_work_than_one_invocation_sends_fans_out_to_as_many_as_allowed(
-    aws: Aws, container: ApiContainer, clock: FakeClock, handler_of: MakeHandler
+    aws: Aws, container: ApiContainer, clock: FakeClock, handler_of: MakeHandler, stage_queue: LocalStageQueue
 ) -> None:
     started = StartedInvocations()
     # 24 due runs at 5 per invocation need 5 invocations: 3 are allowed.
@@ -139,12 +143,12 @@ def test_more_work_than_one_invocation_sends_fans_out_to_as_many_as_allowed(
     clock.now = tick
 
     root = handler(scheduled_event(tick), context())
-    children = [handler(fanout_event(at, shards), context())["delivered"] for at, shards in started.children]
+    children = [handler(fanout_event(at, shards), context())["handedOff"] for at, shards in started.children]
 
     assert len(started.children) == 2
     assert all(count > 0 for count in children)
-    assert root["delivered"] + sum(children) == 24
-    assert len(_all_received(aws)) == 24
+    assert root["handedOff"] + sum(children) == 24
+    assert len(_handed_off(stage_queue)) == 24
 
 
 def test_work_that_one_invocation_can_send_is_not_fanned_out(
@@ -158,7 +162,7 @@ def test_work_that_one_invocation_can_send_is_not_fanned_out(
     root = handler(scheduled_event(tick), context())
 
     assert started.children == []
-    assert root["delivered"] == 24
+    assert root["handedOff"] == 24
 
 
 def test_when_a_child_cannot_be_started_the_root_takes_its_shards_itself(
@@ -170,11 +174,11 @@ def test_when_a_child_cannot_be_started_the_root_takes_its_shards_itself(
 
     summary = handler(scheduled_event(tick), context())
 
-    assert summary["delivered"] == 16
+    assert summary["handedOff"] == 16
 
 
 def test_an_event_time_ahead_of_the_clock_takes_no_lease_a_live_dispatcher_holds(
-    aws: Aws, container: ApiContainer, clock: FakeClock, handler_of: MakeHandler
+    aws: Aws, container: ApiContainer, clock: FakeClock, handler_of: MakeHandler, stage_queue: LocalStageQueue
 ) -> None:
     tick = _due_in_five_minutes(container, clock, 12)
     store = DynamoDueStore(aws.dynamodb, aws.table_name)
@@ -185,10 +189,10 @@ def test_an_event_time_ahead_of_the_clock_takes_no_lease_a_live_dispatcher_holds
     # A manual invoke stamped five minutes ahead, with a two-second budget.
     summary = handler_of()(scheduled_event(tick), context(remaining_ms=10_000))
 
-    assert summary["delivered"] == 0 and summary["shardsLeased"] == 0
+    assert summary["handedOff"] == 0 and summary["shardsLeased"] == 0
     # Each held shard was waited for until the budget ran out, or left to the next tick.
     assert summary["shardsBusy"] + len(summary["shardsLeft"]) == len(busy)
-    assert aws.sqs.receive_message(QueueUrl=aws.queue_url).get("Messages", []) == []
+    assert _handed_off(stage_queue) == []
     for shard in busy:
         assert not store.renew(shard, "someone-else", clock())  # still the live one's
         assert store.renew(shard, "a-live-dispatcher", clock() + timedelta(seconds=15))
@@ -208,10 +212,10 @@ def test_an_invocation_that_stops_early_hands_the_shards_it_left_to_a_continuati
     (continuation,) = started.continuations
     continued = handler(fanout_event(*continuation), context())
 
-    assert root["stoppedEarly"] is True and root["delivered"] == 0
+    assert root["stoppedEarly"] is True and root["handedOff"] == 0
     assert root["shardsLeft"] == root["handedOver"] == busy
     assert continuation == (tick, busy, 1)
-    assert continued["delivered"] == 12 and continued["handedOver"] == []
+    assert continued["handedOff"] == 12 and continued["handedOver"] == []
     assert started.children == []  # one invocation per tick: no fan-out
 
 

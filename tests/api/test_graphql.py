@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from service.bootstrap.api import ApiContainer
 from service.entrypoints.graphql.schema import build_schema
 from tests.api.conftest import LambdaApi
-from tests.conftest import Aws, received, table_items
+from tests.conftest import Aws, Stage, received, table_items
 
 UNKNOWN_ID = "00000000-0000-7000-8000-999999999999"
 
@@ -104,7 +104,7 @@ def rest(client: TestClient, job_id: str) -> dict[str, Any]:
 DAILY = {"payload": "water the plants", "recurring": "DAILY", "timezone": "Europe/Berlin", "runAt": "2027-01-05T09:00"}
 
 
-def test_a_graphql_session_agrees_with_rest_at_every_step(aws: Aws, client: TestClient) -> None:
+def test_a_graphql_session_agrees_with_rest_at_every_step(aws: Aws, client: TestClient, stage: Stage) -> None:
     created = data(client, CREATE, input=DAILY)
     assert created["__typename"] == "Schedule"
     job_id = created["jobId"]
@@ -132,9 +132,12 @@ def test_a_graphql_session_agrees_with_rest_at_every_step(aws: Aws, client: Test
     assert as_rest(resumed) == rest(client, job_id)
 
     ran = data(client, RUN_NOW, id=job_id)
-    assert ran["lastRun"]["trigger"] == "MANUAL"
+    assert (ran["lastRun"]["trigger"], ran["lastRun"]["status"]) == ("MANUAL", "QUEUED")
     assert as_rest(ran) == rest(client, job_id)
+    stage.deliver()
     assert [m["Body"] for m in received(aws)] == ["water the cactus"]
+    ran = data(client, GET, id=job_id)
+    assert ran["lastRun"]["status"] == "DELIVERED"
     runs = data(client, GET, id=job_id)["runs"]["nodes"]
     assert [{**r, "status": r["status"].lower(), "trigger": r["trigger"].lower()} for r in runs] == client.get(
         f"/schedules/{job_id}/runs"
@@ -290,11 +293,15 @@ def test_graphql_works_through_the_lambda_handler(lambda_api: LambdaApi) -> None
     assert response.json()["data"]["createSchedule"]["state"] == "ACTIVE"
 
 
-def test_a_run_delivered_years_late_and_a_minute_past_2_pow_31_read_through_graphql(client: TestClient) -> None:
+def test_a_run_delivered_years_late_and_a_minute_past_2_pow_31_read_through_graphql(
+    client: TestClient, stage: Stage
+) -> None:
     # The seed's minute is from 2022: delivered at once, about four years late in milliseconds.
     late = data(client, CREATE, input={"payload": "cool stuff", "minute": 27789898})
     far = data(client, CREATE, input={"payload": "far", "minute": 2**31 + 5})
+    stage.deliver()
 
+    late = data(client, GET, id=late["jobId"])
     assert late["lastRun"]["latenessMs"] > 2**31
     assert far["minute"] == 2**31 + 5
     assert [as_rest(s) for s in data(client, LIST, first=10)["nodes"]] == client.get("/schedules").json()

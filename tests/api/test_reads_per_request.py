@@ -69,7 +69,7 @@ def test_the_same_history_asked_for_twice_in_one_document_is_read_once(client: T
     )
 
     assert calls.names() == ["GetItem", "Query"]
-    assert read["schedule"]["a"]["nodes"] == [{"status": "DELIVERED"}]
+    assert read["schedule"]["a"]["nodes"] == [{"status": "QUEUED"}]
     assert read["schedule"]["b"]["nodes"] == [{"trigger": "MANUAL"}]
 
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import LambdaApi
-from tests.conftest import Aws, received, table_items
+from tests.conftest import Aws, Stage, received, table_items
 
 UNKNOWN_ID = "00000000-0000-7000-8000-999999999999"
 FUTURE = {"payload": "hello", "runAt": "2027-06-01T09:30:00Z"}
@@ -108,8 +108,9 @@ def test_an_if_match_that_is_not_a_version_is_422(client: TestClient) -> None:
     _assert_error(response, 422, "validation_failed", "If-Match")
 
 
-def test_pausing_a_completed_schedule_is_409(client: TestClient) -> None:
+def test_pausing_a_completed_schedule_is_409(client: TestClient, stage: Stage) -> None:
     job_id = _create(client, {"payload": "x", "immediate": True})["jobId"]
+    stage.deliver()  # delivered: the one-time schedule is completed
 
     _assert_error(client.post(f"/schedules/{job_id}/pause"), 409, "invalid_state", "completed")
 

@@ -22,6 +22,7 @@ from service.config import Settings
 from service.entrypoints.app import create_app
 from service.entrypoints.graphql.schema import build_schema
 from tests.api.conftest import bearer
+from tests.fakes import FakeHandOff
 
 # Enough to reach every parameter and body field of each operation, while the file stays
 # near a couple of minutes on two busy cores.
@@ -49,7 +50,9 @@ def _schema_only_app() -> FastAPI:
     session = boto3.Session(region_name="us-east-1", aws_access_key_id="none", aws_secret_access_key="none")
     queue = "https://sqs.us-east-1.amazonaws.com/000000000000/none"
     return create_app(
-        bootstrap_api(Settings.model_validate({"table_name": "none", "queue_url": queue}), session=session)
+        bootstrap_api(
+            Settings.model_validate({"table_name": "none", "queue_url": queue}), session=session, handoff=FakeHandOff()
+        )
     )
 
 

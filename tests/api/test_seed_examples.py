@@ -21,7 +21,7 @@ from moto.server import ThreadedMotoServer
 from service.adapters.table_schema import ensure_table
 from tests.api.conftest import LambdaApi
 from tests.api.events import LambdaContext, LambdaResponse, http_api_event, json_event
-from tests.conftest import Aws, received, table_items
+from tests.conftest import Aws, Stage, received, table_items
 
 SEED_FIELDS = {"jobId", "payload", "minute", "recurring"}
 NEW_FIELDS = {"runAt", "timezone", "cron", "state", "version", "createdAt", "updatedAt", "lastRun", "target"}
@@ -47,23 +47,30 @@ def _assert_seed_shape(body: dict[str, Any], sent: dict[str, Any]) -> None:
 
 
 def test_the_seed_create_example_with_its_past_minute_is_delivered_at_once_and_kept_completed(
-    aws: Aws, lambda_api: LambdaApi
+    aws: Aws, lambda_api: LambdaApi, stage: Stage
 ) -> None:
     created = lambda_api.post("/schedules", SEED_CREATE)
 
     assert created.status == 201
     body = created.json()
     _assert_seed_shape(body, SEED_CREATE)
-    assert body["state"] == "completed"
+    # Handed to the delivery stage at once: queued, not yet delivered.
+    assert body["state"] == "active" and body["lastRun"] is None
     assert body["runAt"] == "2022-11-02T12:58:00Z"
     assert body["timezone"] == "UTC" and body["cron"] is None
-    assert body["lastRun"]["scheduledFor"] == "2022-11-02T12:58:00Z"
-    assert body["lastRun"]["status"] == "delivered"
     assert created.headers["location"] == f"/schedules/{body['jobId']}"
     assert created.headers["content-type"] == "application/json"
+    runs = lambda_api.get(f"/schedules/{body['jobId']}/runs").json()
+    assert [(r["status"], r["scheduledFor"]) for r in runs] == [("queued", "2022-11-02T12:58:00Z")]
+
+    assert stage.deliver() == 1
+
     (message,) = received(aws)
     assert message["Body"] == "cool stuff"
-    assert lambda_api.get(f"/schedules/{body['jobId']}").json() == body
+    kept = lambda_api.get(f"/schedules/{body['jobId']}").json()
+    assert kept["state"] == "completed"
+    assert kept["lastRun"]["scheduledFor"] == "2022-11-02T12:58:00Z"
+    assert kept["lastRun"]["status"] == "delivered"
 
 
 def test_the_seed_create_example_with_a_future_minute_is_stored_active(aws: Aws, lambda_api: LambdaApi) -> None:
@@ -99,17 +106,19 @@ def test_the_seed_update_example_replaces_the_schedule_and_a_get_returns_it(aws:
     assert lambda_api.get(f"/schedules/{job_id}").json() == body
 
 
-def test_the_seed_update_example_with_its_past_minute_delivers_the_new_payload(aws: Aws, lambda_api: LambdaApi) -> None:
+def test_the_seed_update_example_with_its_past_minute_delivers_the_new_payload(
+    aws: Aws, lambda_api: LambdaApi, stage: Stage
+) -> None:
     job_id = lambda_api.post("/schedules", {**SEED_CREATE, "minute": FUTURE_MINUTE}).json()["jobId"]
 
     updated = lambda_api.put(f"/schedules/{job_id}", SEED_UPDATE)
+    stage.deliver()
 
     assert updated.status == 200
     body = updated.json()
     _assert_seed_shape(body, SEED_UPDATE)
-    assert body["state"] == "completed"
     assert [m["Body"] for m in received(aws)] == ["drink more water"]
-    assert lambda_api.get(f"/schedules/{job_id}").json() == body
+    assert lambda_api.get(f"/schedules/{job_id}").json()["state"] == "completed"
 
 
 def test_the_seed_list_example_shape_holds_for_a_daily_schedule(lambda_api: LambdaApi) -> None:
@@ -165,7 +174,9 @@ def test_the_query_string_reaches_the_app_undecoded_as_api_gateway_passes_it(lam
     assert {s["jobId"] for s in first.json()}.isdisjoint(s["jobId"] for s in second.json())
 
 
-# Imports the real entry point in a fresh interpreter, as Lambda does, and sends it the events.
+# Imports the real entry points in a fresh interpreter, as Lambda does, and sends the API the
+# events; then gives the delivery function what the API handed off, as Lambda's SQS event
+# source would.
 LAMBDA_SCRIPT = """
 import json, sys
 import service.entrypoints.lambda_api as module
@@ -176,7 +187,25 @@ answers = []
 for event in given:
     event["headers"]["authorization"] = f"Bearer {secret}"
     answers.append(module.handler(event, LambdaContext(function_name="scheduler-api")))
-print(json.dumps(answers))
+import os, boto3
+import service.entrypoints.lambda_delivery as delivery
+sqs = boto3.client("sqs")
+handed = sqs.receive_message(
+    QueueUrl=os.environ["SCHEDULER_HANDOFF_QUEUE_URL"], MaxNumberOfMessages=10,
+    MessageAttributeNames=["All"], AttributeNames=["All"],
+)["Messages"]
+records = [
+    {
+        "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+        "attributes": m["Attributes"], "eventSource": "aws:sqs",
+        "messageAttributes": {
+            k: {"stringValue": v["StringValue"], "dataType": v["DataType"]} for k, v in m["MessageAttributes"].items()
+        },
+    }
+    for m in handed
+]
+failures = delivery.handler({"Records": records}, LambdaContext(function_name="scheduler-delivery", timeout_seconds=30))
+print(json.dumps([answers, len(records), failures]))
 """
 
 
@@ -190,6 +219,7 @@ def test_the_real_lambda_module_serves_the_seed_examples_configured_by_its_envir
         ensure_table(aws.client("dynamodb", endpoint_url=endpoint), "seed")
         sqs = aws.client("sqs", endpoint_url=endpoint)
         queue_url = sqs.create_queue(QueueName="seed")["QueueUrl"]
+        handoff_url = sqs.create_queue(QueueName="seed-handoff")["QueueUrl"]
         future = minute_of(datetime(2999, 1, 1, tzinfo=UTC))
         events = [
             json_event("POST", "/schedules", SEED_CREATE),
@@ -207,6 +237,7 @@ def test_the_real_lambda_module_serves_the_seed_examples_configured_by_its_envir
             "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
             "SCHEDULER_TABLE_NAME": "seed",
             "SCHEDULER_QUEUE_URL": queue_url,
+            "SCHEDULER_HANDOFF_QUEUE_URL": handoff_url,
         }
 
         run = subprocess.run(
@@ -220,11 +251,17 @@ def test_the_real_lambda_module_serves_the_seed_examples_configured_by_its_envir
         )
 
         assert run.returncode == 0, run.stderr[-4000:]
-        created, later, health = (LambdaResponse.of(a) for a in json.loads(run.stdout.splitlines()[-1]))
-        assert created.status == 201 and created.json()["state"] == "completed"
+        answers, handed_off, delivered = json.loads(run.stdout.splitlines()[-1])
+        created, later, health = (LambdaResponse.of(a) for a in answers)
+        assert created.status == 201 and created.json()["runAt"] == "2022-11-02T12:58:00Z"
         assert later.status == 201 and later.json()["state"] == "active"
         assert health.status == 200 and health.json() == {"status": "ok"}
-        (message,) = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]
+        assert handed_off == 1  # the past run, handed to the stage by the API
+        assert delivered == {"batchItemFailures": []}
+        (message,) = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"])[
+            "Messages"
+        ]
         assert message["Body"] == "cool stuff"
+        assert message["MessageAttributes"]["namespace"]["StringValue"] == "default"
     finally:
         server.stop()

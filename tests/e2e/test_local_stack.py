@@ -253,6 +253,7 @@ def test_with_aws_endpoint_url_it_creates_the_resources_there_and_delivers_throu
     assert dynamodb.describe_table(TableName="scheduler-local")["Table"]["TableStatus"] == "ACTIVE"
     sqs = boto3.client("sqs", **aws, **keys)
     queue_url = sqs.get_queue_url(QueueName="scheduler-deliveries")["QueueUrl"]
+    handoff_url = sqs.get_queue_url(QueueName="scheduler-deliveries-handoff")["QueueUrl"]
     redrive = json.loads(
         sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["RedrivePolicy"])["Attributes"]["RedrivePolicy"]
     )
@@ -263,7 +264,10 @@ def test_with_aws_endpoint_url_it_creates_the_resources_there_and_delivers_throu
     tick = subprocess.run(
         [*SCHEDULER, "dispatch", "--once"],
         env=clean_env(
-            AWS_ENDPOINT_URL=moto_endpoint, SCHEDULER_TABLE_NAME="scheduler-local", SCHEDULER_QUEUE_URL=queue_url
+            AWS_ENDPOINT_URL=moto_endpoint,
+            SCHEDULER_TABLE_NAME="scheduler-local",
+            SCHEDULER_QUEUE_URL=queue_url,
+            SCHEDULER_HANDOFF_QUEUE_URL=handoff_url,
         ),
         capture_output=True,
         text=True,

@@ -59,12 +59,33 @@ import service.entrypoints.lambda_dispatcher as dispatcher
 
 responses = [api.handler(event, Context()) for event in given["api_events"]]
 summary = dispatcher.handler(given["tick"], Context())
+# What the API and the dispatcher handed off, as Lambda's SQS event source gives it.
+import os, boto3
+import service.entrypoints.lambda_delivery as delivery
+handed = boto3.client("sqs").receive_message(
+    QueueUrl=os.environ["SCHEDULER_HANDOFF_QUEUE_URL"], MaxNumberOfMessages=10,
+    MessageAttributeNames=["All"], AttributeNames=["All"],
+).get("Messages", [])
+records = [
+    {
+        "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+        "attributes": m["Attributes"], "eventSource": "aws:sqs",
+        "messageAttributes": {
+            k: {"stringValue": v["StringValue"], "dataType": "String"} for k, v in m["MessageAttributes"].items()
+        },
+    }
+    for m in handed
+]
+delivered = delivery.handler({"Records": records}, Context())
 modules = {name: getattr(sys.modules[name], "__file__", None) for name in ("fastapi", "boto3", "pydantic_core")}
 import marshal
 with open(given["bundle"] + "/service/adapters/__pycache__/table_schema.cpython-313.pyc", "rb") as pyc:
     compiled_as = marshal.loads(pyc.read()[16:]).co_filename  # after the 16-byte header
 print(given["mark"] + json.dumps(
-    {"responses": responses, "tick": summary, "modules": modules, "path": sys.path, "compiled_as": compiled_as}
+    {
+        "responses": responses, "tick": summary, "handed": len(records), "delivered": delivered,
+        "modules": modules, "path": sys.path, "compiled_as": compiled_as,
+    }
 ))
 """
 
@@ -74,6 +95,7 @@ class Emulator:
     endpoint: str
     table_name: str
     queue_url: str
+    handoff_queue_url: str
 
     def client(self, service: str) -> Any:
         return boto3.client(
@@ -127,11 +149,11 @@ def emulator() -> Iterator[Emulator]:
     session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
     table_name = "bundle-test-schedules"
     ensure_table(session.client("dynamodb", endpoint_url=endpoint), table_name)
-    queue_url = session.client("sqs", endpoint_url=endpoint).create_queue(QueueName="bundle-test-deliveries")[
-        "QueueUrl"
-    ]
+    sqs = session.client("sqs", endpoint_url=endpoint)
+    queue_url = sqs.create_queue(QueueName="bundle-test-deliveries")["QueueUrl"]
+    handoff_url = sqs.create_queue(QueueName="bundle-test-deliveries-handoff")["QueueUrl"]
     try:
-        yield Emulator(endpoint, table_name, queue_url)
+        yield Emulator(endpoint, table_name, queue_url, handoff_url)
     finally:
         server.stop()
 
@@ -150,7 +172,7 @@ def _files(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
 
 
-def test_both_handlers_serve_their_events_from_the_bundle_alone(
+def test_the_three_handlers_serve_their_events_from_the_bundle_alone(
     bundle: Bundle, emulator: Emulator, tmp_path: Path
 ) -> None:
     unzipped = _unzip(bundle, tmp_path / "task")
@@ -161,14 +183,14 @@ def test_both_handlers_serve_their_events_from_the_bundle_alone(
     issued = keys.create("default", "bundle-test")
     key = {"authorization": f"Bearer {issued.secret}"}
     api_events = [
-        # Already due: the API delivers it at once.
+        # Already due: the API hands it to the delivery stage at once.
         json_event(
             "POST",
             "/schedules",
             {"payload": "hi", "runAt": _iso(now - timedelta(seconds=10)), "recurring": "none"},
             headers=key,
         ),
-        # Due in an hour: left to the dispatcher.
+        # Due in an hour: left to the dispatcher, which hands it off for its time.
         json_event("POST", "/schedules", {"payload": "later", "runAt": _iso(later), "recurring": "none"}, headers=key),
         # No key, no entry.
         json_event("POST", "/schedules", {"payload": "anonymous", "runAt": _iso(later), "recurring": "none"}),
@@ -193,6 +215,7 @@ def test_both_handlers_serve_their_events_from_the_bundle_alone(
         "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-aws-credentials"),
         "SCHEDULER_TABLE_NAME": emulator.table_name,
         "SCHEDULER_QUEUE_URL": emulator.queue_url,
+        "SCHEDULER_HANDOFF_QUEUE_URL": emulator.handoff_queue_url,
         "SCHEDULER_GRAPHQL_IDE": "on",
     }
 
@@ -226,17 +249,23 @@ def test_both_handlers_serve_their_events_from_the_bundle_alone(
     (used,) = keys.list("default")
     assert used.key_id == issued.key.key_id
     assert used.last_used_at is not None  # the bundle's API recorded the key's use in the table
-    assert created_now["state"] == "completed"
-    assert created_later["state"] == "active"
+    assert created_now["state"] == "active" and created_later["state"] == "active"
+    assert result["tick"]["handedOff"] == 1  # the later one, for its time: the API handed off the other
     for module_file in result["modules"].values():
         assert module_file.startswith(str(unzipped)), module_file
     assert not any("site-packages" in entry for entry in result["path"])
 
+    # The one due now reached the stack's queue through the delivery function; the later one
+    # waits on the hand-off queue until its time.
+    assert result["handed"] == 1 and result["delivered"] == {"batchItemFailures": []}
     messages = _drain(emulator)
     assert [(m["Body"], m["MessageAttributes"]["jobId"]["StringValue"]) for m in messages] == [
-        ("hi", created_now["jobId"]),
-        ("later", created_later["jobId"]),
+        ("hi", created_now["jobId"])
     ]
+    waiting = emulator.client("sqs").get_queue_attributes(
+        QueueUrl=emulator.handoff_queue_url, AttributeNames=["ApproximateNumberOfMessagesDelayed"]
+    )["Attributes"]
+    assert waiting["ApproximateNumberOfMessagesDelayed"] == "1"
     # Python found the shipped bytecode valid and compiled nothing: /var/task is read-only on Lambda.
     assert _files(unzipped) == shipped
     # The bytecode names the file where Lambda will have it, not the build's temporary folder.

@@ -13,8 +13,8 @@ import pytest
 
 from benchmarks.dispatch import start_moto
 from benchmarks.takeover import Takeover, kill_one_of_two
+from service.adapters.dynamo_due_store import PAGE_SIZE
 from service.adapters.table_schema import DUE_SHARDS
-from service.services.dispatch_page import STEP
 
 LEASE_SECONDS = 15
 
@@ -29,10 +29,11 @@ def takeover() -> Iterator[Takeover]:
         process.wait()
 
 
-def test_every_occurrence_is_delivered_and_a_repeat_carries_the_same_occurrence_id(takeover: Takeover) -> None:
+def test_every_occurrence_is_handed_off_and_a_repeat_carries_the_same_occurrence_id(takeover: Takeover) -> None:
     assert set(takeover.received) == takeover.one_time  # counted by occurrenceId: no other id
-    # Only what the dead one had sent but not advanced goes out again: one step per shard at most.
-    assert takeover.repeats <= DUE_SHARDS * STEP
+    # Only what the dead one had handed off since its ledger was last kept goes out again:
+    # one page per shard at most (the stage drops a repeat of a run it has delivered).
+    assert takeover.repeats <= DUE_SHARDS * PAGE_SIZE
     assert takeover.crons_delivered == len(takeover.crons)
 
 

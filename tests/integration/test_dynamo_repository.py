@@ -292,12 +292,16 @@ def test_pausing_removes_a_schedule_from_the_due_index_and_resuming_puts_it_back
     assert set(_due_entries(aws)) == {schedule.job_id}
 
 
-def test_a_claimed_schedule_is_due_when_its_claim_lapses(aws: Aws, repo: DynamoScheduleRepository) -> None:
-    claim_end = datetime(2027, 1, 5, 8, 1, tzinfo=UTC)
+def test_a_schedule_whose_run_the_api_handed_off_is_kept_due_at_that_run_and_marked(
+    aws: Aws, repo: DynamoScheduleRepository
+) -> None:
+    run_at = datetime(2027, 1, 5, 8, 0, tzinfo=UTC)
 
-    repo.add(a_schedule(claimed_until=claim_end))
+    repo.add(a_schedule(run_at=run_at, handed_off=run_at))
 
-    assert _due_entries(aws) == {job_id(1): int(claim_end.timestamp())}
+    assert _due_entries(aws) == {job_id(1): int(run_at.timestamp())}  # until the stage delivers it
+    stored = repo.get("default", job_id(1))
+    assert stored is not None and stored.pending_handed_off
 
 
 # -- listing -----------------------------------------------------------------------------

@@ -67,7 +67,7 @@ def test_the_file_is_plain_json_that_names_its_format(aws: Aws, tmp_path: Path) 
     document = json.loads(path.read_text())
     assert (document["format"], document["version"], document["table"]) == (
         "scheduler-local-data",
-        1,
+        2,
         aws.table_name,
     )
     assert document["items"][0]["sk"] == {"S": "JOB#0000"}
@@ -115,3 +115,26 @@ def test_a_data_file_whose_folder_is_missing_is_refused_before_start(tmp_path: P
     with pytest.raises(DataFileError, match="does not exist"):
         data_file.check_writable(tmp_path / "missing" / "data.json")
     data_file.check_writable(tmp_path / "data.json")  # a new file in an existing folder is fine
+
+
+def test_the_queues_messages_are_kept_beside_the_items_and_read_back(aws: Aws, tmp_path: Path) -> None:
+    path = tmp_path / "data.json"
+    queues = {"handoff": {"messages": [{"messageId": "m-1", "body": "payload"}], "deadLetters": []}}
+
+    data_file.save(aws.dynamodb, aws.table_name, path, queues)
+
+    assert data_file.read_queues(path) == queues
+
+
+def test_a_version_1_file_loads_its_items_and_has_no_queues(aws: Aws, tmp_path: Path) -> None:
+    path = tmp_path / "old.json"
+    (item,) = sample_items(1)
+    aws.dynamodb.put_item(TableName=aws.table_name, Item=item)
+    data_file.save(aws.dynamodb, aws.table_name, path)
+    document = json.loads(path.read_text())
+    document["version"] = 1
+    del document["queues"]
+    path.write_text(json.dumps(document))
+
+    assert data_file.read_queues(path) == {}
+    assert data_file.read_items(path) == [item]

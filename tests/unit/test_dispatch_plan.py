@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from service.domain.dispatch_plan import MAX_MISSED_RECORDS, plan
+from service.domain.dispatch_plan import MAX_MISSED_RECORDS, missed_before, plan
 from service.domain.recurrence import RecurrenceKind
 from service.domain.schedule import Schedule, State
 
@@ -32,11 +32,10 @@ def _schedule(run_at: datetime, recurring: RecurrenceKind = RecurrenceKind.NONE,
     return Schedule(**values)  # type: ignore[arg-type]
 
 
-def test_a_run_inside_the_lookahead_is_sent_now_with_the_delay_to_its_time() -> None:
+def test_a_run_inside_the_lookahead_is_handed_off_now_for_its_time() -> None:
     decision = plan(_schedule(NOW + timedelta(seconds=42, milliseconds=300)), NOW, DAY, LOOKAHEAD)
 
     assert decision.deliver == NOW + timedelta(seconds=42, milliseconds=300)
-    assert decision.delay_seconds == 42  # the nearest whole second: visible within 0.5 s of its time
 
 
 def test_a_run_beyond_the_lookahead_is_left_for_a_later_tick() -> None:
@@ -47,7 +46,6 @@ def test_a_one_time_run_within_the_catch_up_window_is_delivered_late() -> None:
     decision = plan(_schedule(NOW - timedelta(hours=23)), NOW, DAY, LOOKAHEAD)
 
     assert decision.deliver == NOW - timedelta(hours=23)
-    assert decision.delay_seconds == 0
     assert decision.missed == []
 
 
@@ -88,11 +86,22 @@ def test_misses_past_the_record_limit_are_counted_not_listed() -> None:
     assert decision.missed[-1] == NOW - timedelta(minutes=1)
 
 
-def test_a_run_the_api_is_delivering_is_left_alone_until_its_claim_lapses() -> None:
-    claimed = _schedule(NOW - timedelta(seconds=5), claimed_until=NOW + timedelta(seconds=30))
+def test_a_run_the_api_or_the_stage_handed_off_itself_is_left_alone() -> None:
+    handed_off = _schedule(NOW + timedelta(seconds=5), handed_off=NOW + timedelta(seconds=5))
+    an_older_mark = _schedule(NOW + timedelta(seconds=5), handed_off=NOW - timedelta(minutes=1))
 
-    assert plan(claimed, NOW, DAY, LOOKAHEAD).is_empty
-    assert plan(claimed, NOW + timedelta(seconds=31), DAY, LOOKAHEAD).deliver == NOW - timedelta(seconds=5)
+    assert plan(handed_off, NOW, DAY, LOOKAHEAD).is_empty
+    assert plan(an_older_mark, NOW, DAY, LOOKAHEAD).deliver == NOW + timedelta(seconds=5)  # another run's mark
+
+
+def test_the_runs_a_catch_up_skips_are_those_from_the_pending_run_up_to_the_one_delivered() -> None:
+    every_20 = _schedule(NOW - timedelta(hours=1), RecurrenceKind.CRON, cron="*/20 * * * *")
+
+    skipped, not_recorded = missed_before(every_20, NOW)
+
+    assert skipped == [NOW - timedelta(minutes=m) for m in (60, 40, 20)]
+    assert not_recorded == 0
+    assert missed_before(every_20, NOW - timedelta(hours=1)) == ([], 0)
 
 
 def test_paused_and_completed_schedules_have_nothing_to_do() -> None:

@@ -9,18 +9,14 @@ library's (SPEC section 3), so the oracle asks cronsim which wall times match.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from cronsim import CronSim
 
 from service.domain.schedule import ScheduleInput
-from service.services.dispatch import Dispatcher
-from service.services.ports import Occurrence, SendOutcome
-from service.services.schedules import ScheduleService
-from tests.dispatch_fakes import InMemoryDueStore, tuning
-from tests.fakes import FakeClock, FakeSender, InMemoryRepository, id_factory
+from tests.dispatch_fakes import World, dispatch_world
 
 CREATED = datetime(2026, 12, 31, 0, 0, tzinfo=UTC)
 END = datetime(2028, 1, 1, 0, 0, tzinfo=UTC)
@@ -81,24 +77,9 @@ def _expected(oracle: Oracle, walls: Iterator[datetime], first_run: datetime) ->
     return [i for i in instants if first_run <= i <= END - 2 * MINUTE]
 
 
-class TimedSender(FakeSender):
-    def __init__(self, clock: FakeClock) -> None:
-        super().__init__()
-        self.clock = clock
-        self.sent_at: list[datetime] = []
-
-    def send(self, occurrences: Sequence[Occurrence]) -> list[SendOutcome]:
-        self.sent_at.extend(self.clock() for _ in occurrences)
-        return super().send(occurrences)
-
-
 def test_a_simulated_year_delivers_every_expected_occurrence_once_at_its_instant() -> None:
-    clock = FakeClock(CREATED)
-    repository = InMemoryRepository()
-    sender = TimedSender(clock)
-    store = InMemoryDueStore(repository)
-    api = ScheduleService(repository, sender, id_factory(), clock, lookahead=LOOKAHEAD)
-    dispatcher = Dispatcher(store, sender, tuning(shard_workers=1, write_workers=1), clock=clock)
+    world = dispatch_world(CREATED)
+    api, store = world.api, world.store
     expected: dict[str, list[datetime]] = {}
     for zone_name, (daily_at, weekly_first, cron) in RULES.items():
         oracle = Oracle(zone_name)
@@ -121,24 +102,36 @@ def test_a_simulated_year_delivers_every_expected_occurrence_once_at_its_instant
         )  # type: ignore[arg-type]
         expected[cron_job.job_id] = _expected(oracle, _walls_cron(cron), cron_job.run_at)  # type: ignore[arg-type]
 
-    # Tick each minute. A minute in which nothing is due within the lookahead is skipped:
-    # the dispatcher would only read the empty shards.
+    # Tick each minute, the delivery stage taking each run as it becomes visible. A minute
+    # in which nothing is due within the lookahead is skipped: the dispatcher would only
+    # read the empty shards.
     now = CREATED
     while now < END:
         earliest = store.earliest_due()
         if earliest is not None and earliest <= now + LOOKAHEAD:
-            clock.set(now)
-            dispatcher.tick(now, now + timedelta(seconds=50))
+            world.deliver_until(now)
+            dispatcher_tick(world, now)
         now += MINUTE
+    world.deliver_until(END)
 
     delivered: dict[str, list[datetime]] = defaultdict(list)
-    for message, sent_at in zip(sender.messages, sender.sent_at, strict=True):
-        if message.scheduled_for <= END - 2 * MINUTE:
-            delivered[message.job_id].append(message.scheduled_for)
-            arrival = sent_at + timedelta(seconds=message.delay_seconds)
-            assert abs(arrival - message.scheduled_for) <= timedelta(seconds=0.5), message
-    counts = Counter(m.occurrence_id for m in sender.messages)
+    for job_id, scheduled_for, accepted_at in accepted(world):
+        if scheduled_for <= END - 2 * MINUTE:
+            delivered[job_id].append(scheduled_for)
+            assert timedelta(0) <= accepted_at - scheduled_for <= timedelta(seconds=1), (job_id, scheduled_for)
+    counts = Counter(d.occurrence_id for _, d in world.target_sender.delivered)
     assert set(counts.values()) == {1}
     for job_id, instants in expected.items():
         assert sorted(delivered[job_id]) == instants, job_id
     assert sum(len(v) for v in expected.values()) > 5000
+
+
+def dispatcher_tick(world: World, now: datetime) -> None:
+    world.clock.set(now)
+    world.dispatcher().tick(now, now + timedelta(seconds=50))
+
+
+def accepted(world: World) -> Iterator[tuple[str, datetime, datetime]]:
+    """Each delivery: its job, its occurrence's instant, and when the target accepted it."""
+    for (_, delivery), at in zip(world.target_sender.delivered, world.target_sender.accepted_at, strict=True):
+        yield delivery.job_id, delivery.scheduled_for, at

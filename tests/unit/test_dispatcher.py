@@ -1,18 +1,20 @@
-"""The dispatch use case against hand-written fakes."""
+"""The dispatch use case against hand-written fakes: what it hands to the delivery stage,
+once, timed to each run's instant, and what the stage then delivers."""
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from service.domain.runs import RunStatus
+from service.domain.runs import RunStatus, RunTrigger
 from service.domain.schedule import State
 from service.services.dispatch import Dispatcher
 from service.services.dispatch_page import STEP
-from service.services.ports import Occurrence, SendOutcome
+from service.services.handoff import HandOffItem, HandOffOutcome
 from tests.dispatch_fakes import NS, START, World, dispatch_world, tuning
 
 
@@ -25,18 +27,37 @@ def _iso(instant: datetime) -> str:
     return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def test_a_future_one_time_run_is_sent_ahead_with_a_delay_and_arrives_at_its_time(world: World) -> None:
-    job = world.create(run_at=_iso(START + timedelta(minutes=10, seconds=17)))
-    world.clock.set(START + timedelta(minutes=9, seconds=10))
+def test_a_future_run_is_handed_off_ahead_and_delivered_at_its_time_never_before(world: World) -> None:
+    run_at = START + timedelta(minutes=10, seconds=17)
+    job = world.create(run_at=_iso(run_at))
+    world.clock.set(START + timedelta(minutes=9, seconds=10, milliseconds=400))
 
     world.tick()
+    (item,) = world.handoff.items
+    world.run_until(run_at + timedelta(seconds=2), step=timedelta(milliseconds=250))
 
-    (message,) = world.sender.messages
-    assert message.occurrence_id == f"{job}/{_iso(START + timedelta(minutes=10, seconds=17))}"
-    assert message.delay_seconds == 67  # sent at 12:09:10 for 12:10:17
+    assert item.delivery.occurrence_id == f"{job}/{_iso(run_at)}"
+    assert (item.trigger, item.due_run_at) == (RunTrigger.SCHEDULE, run_at)
+    (delivered,) = world.target_sender.delivered
     stored = world.repository.get(NS, job)
     assert stored is not None and stored.state is State.COMPLETED
-    assert stored.last_run is not None and stored.last_run.lateness_ms == 0
+    assert stored.last_run is not None and stored.last_run.status is RunStatus.DELIVERED
+    assert stored.last_run.recorded_at >= run_at  # accepted at its instant or after, never before
+    assert stored.last_run.lateness_ms == int((stored.last_run.recorded_at - run_at).total_seconds() * 1000)
+    assert delivered[1].payload == "p"
+
+
+def test_a_run_handed_off_is_not_handed_off_again_by_the_next_tick_while_it_waits(world: World) -> None:
+    run_at = START + timedelta(minutes=2, seconds=5)  # inside the window of the ticks at 12:01 and 12:02
+    world.create(run_at=_iso(run_at))
+    world.clock.advance(minutes=1)
+
+    first = world.tick()
+    world.clock.advance(minutes=1)
+    second = world.tick()
+
+    assert (first.handed_off, second.handed_off, second.already_handed_off) == (1, 0, 1)
+    assert len(world.handoff.items) == 1
 
 
 def test_a_one_time_run_lives_in_last_run_alone_yet_appears_in_its_history(world: World) -> None:
@@ -44,6 +65,7 @@ def test_a_one_time_run_lives_in_last_run_alone_yet_appears_in_its_history(world
     world.clock.set(START + timedelta(minutes=5))
 
     world.tick()
+    world.deliver_due()
 
     assert world.repository.runs.get((NS, job), {}) == {}  # no history item written
     (run,) = world.api.runs(NS, job).items
@@ -55,36 +77,48 @@ def test_run_now_after_a_one_time_run_keeps_both_in_the_history(world: World) ->
     job = world.create(run_at=_iso(START + timedelta(minutes=5)))
     world.clock.set(START + timedelta(minutes=5))
     world.tick()
+    world.deliver_due()
     world.clock.advance(minutes=1)
 
     world.api.run_now(NS, job)
+    queued = [(r.trigger.value, r.status.value) for r in world.api.runs(NS, job).items]
+    world.deliver_due()
 
     statuses = [(r.trigger.value, r.status.value) for r in world.api.runs(NS, job).items]
+    assert queued == [("manual", "queued"), ("schedule", "delivered")]
     assert statuses == [("manual", "delivered"), ("schedule", "delivered")]
 
 
-def test_each_occurrence_is_sent_once_across_many_ticks(world: World) -> None:
+def test_each_occurrence_is_handed_off_and_delivered_once_across_many_ticks(world: World) -> None:
     world.create(recurring="cron", cron="*/5 * * * *")
+    world.create(recurring="cron", cron="* * * * *")
     world.create(recurring="daily", run_at=_iso(START + timedelta(minutes=7)))
 
     for _ in range(120):
-        world.clock.advance(minutes=1)
         world.tick()
+        world.run_until(world.clock() + timedelta(minutes=1))
 
-    ids = Counter(m.occurrence_id for m in world.sender.messages)
-    assert set(ids.values()) == {1}
-    assert len(ids) == 25 + 1  # 12:00 (sent by the API at creation) to 14:00 every 5 minutes, one daily run
+    handed = Counter(
+        world.handoff.occurrence_ids + [i for _, r in world.waiting for i in [r.item.delivery.occurrence_id]]
+    )
+    delivered = Counter(world.target_sender.occurrence_ids)
+    assert set(delivered.values()) == {1}
+    # 12:00 to 14:00: every 5 minutes (25), every minute (121), one daily run.
+    assert len(delivered) == 25 + 121 + 1
+    assert all(count == 1 for count in handed.values())
 
 
-def test_a_late_tick_delivers_the_latest_run_and_records_the_missed_ones(world: World) -> None:
-    job = world.create(recurring="cron", cron="*/20 * * * *")  # 12:00 is sent by the API at once
+def test_a_late_tick_hands_off_the_latest_run_and_the_stage_records_the_missed_ones(world: World) -> None:
+    job = world.create(recurring="cron", cron="*/20 * * * *")  # 12:00: handed off by the API at once
+    world.deliver_due()
     world.clock.advance(hours=3)  # the dispatcher was down
-    world.sender.messages.clear()
 
     world.tick()
+    world.deliver_due()
 
-    (message,) = world.sender.messages
-    assert message.scheduled_for == START + timedelta(hours=3)
+    (_, delivered), *others = world.target_sender.delivered[1:]
+    assert others == []
+    assert delivered.scheduled_for == START + timedelta(hours=3)
     runs = world.api.runs(NS, job, limit=100).items
     assert [r.status for r in runs].count(RunStatus.MISSED) == 8
     stored = world.repository.get(NS, job)
@@ -97,37 +131,38 @@ def test_the_dispatcher_down_for_three_hours_delivers_every_one_time_run_on_reco
     world.clock.advance(hours=3)
 
     world.tick()
+    world.deliver_due()
 
-    delivered = {m.job_id for m in world.sender.messages}
-    assert delivered == {*jobs, daily}
-    assert len(world.sender.messages) == len(jobs) + 1
+    delivered = [d.job_id for _, d in world.target_sender.delivered]
+    assert sorted(delivered) == sorted([*jobs, daily])
     assert all(world.repository.get(NS, j).state is State.COMPLETED for j in jobs)  # type: ignore[union-attr]
 
 
-def test_a_run_older_than_the_catch_up_window_is_recorded_missed_and_never_sent(world: World) -> None:
+def test_a_run_older_than_the_catch_up_window_is_recorded_missed_and_never_handed_off(world: World) -> None:
     job = world.create(run_at=_iso(START + timedelta(minutes=2)))
     world.clock.advance(hours=30)
 
     world.tick()
 
-    assert world.sender.messages == []
+    assert world.handoff.items == []
     (run,) = world.api.runs(NS, job).items
     assert run.status is RunStatus.MISSED
     assert world.repository.get(NS, job).state is State.COMPLETED  # type: ignore[union-attr]
 
 
-def test_a_refused_send_leaves_the_run_due_and_the_next_tick_sends_it_with_the_same_id(world: World) -> None:
+def test_a_refused_hand_off_is_handed_off_by_the_next_tick_with_the_same_id(world: World) -> None:
     job = world.create(run_at=_iso(START + timedelta(minutes=2)))
     world.clock.advance(minutes=2)
-    world.sender.refuse_next = 1
+    world.handoff.refuse_next = 1
 
-    world.tick()
-    assert world.sender.messages == []
+    report = world.tick()
+    assert world.handoff.items == []
     world.clock.advance(minutes=1)
     world.tick()
 
-    (message,) = world.sender.messages
-    assert message.occurrence_id == f"{job}/{_iso(START + timedelta(minutes=2))}"
+    assert report.handoff_failures == 1
+    (item,) = world.handoff.items
+    assert item.delivery.occurrence_id == f"{job}/{_iso(START + timedelta(minutes=2))}"
 
 
 def test_a_second_dispatcher_skips_a_leased_shard(world: World) -> None:
@@ -138,35 +173,18 @@ def test_a_second_dispatcher_skips_a_leased_shard(world: World) -> None:
 
     report = world.tick()
 
-    assert world.sender.messages == []
+    assert world.handoff.items == []
     assert report.shards_busy == 1
 
 
-def test_a_schedule_changed_while_its_run_was_sent_keeps_the_change(world: World) -> None:
-    job = world.create(recurring="daily", run_at=_iso(START + timedelta(minutes=2)))
-    world.clock.advance(minutes=2)
-    original_advance = world.store.advance
-
-    def change_first(schedule: object, expected_version: int) -> bool:
-        world.api.pause(NS, job)  # the user pauses it between the send and the advance
-        return original_advance(schedule, expected_version)  # type: ignore[arg-type]
-
-    world.store.advance = change_first  # type: ignore[method-assign]
-    report = world.tick()
-
-    assert report.conflicts == 1
-    assert world.repository.get(NS, job).state is State.PAUSED  # type: ignore[union-attr]
-    assert [r.status for r in world.api.runs(NS, job).items] == [RunStatus.DELIVERED]
-
-
-def test_four_concurrent_dispatchers_send_each_of_2000_occurrences_once(world: World) -> None:
+def test_four_concurrent_dispatchers_hand_off_each_of_2000_occurrences_once(world: World) -> None:
     for minute in range(2000):
         world.create(run_at=_iso(START + timedelta(seconds=minute * 3 % 3600 + 60)))
     world.clock.advance(hours=1, minutes=2)
     # Leases run on the real clock: waiting dispatchers really wait, and a lease lapses
     # only when its holder really stops renewing it.
     settings = tuning(shard_workers=4, write_workers=4, busy_poll=timedelta(milliseconds=20))
-    dispatchers = [Dispatcher(world.store, world.sender, settings) for _ in range(4)]
+    dispatchers = [Dispatcher(world.store, world.handoff, settings) for _ in range(4)]
     barrier = threading.Barrier(4)
 
     def run(d: Dispatcher) -> None:
@@ -179,82 +197,87 @@ def test_four_concurrent_dispatchers_send_each_of_2000_occurrences_once(world: W
     for t in threads:
         t.join()
 
-    ids = Counter(m.occurrence_id for m in world.sender.messages)
+    ids = Counter(world.handoff.occurrence_ids)
     assert len(ids) == 2000
     assert set(ids.values()) == {1}
 
 
-def test_past_the_deadline_no_new_page_is_taken_and_the_next_tick_delivers_the_rest(world: World) -> None:
+def test_past_the_deadline_no_new_page_is_taken_and_the_next_tick_hands_off_the_rest(world: World) -> None:
     jobs = [world.create(run_at=_iso(START + timedelta(minutes=5))) for _ in range(300)]
     world.clock.advance(minutes=5)
     deadline = world.clock() + timedelta(seconds=50)
-    send = world.sender.send
+    hand_off = world.handoff.hand_off
 
-    def slow_send(occurrences: list[Occurrence]) -> list[SendOutcome]:
-        world.clock.set(deadline)  # the first page's sends use up the budget
-        return send(occurrences)
+    def slow_hand_off(items: Sequence[HandOffItem]) -> list[HandOffOutcome]:
+        world.clock.set(deadline)  # the first page's hand-offs use up the budget
+        return hand_off(items)
 
-    world.sender.send = slow_send  # type: ignore[method-assign]
+    world.handoff.hand_off = slow_hand_off  # type: ignore[method-assign]
     report = world.dispatcher().tick(world.clock(), deadline)
-    world.sender.send = send  # type: ignore[method-assign]
-    first = len(world.sender.messages)
+    world.handoff.hand_off = hand_off  # type: ignore[method-assign]
+    first = len(world.handoff.items)
     world.clock.advance(minutes=1)
     world.tick()
 
     assert report.stopped_early
     assert 0 < first < len(jobs)
-    assert sorted(m.job_id for m in world.sender.messages) == sorted(jobs)  # the rest, each once
+    assert sorted(i.delivery.job_id for i in world.handoff.items) == sorted(jobs)  # the rest, each once
 
 
 class ProcessDied(BaseException):
     """A kill -9: nothing after it runs (a BaseException, so no handler of failures sees it)."""
 
 
-def test_a_crash_in_the_middle_of_a_page_leaves_at_most_one_step_sent_but_not_advanced(world: World) -> None:
+def test_a_crash_mid_page_hands_off_again_only_what_its_ledger_did_not_keep_and_nothing_twice_is_delivered(
+    world: World,
+) -> None:
     for index in range(400):
         world.create(run_at=_iso(START + timedelta(minutes=5, seconds=index % 40)))
     world.clock.set(START + timedelta(minutes=5, seconds=40))
     shard, due = world.busiest_shard(world.clock())
     assert due >= 40
-    send = world.sender.send
+    hand_off = world.handoff.hand_off
     calls = [0]
 
-    def dies_once_the_fourth_batch_is_out(occurrences: list[Occurrence]) -> list[SendOutcome]:
+    def dies_once_the_fourth_batch_is_out(items: Sequence[HandOffItem]) -> list[HandOffOutcome]:
         calls[0] += 1
-        outcomes = send(occurrences)
+        outcomes = hand_off(items)
         if calls[0] == 4:
-            raise ProcessDied  # sent, and nothing after it runs
+            raise ProcessDied  # handed off, and nothing after it runs
         return outcomes
 
-    world.sender.send = dies_once_the_fourth_batch_is_out  # type: ignore[method-assign]
+    world.handoff.hand_off = dies_once_the_fourth_batch_is_out  # type: ignore[method-assign]
     with pytest.raises(ProcessDied):
         world.tick(shards=[shard])
+    world.handoff.hand_off = hand_off  # type: ignore[method-assign]
+    world.clock.advance(seconds=20)  # the dead one's lease lapses
+    world.tick(shards=[shard])
+    world.deliver_due()
 
-    sent, advanced = len(world.sender.messages), world.store.advances
-    assert advanced == 3 * STEP  # the first three steps went out whole
-    assert 0 < sent - advanced <= STEP  # only the step in flight is sent again, after the lease lapses
+    handed = Counter(world.handoff.occurrence_ids) + Counter(r.item.delivery.occurrence_id for _, r in world.waiting)
+    delivered = Counter(world.target_sender.occurrence_ids)
+    assert len(delivered) == due and set(delivered.values()) == {1}  # every run, once
+    assert sum(handed.values()) - due <= 4 * STEP  # repeats: at most what the lost ledger covered
 
 
-def test_each_step_of_a_page_is_sent_with_the_delay_left_at_its_send_not_at_the_pages_read(world: World) -> None:
+def test_each_step_of_a_page_is_handed_off_for_the_time_of_its_send_not_of_the_pages_read(world: World) -> None:
     run_at = START + timedelta(minutes=3)
     for _ in range(8 * 3 * STEP):  # several steps in every shard
         world.create(run_at=_iso(run_at))
     world.clock.set(run_at - timedelta(seconds=60))
     assert world.busiest_shard(run_at)[1] > STEP
-    sent_at: list[tuple[Occurrence, datetime]] = []
-    send = world.sender.send
+    hand_off = world.handoff.hand_off
 
-    def slow_send(occurrences: list[Occurrence]) -> list[SendOutcome]:
-        outcomes = send(occurrences)
-        sent_at.extend((o, world.clock()) for o in occurrences)
+    def slow_hand_off(items: Sequence[HandOffItem]) -> list[HandOffOutcome]:
+        outcomes = hand_off(items)
         world.clock.advance(seconds=1)  # a busy queue: each batch takes a second
         return outcomes
 
-    world.sender.send = slow_send  # type: ignore[method-assign]
+    world.handoff.hand_off = slow_hand_off  # type: ignore[method-assign]
 
     world.tick()
 
-    assert len(sent_at) == 8 * 3 * STEP
-    # Visible at its time, whenever in the page its batch went out.
-    assert {at + timedelta(seconds=o.delay_seconds) for o, at in sent_at} == {run_at}
-    assert len({o.delay_seconds for o, _ in sent_at}) > 1
+    items = world.handoff.items
+    assert len(items) == 8 * 3 * STEP
+    assert {i.visible_at for i in items} == {run_at}
+    assert len({i.handed_off_at for i in items}) > 1  # reckoned at each batch's own hand-off

@@ -40,10 +40,10 @@ def test_a_tick_with_more_work_than_one_invocation_keeps_one_group_and_starts_th
 
     children = [shards for shards, continuation in invocations.started if continuation == 0]
     given_away = {shard for shards in children for shard in shards}
-    worked_here = {due_shard(NS, m.job_id) for m in world.sender.messages}
+    worked_here = {due_shard(NS, i.delivery.job_id) for i in world.handoff.items}
     assert len(children) == 2
     assert worked_here and not worked_here & given_away
-    assert part.report.delivered + sum(world.store.count_due(s, now, cap=100) for s in given_away) == 40
+    assert part.report.handed_off + sum(world.store.count_due(s, now, cap=100) for s in given_away) == 40
     assert part.handed_over == []
 
 
@@ -54,7 +54,7 @@ def test_a_group_whose_invocation_is_refused_is_worked_by_this_one() -> None:
 
     part = fan_out.run(now, now + timedelta(seconds=50))
 
-    assert part.report.delivered == 40
+    assert part.report.handed_off == 40
 
 
 def test_without_a_way_to_start_invocations_every_shard_is_worked_here_and_nothing_handed_over() -> None:
@@ -66,7 +66,7 @@ def test_without_a_way_to_start_invocations_every_shard_is_worked_here_and_nothi
     finished = fan_out.run(now, now + timedelta(seconds=50))
 
     assert stopped.report.shards_left and stopped.handed_over == []
-    assert finished.report.delivered == 40
+    assert finished.report.handed_off == 40
 
 
 def test_what_an_invocation_leaves_goes_to_one_continuation_and_a_continuation_hands_over_nothing() -> None:

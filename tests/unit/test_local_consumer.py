@@ -1,8 +1,11 @@
-"""The local consumer prints one JSON line per delivered message, then deletes it."""
+"""The local consumer prints one JSON line per delivered message, then deletes it; it reads
+every queue it is given, each with several pollers."""
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +15,10 @@ RECEIVED = datetime(2027, 1, 1, 12, 0, 5, 250_000, tzinfo=UTC)
 
 
 def message(job_id: str = "job-1", scheduled_for: str | None = "2027-01-01T12:00:05Z") -> dict[str, Any]:
-    attributes = {"jobId": {"DataType": "String", "StringValue": job_id}}
+    attributes = {
+        "jobId": {"DataType": "String", "StringValue": job_id},
+        "namespace": {"DataType": "String", "StringValue": "team-a"},
+    }
     if scheduled_for is not None:
         attributes["scheduledFor"] = {"DataType": "String", "StringValue": scheduled_for}
     return {"MessageId": "m", "ReceiptHandle": f"rh-{job_id}", "Body": "payload", "MessageAttributes": attributes}
@@ -23,6 +29,7 @@ def test_a_delivery_line_has_exactly_the_documented_fields() -> None:
 
     assert line == {
         "event": "delivered",
+        "namespace": "team-a",
         "jobId": "job-1",
         "scheduledFor": "2027-01-01T12:00:05Z",
         "receivedAt": "2027-01-01T12:00:05.250Z",
@@ -38,6 +45,7 @@ def test_a_message_without_the_contract_attributes_is_still_logged() -> None:
     line = delivery_line({"Body": "from elsewhere", "ReceiptHandle": "x"}, RECEIVED)
 
     assert line["jobId"] is None
+    assert line["namespace"] is None
     assert line["scheduledFor"] is None
     assert line["latenessMs"] is None
 
@@ -68,9 +76,9 @@ class FakeSqs:
 def test_receive_once_prints_a_json_line_per_message_and_deletes_them_all() -> None:
     sqs = FakeSqs([[message("a"), message("b")]])
     printed: list[str] = []
-    consumer = Consumer(sqs, "queue-url", emit=printed.append, clock=lambda: RECEIVED)
+    consumer = Consumer(sqs, ["queue-url"], emit=printed.append, clock=lambda: RECEIVED)
 
-    count = consumer.receive_once()
+    count = consumer.receive_once("queue-url")
 
     assert count == 2
     assert [json.loads(line)["jobId"] for line in printed] == ["a", "b"]
@@ -84,6 +92,42 @@ def test_an_empty_receive_prints_and_deletes_nothing() -> None:
     sqs = FakeSqs([])
     printed: list[str] = []
 
-    assert Consumer(sqs, "queue-url", emit=printed.append).receive_once() == 0
+    assert Consumer(sqs, ["queue-url"], emit=printed.append).receive_once("queue-url") == 0
     assert printed == []
     assert sqs.deleted == []
+
+
+class CountingSqs(FakeSqs):
+    """Hands out ``total`` messages, 10 at a time, to whichever poller asks, per queue."""
+
+    def __init__(self, total_per_queue: dict[str, int]) -> None:
+        super().__init__([])
+        self.left = dict(total_per_queue)
+        self.pollers: set[str] = set()
+        self.lock = threading.Lock()
+
+    def receive_message(self, **kwargs: Any) -> dict[str, Any]:
+        with self.lock:
+            self.pollers.add(threading.current_thread().name + "@" + kwargs["QueueUrl"])
+            take = min(10, self.left[kwargs["QueueUrl"]])
+            self.left[kwargs["QueueUrl"]] -= take
+        return {"Messages": [message(f"{kwargs['QueueUrl']}-{i}") for i in range(take)]}
+
+    def delete_message_batch(self, QueueUrl: str, Entries: list[dict[str, str]]) -> dict[str, Any]:
+        with self.lock:
+            return super().delete_message_batch(QueueUrl, Entries)
+
+
+def test_every_queue_listed_is_read_by_several_pollers_until_it_is_empty() -> None:
+    sqs = CountingSqs({"team-a": 200, "default": 50})
+    printed: list[str] = []
+    consumer = Consumer(sqs, lambda: ["default", "team-a"], emit=printed.append, poll_interval=0.01, pollers=3)
+
+    consumer.start()
+    deadline = time.monotonic() + 10
+    while len(printed) < 250 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    consumer.stop()
+
+    assert len(printed) == 250 and len(sqs.deleted) == 250
+    assert len(sqs.pollers) == 6  # three per queue

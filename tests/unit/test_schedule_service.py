@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from service.domain.errors import InvalidState, ScheduleNotFound, ValidationFailed, VersionConflict
+from service.domain.errors import DeliveryFailed, InvalidState, ScheduleNotFound, ValidationFailed, VersionConflict
 from service.domain.runs import RunStatus, RunTrigger
 from service.domain.schedule import ScheduleInput, State
-from service.services.schedules import DELIVERY_CLAIM, ScheduleService
-from tests.fakes import FakeClock, FakeSender, InMemoryRepository, id_factory
+from service.services.schedules import ScheduleService
+from tests.fakes import FakeClock, FakeHandOff, InMemoryRepository, id_factory
 
 NS = "default"
 NOW = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)  # a Monday
@@ -23,8 +24,8 @@ def repository() -> InMemoryRepository:
 
 
 @pytest.fixture
-def sender() -> FakeSender:
-    return FakeSender()
+def handoff() -> FakeHandOff:
+    return FakeHandOff()
 
 
 @pytest.fixture
@@ -33,8 +34,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def service(repository: InMemoryRepository, sender: FakeSender, clock: FakeClock) -> ScheduleService:
-    return ScheduleService(repository=repository, sender=sender, new_id=id_factory(), clock=clock)
+def service(repository: InMemoryRepository, handoff: FakeHandOff, clock: FakeClock) -> ScheduleService:
+    return ScheduleService(repository=repository, handoff=handoff, new_id=id_factory(), clock=clock)
 
 
 def _at(text: str) -> ScheduleInput:
@@ -45,7 +46,7 @@ def _at(text: str) -> ScheduleInput:
 
 
 def test_a_future_one_time_schedule_is_stored_active_and_nothing_is_sent(
-    service: ScheduleService, repository: InMemoryRepository, sender: FakeSender
+    service: ScheduleService, repository: InMemoryRepository, handoff: FakeHandOff
 ) -> None:
     created = service.create(NS, _at("2027-01-05T09:00:00Z"))
 
@@ -54,71 +55,67 @@ def test_a_future_one_time_schedule_is_stored_active_and_nothing_is_sent(
     assert created.run_at == datetime(2027, 1, 5, 9, 0, tzinfo=UTC)
     assert created.last_run is None
     assert repository.get(NS, created.job_id) == created
-    assert sender.messages == []
+    assert handoff.items == []
 
 
-def test_an_immediate_schedule_is_delivered_once_with_the_message_contract_and_completes(
-    service: ScheduleService, repository: InMemoryRepository, sender: FakeSender
+def test_an_immediate_schedule_is_handed_to_the_delivery_stage_at_once_and_stored_marked_so(
+    service: ScheduleService, repository: InMemoryRepository, handoff: FakeHandOff
 ) -> None:
     created = service.create(NS, ScheduleInput(payload='{"task": "send report"}', immediate=True))
 
-    (message,) = sender.messages
-    assert message.job_id == created.job_id
-    assert message.payload == '{"task": "send report"}'
-    assert message.scheduled_for == NOW
-    assert message.occurrence_id == f"{created.job_id}/2027-01-04T12:00:00Z"
-    assert created.state is State.COMPLETED
-    assert created.claimed_until is None
-    assert created.last_run is not None and created.last_run.trigger is RunTrigger.IMMEDIATE
+    (item,) = handoff.items
+    assert item.delivery.job_id == created.job_id
+    assert item.delivery.namespace == NS
+    assert item.delivery.payload == '{"task": "send report"}'
+    assert item.delivery.scheduled_for == NOW
+    assert item.delivery.occurrence_id == f"{created.job_id}/2027-01-04T12:00:00Z"
+    assert item.trigger is RunTrigger.IMMEDIATE
+    assert (item.revision, item.due_run_at, item.handed_off_at) == (created.revision, NOW, NOW)
+    # Pending until the stage delivers it: the dispatcher leaves the marked run alone.
+    assert created.state is State.ACTIVE and created.run_at == NOW
+    assert created.pending_handed_off
+    assert created.last_run is None
     assert repository.get(NS, created.job_id) == created
-    (run,) = service.runs(NS, created.job_id).items
-    assert run.status is RunStatus.DELIVERED
-    assert run.message_id == "msg-1"
-    assert run.occurrence_id == message.occurrence_id
 
 
-def test_a_past_due_one_time_schedule_is_delivered_at_once_for_its_own_time(
-    service: ScheduleService, sender: FakeSender
+def test_a_past_due_one_time_schedule_is_handed_off_at_once_for_its_own_time(
+    service: ScheduleService, handoff: FakeHandOff
 ) -> None:
     created = service.create(NS, ScheduleInput(payload="cool stuff", minute=27789898))
 
-    (message,) = sender.messages
-    assert message.scheduled_for == datetime(2022, 11, 2, 12, 58, tzinfo=UTC)
-    assert created.state is State.COMPLETED
-    assert created.minute == 27789898  # the run that happened
-    assert created.last_run is not None
-    assert created.last_run.trigger is RunTrigger.SCHEDULE
-    assert created.last_run.lateness_ms == int((NOW - message.scheduled_for).total_seconds() * 1000)
-    assert [r.occurrence_id for r in service.runs(NS, created.job_id).items] == [message.occurrence_id]
+    (item,) = handoff.items
+    assert item.delivery.scheduled_for == datetime(2022, 11, 2, 12, 58, tzinfo=UTC)
+    assert item.trigger is RunTrigger.SCHEDULE
+    assert created.minute == 27789898
+    assert created.pending_handed_off
 
 
-def test_a_schedule_due_exactly_now_is_delivered_at_once(service: ScheduleService, sender: FakeSender) -> None:
+def test_a_schedule_due_exactly_now_is_delivered_at_once(service: ScheduleService, handoff: FakeHandOff) -> None:
     created = service.create(NS, _at("2027-01-04T12:00:00Z"))
 
-    assert len(sender.messages) == 1
-    assert created.state is State.COMPLETED
+    assert len(handoff.items) == 1
+    assert created.pending_handed_off
 
 
 def test_a_past_due_daily_schedule_delivers_its_latest_occurrence_once_and_moves_to_the_next(
-    service: ScheduleService, sender: FakeSender
+    service: ScheduleService, handoff: FakeHandOff
 ) -> None:
     # Daily at 09:00 Berlin from 1 January; now is 4 January 12:00 UTC (13:00 Berlin).
     created = service.create(
         NS, ScheduleInput(payload="x", recurring="daily", timezone="Europe/Berlin", run_at="2027-01-01T09:00:00")
     )
 
-    (message,) = sender.messages
-    assert message.scheduled_for == datetime(2027, 1, 4, 8, 0, tzinfo=UTC)  # 09:00 CET today
+    (item,) = handoff.items
+    assert item.delivery.scheduled_for == datetime(2027, 1, 4, 8, 0, tzinfo=UTC)  # 09:00 CET today
     assert created.state is State.ACTIVE
-    assert created.run_at == datetime(2027, 1, 5, 8, 0, tzinfo=UTC)
-    assert created.job_id == message.job_id  # a recurring schedule keeps its id
-    assert created.last_run is not None and created.last_run.scheduled_for == message.scheduled_for
+    assert created.run_at == item.due_run_at == datetime(2027, 1, 4, 8, 0, tzinfo=UTC)  # until delivered
+    assert created.job_id == item.delivery.job_id  # a recurring schedule keeps its id
 
 
-def test_a_refused_send_leaves_the_schedule_stored_claimed_and_due_so_nothing_is_lost(
-    service: ScheduleService, repository: InMemoryRepository, sender: FakeSender
+def test_a_refused_hand_off_leaves_the_schedule_stored_unmarked_and_due_for_the_dispatcher(
+    service: ScheduleService, repository: InMemoryRepository, handoff: FakeHandOff
 ) -> None:
-    sender.refuse_next = 1
+    handoff.refuse_next = 1
 
     created = service.create(NS, ScheduleInput(payload="x", immediate=True))
 
@@ -126,20 +123,20 @@ def test_a_refused_send_leaves_the_schedule_stored_claimed_and_due_so_nothing_is
     assert stored is not None
     assert stored.state is State.ACTIVE
     assert stored.run_at is not None and stored.run_at <= NOW  # still due
-    assert stored.claimed_until == NOW + DELIVERY_CLAIM  # the dispatcher takes it over after the claim
     assert stored.is_due_pending
-    assert sender.messages == []
+    assert not stored.pending_handed_off  # the dispatcher hands it off
+    assert handoff.items == []
     assert service.runs(NS, created.job_id).items == []
 
 
 def test_an_invalid_definition_stores_nothing_and_sends_nothing(
-    service: ScheduleService, repository: InMemoryRepository, sender: FakeSender
+    service: ScheduleService, repository: InMemoryRepository, handoff: FakeHandOff
 ) -> None:
     with pytest.raises(ValidationFailed):
         service.create(NS, ScheduleInput(payload="", immediate=True))
 
     assert repository.schedules == {}
-    assert sender.messages == []
+    assert handoff.items == []
 
 
 def test_a_cron_schedule_starts_at_the_next_match_in_its_zone(service: ScheduleService) -> None:
@@ -198,25 +195,25 @@ def test_replace_with_a_stale_expected_version_is_a_version_conflict_and_changes
     assert stored is not None and stored.run_at == datetime(2027, 2, 1, tzinfo=UTC)
 
 
-def test_replace_of_a_paused_schedule_keeps_it_paused(service: ScheduleService, sender: FakeSender) -> None:
+def test_replace_of_a_paused_schedule_keeps_it_paused(service: ScheduleService, handoff: FakeHandOff) -> None:
     created = service.create(NS, _at("2027-02-01T00:00:00Z"))
     service.pause(NS, created.job_id)
 
     updated = service.replace(NS, created.job_id, _at("2020-01-01T00:00:00Z"))
 
     assert updated.state is State.PAUSED
-    assert sender.messages == []  # paused: a past time is not delivered until resumed
+    assert handoff.items == []  # paused: a past time is not delivered until resumed
 
 
-def test_replace_with_a_past_time_delivers_at_once(service: ScheduleService, sender: FakeSender) -> None:
+def test_replace_with_a_past_time_delivers_at_once(service: ScheduleService, handoff: FakeHandOff) -> None:
     created = service.create(NS, _at("2027-02-01T00:00:00Z"))
 
     updated = service.replace(NS, created.job_id, ScheduleInput(payload="drink more water", minute=27789493))
 
-    (message,) = sender.messages
-    assert message.payload == "drink more water"
-    assert updated.state is State.COMPLETED
-    assert updated.version == 3  # replaced (claimed), then completed
+    (item,) = handoff.items
+    assert item.delivery.payload == "drink more water"
+    assert item.revision == updated.revision == 2
+    assert updated.pending_handed_off
 
 
 def test_delete_returns_the_schedule_and_a_second_delete_is_not_found(
@@ -244,7 +241,7 @@ def test_delete_with_a_stale_version_is_a_conflict_and_keeps_the_schedule(
 # -- pause, resume, run now --------------------------------------------------------------
 
 
-def test_pause_then_resume_a_future_schedule_keeps_its_time(service: ScheduleService, sender: FakeSender) -> None:
+def test_pause_then_resume_a_future_schedule_keeps_its_time(service: ScheduleService, handoff: FakeHandOff) -> None:
     created = service.create(NS, _at("2027-02-01T00:00:00Z"))
 
     paused = service.pause(NS, created.job_id)
@@ -254,7 +251,7 @@ def test_pause_then_resume_a_future_schedule_keeps_its_time(service: ScheduleSer
     assert resumed.state is State.ACTIVE
     assert resumed.run_at == created.run_at
     assert resumed.version == 3
-    assert sender.messages == []
+    assert handoff.items == []
 
 
 def test_pausing_twice_changes_nothing_the_second_time(service: ScheduleService) -> None:
@@ -264,15 +261,18 @@ def test_pausing_twice_changes_nothing_the_second_time(service: ScheduleService)
     assert service.pause(NS, created.job_id) == first
 
 
-def test_pausing_a_completed_schedule_is_an_invalid_state(service: ScheduleService) -> None:
-    created = service.create(NS, ScheduleInput(payload="x", immediate=True))
+def test_pausing_a_completed_schedule_is_an_invalid_state(
+    service: ScheduleService, repository: InMemoryRepository
+) -> None:
+    created = service.create(NS, _at("2027-02-01T00:00:00Z"))
+    repository.put(replace(created, state=State.COMPLETED))
 
     with pytest.raises(InvalidState):
         service.pause(NS, created.job_id)
 
 
 def test_resuming_a_one_time_schedule_whose_time_passed_while_paused_delivers_it(
-    service: ScheduleService, sender: FakeSender, clock: FakeClock
+    service: ScheduleService, handoff: FakeHandOff, clock: FakeClock
 ) -> None:
     created = service.create(NS, _at("2027-01-04T12:30:00Z"))
     service.pause(NS, created.job_id)
@@ -280,14 +280,14 @@ def test_resuming_a_one_time_schedule_whose_time_passed_while_paused_delivers_it
 
     resumed = service.resume(NS, created.job_id)
 
-    (message,) = sender.messages
-    assert message.scheduled_for == datetime(2027, 1, 4, 12, 30, tzinfo=UTC)
-    assert resumed.state is State.COMPLETED
-    assert resumed.last_run is not None and resumed.last_run.trigger is RunTrigger.IMMEDIATE
+    (item,) = handoff.items
+    assert item.delivery.scheduled_for == datetime(2027, 1, 4, 12, 30, tzinfo=UTC)
+    assert item.trigger is RunTrigger.IMMEDIATE
+    assert resumed.pending_handed_off
 
 
 def test_resuming_a_daily_schedule_skips_the_runs_missed_while_paused(
-    service: ScheduleService, sender: FakeSender, clock: FakeClock
+    service: ScheduleService, handoff: FakeHandOff, clock: FakeClock
 ) -> None:
     created = service.create(NS, ScheduleInput(payload="x", recurring="daily", run_at="2027-01-05T09:00:00Z"))
     service.pause(NS, created.job_id)
@@ -296,7 +296,7 @@ def test_resuming_a_daily_schedule_skips_the_runs_missed_while_paused(
     resumed = service.resume(NS, created.job_id)
 
     assert resumed.run_at == datetime(2027, 1, 9, 9, 0, tzinfo=UTC)
-    assert sender.messages == []
+    assert handoff.items == []
 
 
 def test_pause_with_a_stale_expected_version_is_a_conflict(service: ScheduleService) -> None:
@@ -306,28 +306,46 @@ def test_pause_with_a_stale_expected_version_is_a_conflict(service: ScheduleServ
         service.pause(NS, created.job_id, expected_version=created.version + 1)
 
 
-def test_run_now_delivers_one_occurrence_and_leaves_the_schedule_s_own_runs_as_they_were(
-    service: ScheduleService, sender: FakeSender, clock: FakeClock
+def test_run_now_hands_off_one_manual_run_queued_and_leaves_the_schedule_as_it_was(
+    service: ScheduleService, repository: InMemoryRepository, handoff: FakeHandOff, clock: FakeClock
 ) -> None:
     created = service.create(NS, ScheduleInput(payload="x", recurring="weekly", run_at="2027-01-11T09:00:00Z"))
     clock.advance(seconds=30.25)
 
     ran = service.run_now(NS, created.job_id)
 
-    (message,) = sender.messages
-    assert message.scheduled_for == datetime(2027, 1, 4, 12, 0, 30, tzinfo=UTC)  # whole seconds
-    assert ran.run_at == created.run_at
-    assert ran.state is State.ACTIVE
-    assert ran.version == created.version + 1
-    assert ran.last_run is not None and ran.last_run.trigger is RunTrigger.MANUAL
-    assert [r.trigger for r in service.runs(NS, created.job_id).items] == [RunTrigger.MANUAL]
+    (item,) = handoff.items
+    assert item.delivery.scheduled_for == datetime(2027, 1, 4, 12, 0, 30, tzinfo=UTC)  # whole seconds
+    assert item.trigger is RunTrigger.MANUAL and item.due_run_at is None
+    assert item.delivery.run_id is not None
+    assert ran == repository.get(NS, created.job_id)
+    assert (ran.run_at, ran.revision, ran.state) == (created.run_at, created.revision, created.state)
+    (run,) = service.runs(NS, created.job_id).items
+    assert ran.last_run == run
+    assert (run.trigger, run.status, run.occurrence_id) == (
+        RunTrigger.MANUAL,
+        RunStatus.QUEUED,
+        item.delivery.occurrence_id,
+    )
 
 
-def test_run_now_of_an_unknown_id_sends_nothing(service: ScheduleService, sender: FakeSender) -> None:
+def test_run_now_refused_by_the_stage_is_a_delivery_failure_that_records_nothing(
+    service: ScheduleService, handoff: FakeHandOff
+) -> None:
+    created = service.create(NS, _at("2027-02-01T00:00:00Z"))
+    handoff.refuse_next = 1
+
+    with pytest.raises(DeliveryFailed):
+        service.run_now(NS, created.job_id)
+
+    assert service.runs(NS, created.job_id).items == []
+
+
+def test_run_now_of_an_unknown_id_sends_nothing(service: ScheduleService, handoff: FakeHandOff) -> None:
     with pytest.raises(ScheduleNotFound):
         service.run_now(NS, UNKNOWN_ID)
 
-    assert sender.messages == []
+    assert handoff.items == []
 
 
 # -- reads -------------------------------------------------------------------------------
@@ -350,10 +368,10 @@ def test_next_runs_of_a_daily_berlin_schedule_follow_local_time_across_spring_fo
     ]
 
 
-def test_next_runs_of_a_completed_schedule_are_empty(service: ScheduleService) -> None:
+def test_next_runs_keep_a_run_handed_off_until_it_is_delivered(service: ScheduleService) -> None:
     created = service.create(NS, ScheduleInput(payload="x", immediate=True))
 
-    assert service.next_runs(NS, created.job_id, 5)[1] == []
+    assert service.next_runs(NS, created.job_id, 5)[1] == [NOW]
 
 
 def test_preview_of_a_weekly_rule_stores_nothing(service: ScheduleService, repository: InMemoryRepository) -> None:
@@ -385,27 +403,26 @@ def test_get_of_a_malformed_id_is_not_found_without_reading_the_store(service: S
 
 
 def test_an_immediate_daily_schedule_starting_later_runs_now_and_then_from_its_start_day(
-    service: ScheduleService, sender: FakeSender
+    service: ScheduleService, handoff: FakeHandOff
 ) -> None:
     created = service.create(
         NS, ScheduleInput(payload="x", recurring="daily", run_at="2027-02-01T09:00:00Z", immediate=True)
     )
 
-    assert [m.scheduled_for for m in sender.messages] == [NOW]
-    assert created.run_at == datetime(2027, 2, 1, 9, 0, tzinfo=UTC)  # not tomorrow: the rule starts on 1 February
+    assert [i.delivery.scheduled_for for i in handoff.items] == [NOW]
+    assert created.run_at == NOW  # the run now, pending until the stage delivers it
     assert service.preview(
         ScheduleInput(payload="x", recurring="weekly", run_at="2027-02-01T09:00:00Z", immediate=True), 3
     ) == [NOW, datetime(2027, 2, 1, 9, 0, tzinfo=UTC), datetime(2027, 2, 8, 9, 0, tzinfo=UTC)]
 
 
 def test_an_immediate_run_is_kept_to_whole_seconds_like_every_run_time(
-    service: ScheduleService, sender: FakeSender, clock: FakeClock
+    service: ScheduleService, handoff: FakeHandOff, clock: FakeClock
 ) -> None:
     clock.advance(seconds=1.75)
 
     created = service.create(NS, ScheduleInput(payload="x", immediate=True))
     (preview,) = service.preview(ScheduleInput(payload="x", immediate=True), 1)
 
-    assert created.run_at == sender.messages[0].scheduled_for == datetime(2027, 1, 4, 12, 0, 1, tzinfo=UTC)
+    assert created.run_at == handoff.items[0].delivery.scheduled_for == datetime(2027, 1, 4, 12, 0, 1, tzinfo=UTC)
     assert preview == datetime(2027, 1, 4, 12, 0, 1, tzinfo=UTC)
-    assert created.last_run is not None and created.last_run.lateness_ms == 750

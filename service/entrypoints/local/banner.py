@@ -59,7 +59,16 @@ def startup_lines(info: StackInfo) -> list[str]:
         f"  Data         {data}",
         "From another shell, `scheduler dispatch --once` and the AWS CLI reach this stack with:",
         f"  export AWS_ENDPOINT_URL={info.endpoint_url} SCHEDULER_TABLE_NAME={info.resources.table_name} "
-        f"SCHEDULER_QUEUE_URL={info.resources.queue_url}",
+        f"SCHEDULER_QUEUE_URL={info.resources.queue_url}"
+        + (
+            f" SCHEDULER_HANDOFF_QUEUE_URL={info.resources.handoff_queue_url}"
+            if info.resources.handoff_queue_url
+            else ""
+        ),
         "Press Ctrl-C to stop.",
     ]
     return lines
+
+
+def _handoff_variable(resources: Resources) -> str:
+    return f" SCHEDULER_HANDOFF_QUEUE_URL={resources.handoff_queue_url}" if resources.handoff_queue_url else ""

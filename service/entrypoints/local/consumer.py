@@ -1,18 +1,21 @@
-"""A stand-in for the user's consumer: receives each delivered message and prints it as
-one JSON line on stdout, with how late it arrived, then deletes it."""
+"""A stand-in for the users' consumers: receives each message delivered to the default
+target of every namespace and prints it as one JSON line on stdout, with its namespace and
+how late it arrived, then deletes it.
+
+Several pollers per queue take batches of 10 and delete them in one call, so the consumer
+keeps pace with the delivery stage (thousands of runs a minute)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
+import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-
-from service.entrypoints.local.background import BackgroundLoop
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +49,7 @@ def delivery_line(message: Mapping[str, Any], received_at: datetime) -> dict[str
             logger.warning("a message carries a scheduledFor that is not ISO-8601: %r", scheduled_for)
     return {
         "event": "delivered",
+        "namespace": _attribute(message, "namespace"),
         "jobId": job_id,
         "scheduledFor": scheduled_for,
         "receivedAt": iso_millis(received_at),
@@ -58,28 +62,51 @@ def print_line(line: str) -> None:
     sys.stdout.flush()
 
 
-class Consumer(BackgroundLoop):
+QueueLister = Callable[[], list[str]]
+POLLERS = 4  # per queue
+REFRESH_SECONDS = 10.0  # how often the queues to read are looked up again
+
+
+class Consumer:
+    """Reads every queue ``queues`` names (looked up again every few seconds: a namespace's
+    new default target is read too), each with several pollers."""
+
     name = "consumer"
 
     def __init__(
         self,
         sqs: Any,
-        queue_url: str,
+        queues: QueueLister | list[str],
         emit: Callable[[str], None] = print_line,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         poll_interval: float = POLL_INTERVAL_SECONDS,
+        pollers: int = POLLERS,
     ) -> None:
-        super().__init__()
         self._sqs = sqs
-        self._queue_url = queue_url
+        self._queues: QueueLister = queues if callable(queues) else (lambda: list(queues))
         self._emit = emit
         self._clock = clock
         self._poll_interval = poll_interval
+        self._pollers = pollers
+        self._stopped = threading.Event()
+        self._threads: dict[str, list[threading.Thread]] = {}
+        self._lister: threading.Thread | None = None
 
-    def receive_once(self) -> int:
-        """Receive, print and delete what is available; the number of messages."""
+    def start(self) -> None:
+        self._refresh()
+        self._lister = threading.Thread(target=self._keep_refreshing, name="consumer-queues", daemon=True)
+        self._lister.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stopped.set()
+        for threads in self._threads.values():
+            for thread in threads:
+                thread.join(timeout)
+
+    def receive_once(self, queue_url: str) -> int:
+        """Receive, print and delete what is available on one queue; the number of messages."""
         response = self._sqs.receive_message(
-            QueueUrl=self._queue_url,
+            QueueUrl=queue_url,
             MaxNumberOfMessages=MAX_MESSAGES,
             WaitTimeSeconds=0,
             MessageAttributeNames=["All"],
@@ -89,22 +116,41 @@ class Consumer(BackgroundLoop):
         for message in messages:
             self._emit(json.dumps(delivery_line(message, received_at)))
         if messages:
-            self._delete(messages)
+            self._delete(queue_url, messages)
         return len(messages)
 
-    def _delete(self, messages: list[dict[str, Any]]) -> None:
+    def _delete(self, queue_url: str, messages: list[dict[str, Any]]) -> None:
         entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)]
-        failed = self._sqs.delete_message_batch(QueueUrl=self._queue_url, Entries=entries).get("Failed", [])
+        failed = self._sqs.delete_message_batch(QueueUrl=queue_url, Entries=entries).get("Failed", [])
         if failed:
             # Not deleted: SQS offers it again after the visibility time-out (at least once).
             logger.warning("could not delete %d received message(s): %s", len(failed), failed)
 
-    def run(self) -> None:
+    def _refresh(self) -> None:
+        try:
+            urls = self._queues()
+        except Exception:  # the table may be busy: the queues known so far are still read
+            logger.warning("could not look up the queues to read", exc_info=True)
+            return
+        for url in urls:
+            if url not in self._threads:
+                self._threads[url] = [
+                    threading.Thread(target=self._poll, args=(url,), name=f"consumer-{i}", daemon=True)
+                    for i in range(self._pollers)
+                ]
+                for thread in self._threads[url]:
+                    thread.start()
+
+    def _keep_refreshing(self) -> None:
+        while not self._stopped.wait(REFRESH_SECONDS):
+            self._refresh()
+
+    def _poll(self, queue_url: str) -> None:
         while not self._stopped.is_set():
             try:
-                received = self.receive_once()
+                received = self.receive_once(queue_url)
             except (BotoCoreError, ClientError) as exc:
-                logger.warning("receiving from the queue failed (%s); retrying", exc)
+                logger.warning("receiving from %s failed (%s); retrying", queue_url, exc)
                 self._stopped.wait(ERROR_PAUSE_SECONDS)
                 continue
             if not received:

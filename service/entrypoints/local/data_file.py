@@ -1,9 +1,13 @@
-"""``scheduler dev --data FILE``: the table's items saved to a JSON file and loaded back.
+"""``scheduler dev --data FILE``: the table's items and the queues' messages saved to a JSON
+file and loaded back.
 
 The emulator keeps everything in memory; this file is what survives a restart. Items are
 kept in DynamoDB's own JSON (``{"S": "..."}``), binary values in base64, so they go back
-exactly as they were read. A file that cannot be read stops the start-up instead of
-starting empty and overwriting it on exit.
+exactly as they were read. The queues' messages (the delivery stage's runs not yet
+delivered, with when each becomes visible and how often it was received; messages
+waiting on target queues) are kept under ``queues``, each queue's as its keeper saved it.
+A file that cannot be read stops the start-up instead of starting empty and overwriting
+it on exit. Version 1 files (items only) are read as well.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +23,8 @@ from typing import Any
 from service.adapters.dynamo_batch import UnprocessedItemsError, write_all
 
 FORMAT = "scheduler-local-data"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 Item = dict[str, Any]
 
@@ -60,8 +66,9 @@ def scan_items(client: Any, table_name: str) -> list[Item]:
     return items
 
 
-def save(client: Any, table_name: str, path: Path) -> int:
-    """Write every item of the table to ``path`` (atomically); the number of items."""
+def save(client: Any, table_name: str, path: Path, queues: Mapping[str, Any] | None = None) -> int:
+    """Write every item of the table, and ``queues`` (each queue's messages, as its keeper
+    gives them), to ``path`` (atomically); the number of items."""
     items = scan_items(client, table_name)
     document = {
         "format": FORMAT,
@@ -69,6 +76,7 @@ def save(client: Any, table_name: str, path: Path) -> int:
         "table": table_name,
         "savedAt": datetime.now(UTC).isoformat(timespec="seconds"),
         "items": [{k: _encode(v) for k, v in item.items()} for item in items],
+        "queues": dict(queues or {}),
     }
     # Written beside the target, then renamed over it: a crash mid-write leaves the old file whole.
     partial = path.with_name(path.name + ".partial")
@@ -77,15 +85,31 @@ def save(client: Any, table_name: str, path: Path) -> int:
     return len(items)
 
 
-def read_items(path: Path) -> list[Item]:
+def _document(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DataFileError(f"cannot read the data file {path}: {exc}") from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DataFileError(f"{path} is not a data file of `scheduler dev --data`")
-    if document.get("version") != VERSION:
-        raise DataFileError(f"{path} has version {document.get('version')!r}; this scheduler reads version {VERSION}")
+    if document.get("version") not in READABLE_VERSIONS:
+        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
+        raise DataFileError(f"{path} has version {document.get('version')!r}; this scheduler reads versions {readable}")
+    return document
+
+
+def read_queues(path: Path) -> dict[str, Any]:
+    """The queues' messages kept in the file (none in a version 1 file, or no file yet)."""
+    if not path.exists():
+        return {}
+    queues = _document(path).get("queues", {})
+    if not isinstance(queues, dict):
+        raise DataFileError(f"{path} holds queues that are not an object")
+    return queues
+
+
+def read_items(path: Path) -> list[Item]:
+    document = _document(path)
     try:
         return [{k: _decode(v) for k, v in item.items()} for item in document["items"]]
     except (KeyError, TypeError, AttributeError, ValueError) as exc:

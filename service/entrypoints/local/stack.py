@@ -1,6 +1,11 @@
 """``scheduler dev``: starts every part of the local stack, in order, and stops them in
-the reverse order: API first (no new writes), then consumer and dispatcher, then the data
-is saved, then the emulator goes."""
+the reverse order: API first (no new writes), then consumer, delivery stage and
+dispatcher, then the data is saved, then the emulator goes.
+
+The delivery stage's queue is this process's own (``stage_queue``) with the embedded
+emulator, and is saved with the data file; with an emulator from ``AWS_ENDPOINT_URL``,
+which other stacks may share, it is a queue of that emulator, as in the cloud, so that a
+stack that dies leaves its runs to the others."""
 
 from __future__ import annotations
 
@@ -14,11 +19,14 @@ from typing import Any
 
 import boto3
 
+from service.adapters.queue_schema import HANDOFF
 from service.bootstrap.api import bootstrap_api
 from service.bootstrap.aws import aws_client
+from service.bootstrap.delivery import bootstrap_delivery
 from service.bootstrap.dispatcher import bootstrap_dispatcher
 from service.config import Settings
 from service.entrypoints.app import create_app
+from service.entrypoints.delivery_handler import make_handler as make_delivery_handler
 from service.entrypoints.dispatch_handler import Handler, make_handler
 from service.entrypoints.local import data_file
 from service.entrypoints.local.api_key import local_api_key
@@ -31,6 +39,9 @@ from service.entrypoints.local.options import LocalOptions
 from service.entrypoints.local.resources import Resources, ensure_resources
 from service.entrypoints.local.server import ApiServer, bind
 from service.entrypoints.local.signals import StopRequest
+from service.entrypoints.local.sqs_stage_runner import SqsStageRunner
+from service.entrypoints.local.stage_queue import LocalStageQueue
+from service.entrypoints.local.stage_runner import StageRunner
 from service.entrypoints.local.ticker import Ticker
 from service.entrypoints.local.web import mount_web
 
@@ -39,6 +50,9 @@ logger = logging.getLogger(__name__)
 # The emulator keeps nothing on disk: saving this often bounds what a crash (or a
 # `kill -9`) loses to the last minute.
 AUTOSAVE_SECONDS = 60
+HANDOFF_SECTION = "handoff"  # the delivery stage's queue, in the data file
+SHARED_WORKERS = 4  # takers of the emulator's hand-off queue when it is the stack's own
+OTHERS_WORKERS = 1  # when it only carries what other processes hand off
 WATCH_INTERVAL_SECONDS = 0.2
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -66,25 +80,32 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
         session = boto3.Session()
         dynamodb = aws_client(session, "dynamodb")
         sqs = aws_client(session, "sqs")
-        resources = ensure_resources(dynamodb, sqs, options.table_name, options.queue)
+        shared = not endpoint.embedded
+        resources = ensure_resources(dynamodb, sqs, options.table_name, options.queue, HANDOFF)
         settings = local_settings(env, resources)
+        region = session.region_name or DEFAULT_REGION
+        stage_queue = None if shared else LocalStageQueue()
 
         loaded = 0
         if options.data_file is not None:
             loaded = data_file.load(dynamodb, resources.table_name, options.data_file)
-            stack.callback(_save, dynamodb, resources.table_name, options.data_file)
+            if stage_queue is not None:
+                stage_queue.restore(data_file.read_queues(options.data_file).get(HANDOFF_SECTION, {}))
+            stack.callback(_save, dynamodb, resources.table_name, options.data_file, stage_queue)
 
         dispatch = "off (SCHEDULER_DISPATCH=off)"
         if options.dispatch:
-            handler = make_handler(bootstrap_dispatcher(settings, session=session))
-            dispatch = _start_dispatcher(stack, handler, session.region_name or DEFAULT_REGION, resources)
+            handler = make_handler(bootstrap_dispatcher(settings, session=session, handoff=stage_queue))
+            dispatch = _start_dispatcher(stack, handler, region, resources)
+
+        _start_delivery(stack, settings, session, sqs, stage_queue, region, resources)
 
         if options.consume:
-            consumer = Consumer(sqs, resources.queue_url)
+            consumer = Consumer(sqs, [resources.queue_url])
             consumer.start()
             stack.callback(consumer.stop)
 
-        container = bootstrap_api(settings, session=session)
+        container = bootstrap_api(settings, session=session, handoff=stage_queue)
         api_key = local_api_key(container.keys, env, settings.default_namespace)
         app = create_app(container)
         web_served = mount_web(app, options.web_dist)
@@ -106,7 +127,7 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
         )
         sys.stderr.write("\n".join(startup_lines(info)) + "\n")
         sys.stderr.flush()
-        asked_to_stop = _wait(stop, server, dynamodb, resources.table_name, options.data_file)
+        asked_to_stop = _wait(stop, server, dynamodb, resources.table_name, options.data_file, stage_queue)
     sys.stderr.write("Stopped.\n")
     return 0 if asked_to_stop else 1
 
@@ -120,8 +141,40 @@ def local_settings(env: Mapping[str, str], resources: Resources) -> Settings:
             **env,
             Settings.variable("table_name"): resources.table_name,
             Settings.variable("queue_url"): resources.queue_url,
+            Settings.variable("handoff_queue_url"): resources.handoff_queue_url or "",
         }
     )
+
+
+def _start_delivery(
+    stack: ExitStack,
+    settings: Settings,
+    session: boto3.Session,
+    sqs: Any,
+    stage_queue: LocalStageQueue | None,
+    region: str,
+    resources: Resources,
+) -> None:
+    """The delivery function, fed as Lambda's event source would feed it: from this stack's
+    own stage queue, and from the emulator's hand-off queue (the runs other processes hand
+    off: a stack sharing the emulator, or `scheduler dispatch` from another shell)."""
+    account = account_of_queue(resources.queue_url)
+    assert resources.handoff_queue_url is not None
+    # Each batch's summary line stays at debug level here: stdout shows the deliveries.
+    logging.getLogger("scheduler-delivery").setLevel(logging.WARNING)
+    from_emulator = make_delivery_handler(bootstrap_delivery(settings, session=session), emit_metrics=False)
+    workers = SHARED_WORKERS if stage_queue is None else OTHERS_WORKERS
+    runners: list[StageRunner | SqsStageRunner] = [
+        SqsStageRunner(from_emulator, sqs, resources.handoff_queue_url, region, account, workers=workers)
+    ]
+    if stage_queue is not None:
+        own = make_delivery_handler(
+            bootstrap_delivery(settings, session=session, queue=stage_queue), emit_metrics=False
+        )
+        runners.append(StageRunner(own, stage_queue, region, account))
+    for runner in runners:
+        runner.start()
+        stack.callback(runner.stop)
 
 
 def _start_dispatcher(stack: ExitStack, handler: Handler, region: str, resources: Resources) -> str:
@@ -137,7 +190,14 @@ def _start_dispatcher(stack: ExitStack, handler: Handler, region: str, resources
     return "invoked at each minute boundary, as EventBridge rate(1 minute)"
 
 
-def _wait(stop: StopRequest, server: ApiServer, dynamodb: Any, table_name: str, path: Path | None) -> bool:
+def _wait(
+    stop: StopRequest,
+    server: ApiServer,
+    dynamodb: Any,
+    table_name: str,
+    path: Path | None,
+    stage_queue: LocalStageQueue | None,
+) -> bool:
     """Until asked to stop (True) or the web server fails (False); saving every minute."""
     next_save = time.monotonic() + AUTOSAVE_SECONDS
     while not stop.requested:
@@ -145,16 +205,20 @@ def _wait(stop: StopRequest, server: ApiServer, dynamodb: Any, table_name: str, 
             logger.error("the web server stopped on its own; stopping the stack")
             return False
         if path is not None and time.monotonic() >= next_save:
-            _save(dynamodb, table_name, path, logging.DEBUG)
+            _save(dynamodb, table_name, path, stage_queue, logging.DEBUG)
             next_save = time.monotonic() + AUTOSAVE_SECONDS
         time.sleep(WATCH_INTERVAL_SECONDS)
     return True
 
 
-def _save(dynamodb: Any, table_name: str, path: Path, level: int = logging.INFO) -> None:
+def _save(
+    dynamodb: Any, table_name: str, path: Path, stage_queue: LocalStageQueue | None, level: int = logging.INFO
+) -> None:
     try:
-        count = data_file.save(dynamodb, table_name, path)
+        queues = {HANDOFF_SECTION: stage_queue.snapshot()} if stage_queue is not None else {}
+        count = data_file.save(dynamodb, table_name, path, queues)
     except Exception:  # keep stopping the rest; the previous save is still whole on disk
         logger.exception("could not save the data to %s", path)
         return
-    logger.log(level, "saved %d items to %s", count, path)
+    runs = len(stage_queue) if stage_queue is not None else 0
+    logger.log(level, "saved %d items and %d runs in the delivery stage to %s", count, runs, path)

@@ -1,7 +1,8 @@
 // GraphQL documents. Every mutation selects the members of its result union it can meet, and
 // `__typename` tells them apart (see graphqlBaseQuery).
 
-const RUN_FIELDS = `occurrenceId scheduledFor status trigger recordedAt messageId latenessMs`;
+const RUN_FIELDS = `occurrenceId scheduledFor status trigger recordedAt messageId latenessMs
+  reason attempts lastError nextAttemptAt`;
 
 const SCHEDULE_FIELDS = `
   __typename jobId payload recurring minute runAt timezone cron state version createdAt updatedAt

@@ -2,7 +2,7 @@
 
 export type Recurring = 'NONE' | 'DAILY' | 'WEEKLY' | 'CRON';
 export type ScheduleState = 'ACTIVE' | 'PAUSED' | 'COMPLETED';
-export type RunStatus = 'DELIVERED' | 'MISSED';
+export type RunStatus = 'QUEUED' | 'DELIVERED' | 'CANCELED' | 'MISSED' | 'FAILED';
 export type RunTrigger = 'SCHEDULE' | 'IMMEDIATE' | 'MANUAL';
 
 export interface PageInfo {
@@ -18,9 +18,11 @@ export interface Run {
   recordedAt: string;
   messageId: string | null;
   latenessMs: number | null;
-  /** Not selected from the API, which has no such fields yet; shown when a run carries them. */
+  /** Why it was canceled or failed. */
+  reason?: string | null;
   attempts?: number | null;
   lastError?: string | null;
+  nextAttemptAt?: string | null;
 }
 
 export interface RunTime {

@@ -5,6 +5,7 @@ import { useGetScheduleQuery } from '../../api/schedulerApi';
 import type { Schedule } from '../../api/types';
 import { errorMessage } from '../../lib/notify';
 import { useScreenAtLeast } from '../../lib/useScreenAtLeast';
+import { CALM_REFRESH_MS, refreshInterval } from './liveRefresh';
 import { ScheduleDetails } from './ScheduleDetails';
 import { scheduleTitle } from './scheduleText';
 
@@ -24,10 +25,14 @@ export function ScheduleDrawer({ jobId, onClose, onEdit, onDelete }: Props) {
   // The drawer covers the page's message strip, so its actions report inside it.
   const [notifications] = useState(createNotificationsStore);
   const roomy = useScreenAtLeast('sm');
+  const [pollingInterval, setPollingInterval] = useState(CALM_REFRESH_MS);
   const { data, error, isLoading } = useGetScheduleQuery(
     { jobId: jobId ?? '', runs },
-    { skip: !jobId, pollingInterval: 15_000, skipPollingIfUnfocused: true },
+    { skip: !jobId, pollingInterval, skipPollingIfUnfocused: true },
   );
+  useEffect(() => {
+    setPollingInterval(data ? refreshInterval([data], Date.now(), data.runs.nodes) : CALM_REFRESH_MS);
+  }, [data]);
   useEffect(() => {
     setRuns(RUNS_STEP);
     cleanNotifications(notifications);

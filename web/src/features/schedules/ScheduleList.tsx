@@ -6,6 +6,7 @@ import type { Schedule, ScheduleState } from '../../api/types';
 import { errorMessage } from '../../lib/notify';
 import { browserTimeZone } from '../../lib/time';
 import { useScreenAtLeast } from '../../lib/useScreenAtLeast';
+import { CALM_REFRESH_MS, refreshInterval } from './liveRefresh';
 import { ScheduleCards } from './ScheduleCards';
 import { ScheduleTable } from './ScheduleTable';
 import { sortSchedules, type SortOrder } from './sortSchedules';
@@ -48,10 +49,14 @@ export function ScheduleList({ onCreate, onPageChange, ...handlers }: Props) {
   const page = cursors.length - 1;
   const wide = useScreenAtLeast('md');
   const viewerZone = browserTimeZone();
+  const [pollingInterval, setPollingInterval] = useState(CALM_REFRESH_MS);
   const { data, error, isLoading, isFetching, refetch } = useListSchedulesQuery(
     { state: filter === 'ALL' ? null : filter, after: cursors[page] },
-    { pollingInterval: 30_000, skipPollingIfUnfocused: true },
+    { pollingInterval, skipPollingIfUnfocused: true },
   );
+  useEffect(() => {
+    setPollingInterval(refreshInterval(data?.nodes ?? [], Date.now()));
+  }, [data]);
   const shown = useMemo(() => (data ? sortSchedules(data.nodes, order) : []), [data, order]);
 
   // Deleting or completing the last rows of a later page leaves it empty: show the one before.

@@ -16,8 +16,8 @@ const RUN_TONE: Record<string, Tone> = {
 };
 
 const RUN_MEANING: Record<string, string> = {
-  DELIVERED: 'The message is on the queue for consumers',
-  QUEUED: 'Handed to the queue, which releases it at its time',
+  DELIVERED: 'Its target accepted it',
+  QUEUED: 'Handed to the delivery stage, which delivers it at its time',
   MISSED: 'Not delivered: its time passed while the service could not send it',
   FAILED: 'The target refused it after every retry',
   CANCELED: 'Withdrawn before its time',

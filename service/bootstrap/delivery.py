@@ -1,0 +1,72 @@
+"""The delivery function's wiring: the stage, its store, the targets and their senders."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import boto3
+
+from service.adapters.dynamo_delivery_store import DynamoDeliveryStore
+from service.adapters.sqs_stage_queue import SqsStageQueue
+from service.adapters.sqs_target_sender import SqsTargetSender
+from service.bootstrap.aws import aws_client, sqs_handoff
+from service.bootstrap.targets import target_directory
+from service.config import ConfigError, Settings
+from service.domain.targets import TargetKind
+from service.services.delivery import DeliverySettings, DeliveryStage, utc_now
+from service.services.delivery_ports import DeliveryStore, StageQueue
+from service.services.handoff import HandOff
+from service.services.target_ports import TargetSender
+from service.services.targets import TargetDirectory
+
+
+@dataclass(frozen=True)
+class DeliveryContainer:
+    settings: Settings
+    stage: DeliveryStage
+    queue: StageQueue
+    clock: Callable[[], datetime]
+
+
+def bootstrap_delivery(
+    settings: Settings | None = None,
+    *,
+    session: boto3.Session | None = None,
+    dynamodb: Any = None,
+    sqs: Any = None,
+    store: DeliveryStore | None = None,
+    targets: TargetDirectory | None = None,
+    senders: Mapping[TargetKind, TargetSender] | None = None,
+    queue: StageQueue | None = None,
+    handoff: HandOff | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    sleep: Callable[[float], None] = time.sleep,
+) -> DeliveryContainer:
+    """The delivery stage. Clients not given come from ``session`` (boto3's default); the
+    stage's own queue is ``SCHEDULER_HANDOFF_QUEUE_URL`` unless ``queue`` is given (the
+    local stack's in-process queue), which also takes the next runs it hands off itself
+    unless ``handoff`` says otherwise."""
+    settings = settings or Settings.from_env()
+    if dynamodb is None and (store is None or targets is None):
+        dynamodb = aws_client(session, "dynamodb")
+    if sqs is None and (senders is None or queue is None or handoff is None):
+        sqs = aws_client(session, "sqs")
+    if store is None:
+        store = DynamoDeliveryStore(dynamodb, settings.table_name, settings.run_retention)
+    if targets is None:
+        targets = target_directory(settings, dynamodb)
+    if senders is None:
+        senders = {TargetKind.SQS: SqsTargetSender.over(sqs, clock)}
+    if queue is None:
+        if not settings.handoff_queue_url:
+            raise ConfigError([(Settings.variable("handoff_queue_url"), "must be set")])
+        queue = SqsStageQueue(sqs, settings.handoff_queue_url)
+    if handoff is None:
+        handoff = queue if isinstance(queue, HandOff) else sqs_handoff(settings, sqs, clock)
+    tuning = DeliverySettings(catch_up=settings.catch_up, lookahead=settings.lookahead)
+    stage = DeliveryStage(store, targets, senders, tuning, handoff=handoff, clock=clock, sleep=sleep)
+    return DeliveryContainer(settings=settings, stage=stage, queue=queue, clock=clock)
