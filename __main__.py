@@ -5,11 +5,14 @@ import pulumi
 from infra.api import PATH_PATTERNS, Api, ApiArgs
 from infra.bundle import Bundle, build_bundle
 from infra.data import Data, DataArgs
+from infra.delivery import Delivery, DeliveryArgs
+from infra.delivery_alarms import DeliveryAlarmsArgs
 from infra.dispatcher import Dispatcher, DispatcherArgs
 from infra.edge import OriginSecret
 from infra.function import LambdaCode
+from infra.namespace_queues import NamespaceQueues, NamespaceQueuesArgs
 from infra.observability import Observability, ObservabilityArgs
-from infra.settings import API_SETTINGS, DISPATCHER_SETTINGS, StackSettings, is_dev_stack
+from infra.settings import API_SETTINGS, DELIVERY_SETTINGS, DISPATCHER_SETTINGS, StackSettings, is_dev_stack
 from infra.web import Web, WebArgs
 from service.config import Settings
 
@@ -29,10 +32,33 @@ data = Data(
 )
 
 # Each function gets the service settings the stack sets; the service's defaults apply to the rest.
+# The stack queue is the default namespace's built-in target; the hand-off queue is the
+# delivery stage's, where the dispatcher and the API send every run.
 resources_env: dict[str, pulumi.Input[str]] = {
     Settings.variable("table_name"): data.table_name,
     Settings.variable("queue_url"): data.queue_url,
+    Settings.variable("handoff_queue_url"): data.handoff_url,
 }
+
+namespace_queues = NamespaceQueues(
+    "namespace-queues",
+    NamespaceQueuesArgs(namespaces=settings.namespace_queues, definition=settings.namespace_queue),
+)
+
+delivery = Delivery(
+    "delivery",
+    DeliveryArgs(
+        code=code,
+        memory_mb=settings.delivery_memory_mb,
+        max_concurrency=settings.delivery_max_concurrency,
+        environment={**resources_env, **settings.environment(DELIVERY_SETTINGS)},
+        table_arn=data.table_arn,
+        handoff_arn=data.handoff_arn,
+        target_queue_arns=[data.queue_arn, *namespace_queues.arns.values(), *settings.target_queue_arns],
+        log_group_name=f"/scheduler/{stack}/delivery",
+        log_retention_days=settings.log_retention_days,
+    ),
+)
 
 dispatcher = Dispatcher(
     "dispatcher",
@@ -44,7 +70,7 @@ dispatcher = Dispatcher(
         environment={**resources_env, **settings.environment(DISPATCHER_SETTINGS)},
         table_arn=data.table_arn,
         due_index_arn=data.due_index_arn,
-        queue_arn=data.queue_arn,
+        handoff_arn=data.handoff_arn,
         log_group_name=f"/scheduler/{stack}/dispatcher",
         log_retention_days=settings.log_retention_days,
     ),
@@ -67,7 +93,7 @@ api = Api(
             Settings.variable("origin_secret"): edge_secret,
         },
         table_arn=data.table_arn,
-        queue_arn=data.queue_arn,
+        handoff_arn=data.handoff_arn,
         log_group_name=f"/scheduler/{stack}/api",
         access_log_group_name=f"/scheduler/{stack}/api-access",
         log_retention_days=settings.log_retention_days,
@@ -93,6 +119,12 @@ Observability(
         failed_ticks_queue_name=dispatcher.failures_name,
         dispatcher_function_name=dispatcher.function_name,
         api_function_name=api.function_name,
+        delivery=DeliveryAlarmsArgs(
+            handoff_queue_name=data.handoff_name,
+            handoff_dead_letter_queue_name=data.handoff_dead_letter_name,
+            delivery_function_name=delivery.function_name,
+            namespace_dead_letter_queue_names=namespace_queues.dead_letter_names,
+        ),
         late_threshold=settings.late_alarm_threshold,
         alarm_email=settings.alarm_email,
     ),
@@ -104,3 +136,8 @@ pulumi.export("tableName", data.table_name)
 pulumi.export("queueUrl", data.queue_url)
 pulumi.export("deadLetterQueueUrl", data.dead_letter_url)
 pulumi.export("failedTicksQueueUrl", dispatcher.failures_url)
+pulumi.export("handoffQueueUrl", data.handoff_url)
+pulumi.export("handoffDeadLetterQueueUrl", data.handoff_dead_letter_url)
+pulumi.export("namespaceQueueUrls", namespace_queues.urls)
+pulumi.export("namespaceDeadLetterQueueUrls", namespace_queues.dead_letter_urls)
+pulumi.export("deliveryRoleArn", delivery.role_arn)

@@ -52,7 +52,7 @@ class ApiArgs:
     throttle_burst: int
     environment: Mapping[str, pulumi.Input[str]]
     table_arn: pulumi.Input[str]
-    queue_arn: pulumi.Input[str]
+    handoff_arn: pulumi.Input[str]  # the delivery stage's queue: the API sends to no target
     log_group_name: str
     access_log_group_name: str
     log_retention_days: int
@@ -69,8 +69,8 @@ class Api(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         def policy(log_group_arn: pulumi.Output[str]) -> pulumi.Output[str]:
-            return pulumi.Output.all(args.table_arn, args.queue_arn, log_group_arn).apply(
-                lambda arns: json.dumps(iam.api_policy(table_arn=arns[0], queue_arn=arns[1], log_group_arn=arns[2]))
+            return pulumi.Output.all(args.table_arn, args.handoff_arn, log_group_arn).apply(
+                lambda arns: json.dumps(iam.api_policy(table_arn=arns[0], handoff_arn=arns[1], log_group_arn=arns[2]))
             )
 
         function = ServiceFunction(

@@ -1,4 +1,5 @@
-"""The data a deployment keeps: the schedules table and the delivery queue with its dead letters."""
+"""The data a deployment keeps: the schedules table, the delivery queue and the delivery stage's
+hand-off queue (the runs on their way to their targets), each with its dead letters."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from service.adapters.queue_schema import DEDUPLICATION_SCOPE, FIFO_THROUGHPUT_LIMIT, QueueDefinition
+from infra.queues import queue_with_dead_letters
+from service.adapters.queue_schema import HANDOFF, QueueDefinition
 from service.adapters.table_schema import DUE_INDEX, TABLE
 
 
@@ -28,6 +30,11 @@ class Data(pulumi.ComponentResource):
     dead_letter_url: pulumi.Output[str]
     dead_letter_arn: pulumi.Output[str]
     dead_letter_name: pulumi.Output[str]
+    handoff_url: pulumi.Output[str]
+    handoff_arn: pulumi.Output[str]
+    handoff_name: pulumi.Output[str]
+    handoff_dead_letter_url: pulumi.Output[str]
+    handoff_dead_letter_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: DataArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("scheduler:index:Data", name, None, opts)
@@ -62,50 +69,31 @@ class Data(pulumi.ComponentResource):
             opts=child,
         )
 
-        # A FIFO queue needs an explicit name; a standard one keeps the name Pulumi gives it.
-        queue_def = args.queue
-        fifo = queue_def.fifo or None
-        # Deduplication comes from each message's occurrenceId, never from the body.
-        no_body_deduplication = False if queue_def.fifo else None
-        dead_letters = aws.sqs.Queue(
-            f"{name}-dead-letters",
-            name=queue_def.dead_letter_name if queue_def.fifo else None,
-            fifo_queue=fifo,
-            content_based_deduplication=no_body_deduplication,
-            sqs_managed_sse_enabled=True,
-            message_retention_seconds=queue_def.dead_letter_retention,
-            max_message_size=queue_def.max_message_bytes,
-            opts=child,
-        )
-        queue = aws.sqs.Queue(
-            f"{name}-deliveries",
-            name=queue_def.name if queue_def.fifo else None,
-            fifo_queue=fifo,
-            content_based_deduplication=no_body_deduplication,
-            deduplication_scope=DEDUPLICATION_SCOPE if queue_def.fifo else None,
-            fifo_throughput_limit=FIFO_THROUGHPUT_LIMIT if queue_def.fifo else None,
-            sqs_managed_sse_enabled=True,
-            visibility_timeout_seconds=queue_def.visibility_timeout,
-            message_retention_seconds=queue_def.retention,
-            max_message_size=queue_def.max_message_bytes,
-            redrive_policy=dead_letters.arn.apply(queue_def.redrive_policy),
-            opts=child,
-        )
+        deliveries = queue_with_dead_letters(f"{name}-deliveries", f"{name}-dead-letters", args.queue, child)
+        # The delivery stage's own queue, read by the delivery function alone (infra/delivery.py).
+        handoff = queue_with_dead_letters(f"{name}-handoff", f"{name}-handoff-dead-letters", HANDOFF, child)
 
         self.table_name = table.name
         self.table_arn = table.arn
         self.due_index_arn = table.arn.apply(lambda arn: f"{arn}/index/{DUE_INDEX}")
-        self.queue_url = queue.url
-        self.queue_arn = queue.arn
-        self.queue_name = queue.name
-        self.dead_letter_url = dead_letters.url
-        self.dead_letter_arn = dead_letters.arn
-        self.dead_letter_name = dead_letters.name
+        self.queue_url = deliveries.queue.url
+        self.queue_arn = deliveries.queue.arn
+        self.queue_name = deliveries.queue.name
+        self.dead_letter_url = deliveries.dead_letters.url
+        self.dead_letter_arn = deliveries.dead_letters.arn
+        self.dead_letter_name = deliveries.dead_letters.name
+        self.handoff_url = handoff.queue.url
+        self.handoff_arn = handoff.queue.arn
+        self.handoff_name = handoff.queue.name
+        self.handoff_dead_letter_url = handoff.dead_letters.url
+        self.handoff_dead_letter_name = handoff.dead_letters.name
         self.register_outputs(
             {
                 "table_name": self.table_name,
                 "table_arn": self.table_arn,
                 "queue_url": self.queue_url,
                 "dead_letter_url": self.dead_letter_url,
+                "handoff_url": self.handoff_url,
+                "handoff_dead_letter_url": self.handoff_dead_letter_url,
             }
         )

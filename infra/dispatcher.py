@@ -59,7 +59,7 @@ class DispatcherArgs:
     environment: Mapping[str, pulumi.Input[str]]
     table_arn: pulumi.Input[str]
     due_index_arn: pulumi.Input[str]
-    queue_arn: pulumi.Input[str]
+    handoff_arn: pulumi.Input[str]  # the delivery stage's queue: the dispatcher sends to no target
     log_group_name: str
     log_retention_days: int
 
@@ -83,13 +83,13 @@ class Dispatcher(pulumi.ComponentResource):
 
         def policy(log_group_arn: pulumi.Output[str]) -> pulumi.Output[str]:
             return pulumi.Output.all(
-                args.table_arn, args.due_index_arn, args.queue_arn, failures.arn, log_group_arn
+                args.table_arn, args.due_index_arn, args.handoff_arn, failures.arn, log_group_arn
             ).apply(
                 lambda arns: json.dumps(
                     iam.dispatcher_policy(
                         table_arn=arns[0],
                         due_index_arn=arns[1],
-                        queue_arn=arns[2],
+                        handoff_arn=arns[2],
                         failures_arn=arns[3],
                         log_group_arn=arns[4],
                     )

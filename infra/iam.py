@@ -1,5 +1,7 @@
 """IAM policy documents, least privilege: each function gets only the calls it makes, only
-on its own table, index and queues.
+on its own table, index and queues. The dispatcher and the API hand runs to the delivery
+stage's queue and send to no target; only the delivery function sends to targets, and only
+to the queues the operator declared (infra/target_queues.py).
 
 Wildcards: none in actions. In resources only where AWS names nothing narrower:
 - a log group's streams (`<log-group-arn>:*`): Lambda creates a new stream name per execution
@@ -40,6 +42,32 @@ DISPATCHER_TABLE_ACTIONS = (
     "dynamodb:Query",
     "dynamodb:UpdateItem",
 )
+# The delivery function, per batch of hand-off messages:
+# - BatchGetItem: the batch's schedules, read again (consistently) at their second, to
+#   cancel the runs of schedules deleted, paused or changed since; and their large payloads,
+#   kept apart from the schedules;
+# - GetItem: one item by its key (a batch of one run, a payload alone);
+# - Query: a namespace's targets (its `TARGETS#<namespace>` partition);
+# - UpdateItem: each schedule records its run (conditional on the revision it was planned from);
+# - BatchWriteItem, PutItem: the run-history items of a batch, or of one run.
+# Nothing else: it deletes nothing and writes no transaction.
+DELIVERY_TABLE_ACTIONS = (
+    "dynamodb:BatchGetItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+)
+# What Lambda's SQS event source does with the function's role (receive, delete what the
+# function handled, read the queue's attributes), and what the function does itself:
+# ChangeMessageVisibility offers a run that failed for a passing reason again sooner.
+HANDOFF_CONSUMER_ACTIONS = (
+    "sqs:ChangeMessageVisibility",
+    "sqs:DeleteMessage",
+    "sqs:GetQueueAttributes",
+    "sqs:ReceiveMessage",
+)
 # SendMessageBatch is authorised by sqs:SendMessage; there is no action of its own.
 SEND_ACTIONS = ("sqs:SendMessage",)
 LOG_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
@@ -58,24 +86,36 @@ def logs_statement(log_group_arn: str) -> Policy:
     return {"Sid": "OwnLogs", "Effect": "Allow", "Action": list(LOG_ACTIONS), "Resource": f"{log_group_arn}:*"}
 
 
-def api_policy(*, table_arn: str, queue_arn: str, log_group_arn: str) -> Policy:
+def api_policy(*, table_arn: str, handoff_arn: str, log_group_arn: str) -> Policy:
     return document(
         {"Sid": "Table", "Effect": "Allow", "Action": list(API_TABLE_ACTIONS), "Resource": table_arn},
-        # The API delivers "run now" and already-due occurrences itself.
-        {"Sid": "Deliver", "Effect": "Allow", "Action": list(SEND_ACTIONS), "Resource": queue_arn},
+        # The API hands "run now" and already-due runs to the delivery stage, as the dispatcher does.
+        {"Sid": "HandOff", "Effect": "Allow", "Action": list(SEND_ACTIONS), "Resource": handoff_arn},
         logs_statement(log_group_arn),
     )
 
 
 def dispatcher_policy(
-    *, table_arn: str, due_index_arn: str, queue_arn: str, failures_arn: str, log_group_arn: str
+    *, table_arn: str, due_index_arn: str, handoff_arn: str, failures_arn: str, log_group_arn: str
 ) -> Policy:
     return document(
         {"Sid": "Table", "Effect": "Allow", "Action": list(DISPATCHER_TABLE_ACTIONS), "Resource": table_arn},
         {"Sid": "DueIndex", "Effect": "Allow", "Action": ["dynamodb:Query"], "Resource": due_index_arn},
-        {"Sid": "Deliver", "Effect": "Allow", "Action": list(SEND_ACTIONS), "Resource": queue_arn},
+        {"Sid": "HandOff", "Effect": "Allow", "Action": list(SEND_ACTIONS), "Resource": handoff_arn},
         # Lambda sends the record of a failed asynchronous invocation with the function's own role.
         {"Sid": "FailedTicks", "Effect": "Allow", "Action": list(SEND_ACTIONS), "Resource": failures_arn},
+        logs_statement(log_group_arn),
+    )
+
+
+def delivery_policy(*, table_arn: str, handoff_arn: str, target_queue_arns: list[str], log_group_arn: str) -> Policy:
+    """``target_queue_arns``: the declared target queues, each named (never a pattern)."""
+    return document(
+        {"Sid": "Table", "Effect": "Allow", "Action": list(DELIVERY_TABLE_ACTIONS), "Resource": table_arn},
+        {"Sid": "HandOff", "Effect": "Allow", "Action": list(HANDOFF_CONSUMER_ACTIONS), "Resource": handoff_arn},
+        # A retry for later is a new hand-off message (with its attempt and a delay).
+        {"Sid": "Retry", "Effect": "Allow", "Action": list(SEND_ACTIONS), "Resource": handoff_arn},
+        {"Sid": "Targets", "Effect": "Allow", "Action": list(SEND_ACTIONS), "Resource": list(target_queue_arns)},
         logs_statement(log_group_arn),
     )
 

@@ -1,6 +1,7 @@
 """Alarms on what a team must hear about: messages consumers could not take, ticks that
-failed or did not run, and occurrences delivered late or missed (from the dispatcher's EMF
-metrics). They notify one SNS topic; `scheduler:alarmEmail` subscribes an address to it.
+failed or did not run, occurrences delivered late or missed (from the dispatcher's EMF
+metrics), and a delivery stage that fails or falls behind (infra/delivery_alarms.py). They
+notify one SNS topic; `scheduler:alarmEmail` subscribes an address to it.
 
 The log groups themselves belong to the functions (infra/function.py), which create them with
 their retention before Lambda could create them without one.
@@ -13,6 +14,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from infra.alarms import Alarm, messages_waiting
+from infra.delivery_alarms import DeliveryAlarmsArgs, delivery_alarms
+
 METRICS_NAMESPACE = "Scheduler"  # the dispatcher's EMF namespace and dimension
 DISPATCHER_DIMENSIONS = {"service": "dispatcher"}
 ON_TIME_MS = 1000  # SPEC section 4: delivered within 1 s of runAt, p99
@@ -24,25 +28,9 @@ class ObservabilityArgs:
     failed_ticks_queue_name: pulumi.Input[str]
     dispatcher_function_name: pulumi.Input[str]
     api_function_name: pulumi.Input[str]
+    delivery: DeliveryAlarmsArgs
     late_threshold: int
     alarm_email: str | None
-
-
-@dataclass(frozen=True)
-class _Alarm:
-    key: str
-    description: str
-    namespace: str
-    metric: str
-    dimensions: dict[str, pulumi.Input[str]]
-    threshold: float
-    statistic: str | None = "Sum"
-    extended_statistic: str | None = None
-    comparison: str = "GreaterThanOrEqualToThreshold"
-    period: int = 60
-    evaluation_periods: int = 1
-    datapoints_to_alarm: int = 1
-    treat_missing_data: str = "notBreaching"
 
 
 class Observability(pulumi.ComponentResource):
@@ -61,25 +49,15 @@ class Observability(pulumi.ComponentResource):
 
         dispatcher = {"FunctionName": args.dispatcher_function_name}
         alarms = [
-            _Alarm(
+            messages_waiting(
                 "dead-letters",
                 "Messages that consumers failed to process have reached the dead-letter queue",
-                "AWS/SQS",
-                "ApproximateNumberOfMessagesVisible",
-                {"QueueName": args.dead_letter_queue_name},
-                threshold=1,
-                statistic="Maximum",
+                args.dead_letter_queue_name,
             ),
-            _Alarm(
-                "failed-ticks",
-                "EventBridge or Lambda gave up on dispatcher ticks",
-                "AWS/SQS",
-                "ApproximateNumberOfMessagesVisible",
-                {"QueueName": args.failed_ticks_queue_name},
-                threshold=1,
-                statistic="Maximum",
+            messages_waiting(
+                "failed-ticks", "EventBridge or Lambda gave up on dispatcher ticks", args.failed_ticks_queue_name
             ),
-            _Alarm(
+            Alarm(
                 "dispatcher-errors",
                 "Dispatcher ticks fail (two minutes out of five)",
                 "AWS/Lambda",
@@ -89,8 +67,8 @@ class Observability(pulumi.ComponentResource):
                 evaluation_periods=5,
                 datapoints_to_alarm=2,
             ),
-            _Alarm("dispatcher-throttles", "Dispatcher ticks are throttled", "AWS/Lambda", "Throttles", dispatcher, 1),
-            _Alarm(
+            Alarm("dispatcher-throttles", "Dispatcher ticks are throttled", "AWS/Lambda", "Throttles", dispatcher, 1),
+            Alarm(
                 "dispatcher-silent",
                 "The dispatcher has not run for five minutes: nothing is being delivered",
                 "AWS/Lambda",
@@ -101,7 +79,7 @@ class Observability(pulumi.ComponentResource):
                 period=300,
                 treat_missing_data="breaching",
             ),
-            _Alarm(
+            Alarm(
                 "late-deliveries",
                 "Occurrences were delivered after their runAt (dispatcher late or catching up)",
                 METRICS_NAMESPACE,
@@ -110,7 +88,7 @@ class Observability(pulumi.ComponentResource):
                 threshold=args.late_threshold,
                 period=300,
             ),
-            _Alarm(
+            Alarm(
                 "missed-occurrences",
                 "Occurrences were recorded as missed (older than the catch-up window, or skipped)",
                 METRICS_NAMESPACE,
@@ -119,7 +97,7 @@ class Observability(pulumi.ComponentResource):
                 threshold=1,
                 period=300,
             ),
-            _Alarm(
+            Alarm(
                 "lateness-p99",
                 f"p99 delivery lateness above {ON_TIME_MS} ms for three minutes out of five",
                 METRICS_NAMESPACE,
@@ -132,7 +110,7 @@ class Observability(pulumi.ComponentResource):
                 evaluation_periods=5,
                 datapoints_to_alarm=3,
             ),
-            _Alarm(
+            Alarm(
                 "api-errors",
                 "The API function fails (unhandled errors, timeouts)",
                 "AWS/Lambda",
@@ -141,6 +119,7 @@ class Observability(pulumi.ComponentResource):
                 threshold=5,
                 period=300,
             ),
+            *delivery_alarms(args.delivery),
         ]
         created = [
             aws.cloudwatch.MetricAlarm(

@@ -20,6 +20,12 @@ from typing import Any
 
 import pulumi
 
+from infra.target_queues import (
+    check_delivery_concurrency,
+    check_namespace_queues,
+    check_target_queue_arns,
+    read_list,
+)
 from service.adapters.queue_schema import FIFO_SUFFIX, QueueDefinition
 from service.config import ConfigError, Settings
 
@@ -49,6 +55,7 @@ API_SETTINGS = (
     "graphql_introspection",
 )
 DISPATCHER_SETTINGS = ("run_retention_days", "lookahead_seconds", "catch_up_hours", "dispatch_invocations")
+DELIVERY_SETTINGS = ("run_retention_days", "catch_up_hours")
 # Config key -> a field of the queue definition.
 QUEUE_KEYS = {
     "queueVisibilityTimeoutSeconds": "visibility_timeout",
@@ -65,6 +72,10 @@ STACK_KEYS = {
     "dispatcherMemoryMb": "dispatcher_memory_mb",
     "dispatcherTimeoutSeconds": "dispatcher_timeout_seconds",
     "dispatcherReservedConcurrency": "dispatcher_reserved_concurrency",
+    "deliveryMemoryMb": "delivery_memory_mb",
+    "deliveryMaxConcurrency": "delivery_max_concurrency",
+    "namespaceQueues": "namespace_queues",
+    "targetQueueArns": "target_queue_arns",
     "apiSnapStart": "api_snap_start",
     "apiThrottleRate": "api_throttle_rate",
     "apiThrottleBurst": "api_throttle_burst",
@@ -93,6 +104,12 @@ class StackSettings:
     dispatcher_memory_mb: int = 1024
     dispatcher_timeout_seconds: int = 60
     dispatcher_reserved_concurrency: int | None = None
+    delivery_memory_mb: int = 256
+    # Why 50: infra/delivery.py.
+    delivery_max_concurrency: int = 50
+    # The namespaces that get a queue of their own, and the existing queues a target may name.
+    namespace_queues: tuple[str, ...] = ()
+    target_queue_arns: tuple[str, ...] = ()
     api_snap_start: bool = True
     api_throttle_rate: float = 50.0
     api_throttle_burst: int = 100
@@ -152,11 +169,18 @@ class StackSettings:
                 f"scheduler:dispatcherReservedConcurrency ({reserved}) is below scheduler:dispatchInvocations "
                 f"({invocations}): the invocations a tick starts would be throttled"
             )
+        check_delivery_concurrency(self.delivery_max_concurrency)
+        check_namespace_queues(self.namespace_queues)
+        check_target_queue_arns(self.target_queue_arns)
 
     @property
     def queue(self) -> QueueDefinition:
         suffix = FIFO_SUFFIX if self.fifo else ""
         return QueueDefinition(name=f"scheduler-{self.stack}-deliveries{suffix}", **self.queue_settings)
+
+    def namespace_queue(self, namespace: str) -> QueueDefinition:
+        """A namespace's queue: the stack queue's settings, always a standard queue."""
+        return QueueDefinition(name=f"scheduler-{self.stack}-{namespace}", **self.queue_settings)
 
     def setting(self, name: str) -> Any:
         """A service setting as the functions will have it: the stack's value, or the service's default."""
@@ -180,6 +204,8 @@ def value_type(annotation: Any) -> Any:
 
 def _read(config: pulumi.Config, key: str, annotation: Any) -> Any:
     kind = value_type(annotation)
+    if typing.get_origin(kind) is tuple:
+        return read_list(config, key)
     if kind is bool:
         return config.get_bool(key)
     if kind is int:

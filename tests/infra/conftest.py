@@ -34,7 +34,25 @@ def prod(deploy: Deploy) -> Deployment:
     return deploy("prod")
 
 
-@pytest.fixture(scope="session", params=["one invocation", "fanned out"])
+# Two namespaces with queues of their own, and two existing queues declared as targets.
+NAMESPACES = ("team-a", "team-b")
+DECLARED_QUEUES = (
+    "arn:aws:sqs:us-east-1:210987654321:orders",
+    "arn:aws:sqs:us-east-1:123456789012:billing.fifo",
+)
+
+
+@pytest.fixture(scope="session")
+def with_targets(deploy: Deploy) -> Deployment:
+    return deploy("prod", namespaceQueues=NAMESPACES, targetQueueArns=DECLARED_QUEUES)
+
+
+@pytest.fixture(scope="session", params=["one invocation", "fanned out", "target queues"])
 def every_shape(request: pytest.FixtureRequest, deploy: Deploy) -> Deployment:
-    """The default stack, and one whose dispatcher fans out (it has an extra policy)."""
-    return deploy("prod") if request.param == "one invocation" else deploy("prod", dispatchInvocations=3)
+    """The default stack, one whose dispatcher fans out (it has an extra policy), and one
+    whose delivery function may send to namespace and declared queues."""
+    if request.param == "fanned out":
+        return deploy("prod", dispatchInvocations=3)
+    if request.param == "target queues":
+        return deploy("prod", namespaceQueues=NAMESPACES, targetQueueArns=DECLARED_QUEUES)
+    return deploy("prod")

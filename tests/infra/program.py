@@ -216,8 +216,11 @@ def run_program(workdir: Path, stack: str = "prod", **config: object) -> Deploym
 
 
 def _config_text(value: object) -> str:
+    """A config value as the engine hands it to the program: lists (`--path 'key[0]'`) as JSON."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return json.dumps(list(value))
     return str(value)
 
 

@@ -123,6 +123,7 @@ def test_api_environment_names_the_table_and_queue_and_graphql_switches(deploy: 
 
     assert env["SCHEDULER_TABLE_NAME"] == deploy("prod").one("aws:dynamodb/table:Table").outputs["name"]
     assert env["SCHEDULER_QUEUE_URL"] == deploy("prod").named("data-deliveries").outputs["url"]
+    assert env["SCHEDULER_HANDOFF_QUEUE_URL"] == deploy("prod").named("data-handoff").outputs["url"]
     assert "SCHEDULER_GRAPHQL_IDE" not in env  # the service's default: off
     assert with_ide["SCHEDULER_GRAPHQL_IDE"] == "on"
     assert (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from service.adapters.queue_schema import DELIVERY_TIMEOUT_SECONDS, HANDOFF
 from service.adapters.table_schema import TABLE
 from tests.infra.conftest import Deploy
 from tests.infra.program import Deployment
@@ -74,9 +75,19 @@ def test_the_delivery_queues_take_a_full_size_payload_with_its_attributes(prod: 
 def test_every_queue_is_encrypted_and_dead_letters_are_kept_longest(prod: Deployment) -> None:
     queues = {q.name: q.inputs for q in prod.of_type(QUEUE_TYPE)}
 
-    assert set(queues) == {"data-deliveries", "data-dead-letters", "dispatcher-failed-ticks"}
+    assert set(queues) == {
+        "data-deliveries",
+        "data-dead-letters",
+        "data-handoff",
+        "data-handoff-dead-letters",
+        "dispatcher-failed-ticks",
+    }
     assert all(q["sqsManagedSseEnabled"] is True for q in queues.values())
     assert queues["data-dead-letters"]["messageRetentionSeconds"] > queues["data-deliveries"]["messageRetentionSeconds"]
+    assert (
+        queues["data-handoff-dead-letters"]["messageRetentionSeconds"]
+        > queues["data-handoff"]["messageRetentionSeconds"]
+    )
     assert queues["data-deliveries"]["visibilityTimeoutSeconds"] == 30
 
 
@@ -96,3 +107,38 @@ def test_fifo_makes_the_delivery_queue_and_its_dead_letters_fifo(deploy: Deploy)
 
 def test_a_standard_stack_has_no_fifo_queue(prod: Deployment) -> None:
     assert not any(q.inputs.get("fifoQueue") for q in prod.of_type(QUEUE_TYPE))
+
+
+def test_the_handoff_queue_is_the_shared_definition_with_dead_letters_after_ten_receives(prod: Deployment) -> None:
+    queue = prod.named("data-handoff").inputs
+    dead_letters = prod.named("data-handoff-dead-letters")
+
+    assert queue["visibilityTimeoutSeconds"] == HANDOFF.visibility_timeout == 180
+    assert queue["messageRetentionSeconds"] == HANDOFF.retention
+    assert json.loads(queue["redrivePolicy"]) == {
+        "deadLetterTargetArn": dead_letters.outputs["arn"],
+        "maxReceiveCount": 10,
+    }
+    for inputs in (queue, dead_letters.inputs):
+        assert inputs["maxMessageSize"] == HANDOFF.max_message_bytes == 1024 * 1024
+        assert inputs["sqsManagedSseEnabled"] is True
+
+
+def test_the_handoff_queue_hides_a_batch_for_six_times_the_delivery_functions_time_out(prod: Deployment) -> None:
+    # Lambda's advice for an SQS source, and its rule: never less than the function's time-out.
+    delivery = prod.one("aws:lambda/function:Function", "delivery").inputs
+
+    assert delivery["timeout"] == DELIVERY_TIMEOUT_SECONDS
+    assert prod.named("data-handoff").inputs["visibilityTimeoutSeconds"] == 6 * delivery["timeout"]
+
+
+def test_the_handoff_queue_stays_standard_and_keeps_its_settings_whatever_the_delivery_queues_config(
+    deploy: Deploy,
+) -> None:
+    stack = deploy("prod", fifo=True, maxReceiveCount=3, queueVisibilityTimeoutSeconds=60)
+    queue = stack.named("data-handoff").inputs
+
+    assert "fifoQueue" not in queue
+    assert "name" not in queue  # Pulumi names it: two stacks in one account never collide
+    assert queue["visibilityTimeoutSeconds"] == 180
+    assert json.loads(queue["redrivePolicy"])["maxReceiveCount"] == 10

@@ -56,7 +56,7 @@ def test_the_failed_ticks_queue_accepts_messages_from_the_rule_only(prod: Deploy
     }
 
 
-def test_dispatcher_environment_names_the_table_and_queue_and_leaves_the_rest_to_the_services_defaults(
+def test_dispatcher_environment_names_the_table_and_queues_and_leaves_the_rest_to_the_services_defaults(
     prod: Deployment,
 ) -> None:
     env = prod.one(FUNCTION, "dispatcher").inputs["environment"]["variables"]
@@ -64,6 +64,8 @@ def test_dispatcher_environment_names_the_table_and_queue_and_leaves_the_rest_to
     assert env == {
         "SCHEDULER_TABLE_NAME": prod.one("aws:dynamodb/table:Table").outputs["name"],
         "SCHEDULER_QUEUE_URL": prod.named("data-deliveries").outputs["url"],
+        # Where it hands every run: the delivery stage's queue.
+        "SCHEDULER_HANDOFF_QUEUE_URL": prod.named("data-handoff").outputs["url"],
     }
 
 

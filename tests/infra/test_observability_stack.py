@@ -64,7 +64,7 @@ def test_the_late_alarm_threshold_follows_the_config(deploy: Deploy) -> None:
 def test_every_alarm_notifies_the_alarm_topic(prod: Deployment) -> None:
     topic = prod.one("aws:sns/topic:Topic").outputs["arn"]
 
-    assert len(_alarms(prod)) >= 8
+    assert len(_alarms(prod)) >= 12
     for alarm in _alarms(prod).values():
         assert alarm["alarmActions"] == [topic]
         assert alarm["okActions"] == [topic]
@@ -85,6 +85,7 @@ def test_every_log_group_has_the_configured_retention(deploy: Deploy) -> None:
     assert {g.inputs["name"] for g in groups} == {
         "/scheduler/prod/api",
         "/scheduler/prod/dispatcher",
+        "/scheduler/prod/delivery",
         "/scheduler/prod/api-access",
     }
     assert {g.inputs["retentionInDays"] for g in groups} == {14}
@@ -95,3 +96,48 @@ def test_functions_log_json_into_their_own_group(prod: Deployment) -> None:
         logging = function.inputs["loggingConfig"]
         assert logging["logFormat"] == "JSON"
         assert logging["logGroup"] == f"/scheduler/prod/{function.name}"
+
+
+def test_runs_the_delivery_stage_gave_up_on_alarm_at_the_first(prod: Deployment) -> None:
+    alarm = _alarms(prod)["handoff-dead-letters"]
+
+    assert (alarm["namespace"], alarm["metricName"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
+    assert alarm["dimensions"] == {"QueueName": prod.named("data-handoff-dead-letters").outputs["name"]}
+    assert (alarm["threshold"], alarm["statistic"]) == (1, "Maximum")
+
+
+def test_due_runs_left_waiting_in_the_handoff_queue_for_three_minutes_alarm(prod: Deployment) -> None:
+    # Visible hand-off messages are due runs not yet taken (delayed ones are not counted).
+    alarm = _alarms(prod)["handoff-backlog"]
+
+    assert (alarm["namespace"], alarm["metricName"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
+    assert alarm["dimensions"] == {"QueueName": prod.named("data-handoff").outputs["name"]}
+    assert (alarm["statistic"], alarm["threshold"], alarm["comparisonOperator"]) == (
+        "Minimum",
+        100,
+        "GreaterThanOrEqualToThreshold",
+    )
+    assert (alarm["period"], alarm["evaluationPeriods"], alarm["datapointsToAlarm"]) == (60, 3, 3)
+
+
+def test_delivery_errors_and_throttles_alarm(prod: Deployment) -> None:
+    alarms = _alarms(prod)
+    delivery = {"FunctionName": prod.one("aws:lambda/function:Function", "delivery").outputs["name"]}
+
+    assert (alarms["delivery-errors"]["metricName"], alarms["delivery-errors"]["dimensions"]) == ("Errors", delivery)
+    assert (alarms["delivery-errors"]["evaluationPeriods"], alarms["delivery-errors"]["datapointsToAlarm"]) == (5, 2)
+    assert (alarms["delivery-throttles"]["metricName"], alarms["delivery-throttles"]["dimensions"]) == (
+        "Throttles",
+        delivery,
+    )
+
+
+def test_each_namespace_queues_dead_letters_alarm_and_no_other_queue_gets_one(with_targets: Deployment) -> None:
+    alarms = _alarms(with_targets)
+    dead_letter_alarms = {key for key in alarms if key.startswith("ns-")}
+
+    assert dead_letter_alarms == {"ns-team-a-dead-letters", "ns-team-b-dead-letters"}
+    for namespace in ("team-a", "team-b"):
+        alarm = alarms[f"ns-{namespace}-dead-letters"]
+        assert alarm["dimensions"] == {"QueueName": with_targets.named(f"ns-{namespace}-dlq").outputs["name"]}
+        assert alarm["threshold"] == 1

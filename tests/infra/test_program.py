@@ -12,6 +12,7 @@ import yaml
 
 from infra.settings import (
     API_SETTINGS,
+    DELIVERY_SETTINGS,
     DISPATCHER_SETTINGS,
     QUEUE_KEYS,
     SERVICE_KEYS,
@@ -32,6 +33,11 @@ def test_the_stack_exports_the_urls_and_names_a_team_needs(prod: Deployment) -> 
         "queueUrl": prod.named("data-deliveries").outputs["url"],
         "deadLetterQueueUrl": prod.named("data-dead-letters").outputs["url"],
         "failedTicksQueueUrl": prod.named("dispatcher-failed-ticks").outputs["url"],
+        "handoffQueueUrl": prod.named("data-handoff").outputs["url"],
+        "handoffDeadLetterQueueUrl": prod.named("data-handoff-dead-letters").outputs["url"],
+        "namespaceQueueUrls": {},
+        "namespaceDeadLetterQueueUrls": {},
+        "deliveryRoleArn": prod.named("delivery-role").outputs["arn"],
     }
 
 
@@ -40,18 +46,28 @@ def test_every_cloud_resource_belongs_to_a_scheduler_component(prod: Deployment)
 
     assert {"scheduler:index:Data", "scheduler:index:Dispatcher", "scheduler:index:Api"} <= components
     assert {"scheduler:index:Web", "scheduler:index:Observability"} <= components
+    assert {"scheduler:index:Delivery", "scheduler:index:NamespaceQueues"} <= components
     for resource in prod.resources:
         if resource.type.startswith("aws:"):
             assert (resource.parent_type or "").startswith("scheduler:index:"), resource.name
 
 
-PULUMI_TYPES = {bool: "boolean", int: "integer", float: "integer", str: "string", Path: "string"}
+PULUMI_TYPES = {
+    bool: "boolean",
+    int: "integer",
+    float: "integer",
+    str: "string",
+    Path: "string",
+    tuple[str, ...]: "array",
+}
 
 
 def _documented(kind: Any, default: Any) -> tuple[str, Any]:
     """The type and default a key of this kind and default has in Pulumi.yaml."""
     if isinstance(default, Path):
         default = str(default.relative_to(PROJECT_ROOT))
+    if isinstance(default, tuple):
+        default = list(default)
     return PULUMI_TYPES[kind], default
 
 
@@ -80,11 +96,17 @@ def test_the_config_schema_documents_every_key_with_the_type_and_default_of_its_
     assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
     assert documented == models
     assert all(entry.get("description") for entry in schema.values())
+    # Pulumi checks a list's entries by the type of its items.
+    assert all(entry["items"] == {"type": "string"} for entry in schema.values() if entry["type"] == "array")
 
 
 def test_the_service_settings_a_stack_sets_are_the_services_own_with_their_variables() -> None:
     assert set(SERVICE_KEYS.values()) <= set(Settings.model_fields)
-    assert set(API_SETTINGS) | set(DISPATCHER_SETTINGS) == set(SERVICE_KEYS.values())
+    assert set(API_SETTINGS) | set(DISPATCHER_SETTINGS) | set(DELIVERY_SETTINGS) == set(SERVICE_KEYS.values())
+    assert {Settings.variable(name) for name in DELIVERY_SETTINGS} == {
+        "SCHEDULER_RUN_RETENTION_DAYS",
+        "SCHEDULER_CATCH_UP_HOURS",
+    }
     assert {Settings.variable(name) for name in DISPATCHER_SETTINGS} == {
         "SCHEDULER_RUN_RETENTION_DAYS",
         "SCHEDULER_LOOKAHEAD_SECONDS",
