@@ -143,13 +143,18 @@ class _Deadline:
     def __init__(self, seconds: float) -> None:
         self._at = time.monotonic() + seconds
         self._timer: threading.Timer | None = None
+        self._watched: socket.socket | None = None
         self.expired = False
 
     def remaining(self) -> float:
         return max(0.0, self._at - time.monotonic())
 
     def watch(self, sock: socket.socket) -> socket.socket:
-        self._timer = threading.Timer(self.remaining(), self._expire, (sock,))
+        # A descriptor of its own (a dup): wrapping ``sock`` in TLS detaches it, and a shutdown
+        # through any descriptor of a socket ends its connection. Closed only once the timer is
+        # stopped, so a shutdown never reaches a descriptor number reused by another socket.
+        self._watched = socket.fromfd(sock.fileno(), sock.family, sock.type)
+        self._timer = threading.Timer(self.remaining(), self._expire)
         self._timer.daemon = True
         self._timer.start()
         return sock
@@ -157,11 +162,15 @@ class _Deadline:
     def cancel(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
+            self._timer.join()
+        if self._watched is not None:
+            self._watched.close()
 
-    def _expire(self, sock: socket.socket) -> None:
+    def _expire(self) -> None:
         self.expired = True
-        with suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked read in the sending thread
+        if self._watched is not None:
+            with suppress(OSError):
+                self._watched.shutdown(socket.SHUT_RDWR)  # wakes a blocked read in the sending thread
 
 
 def _failure(exc: BaseException, expired: bool, timeout: float) -> str:

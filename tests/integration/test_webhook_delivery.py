@@ -210,3 +210,13 @@ def test_a_certificate_not_valid_for_the_host_fails_the_delivery(
     assert hooks.requests == []
     assert outcome.error is not None and outcome.error.startswith(error)
     assert not outcome.permanent
+
+
+def test_over_https_too_a_receiver_that_answers_a_byte_at_a_time_cannot_stretch_the_timeout(tmp_path: Path) -> None:
+    tls = tls_for(tmp_path, "hooks.example.com")
+    config = WebhookConfig(new_secret(), timeout_seconds=0.5)
+    with receiver(Answer(status=200, delay=0.05, drip=True), tls=tls) as hooks:
+        sender = WebhookSender(allow_loopback=True, resolver=to_loopback, ca_certs=str(tls.ca_file))
+        url = hooks.url(host="hooks.example.com", scheme="https")
+        [outcome] = sender.deliver(webhook(url, config), [run()])
+    assert (outcome.accepted, outcome.error) == (False, "timeout after 0.5 s")
