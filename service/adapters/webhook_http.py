@@ -45,7 +45,6 @@ def open_tcp(address: tuple[str, int], timeout: float) -> socket.socket:
 class HttpReply:
     status: int
     retry_after: str | None  # the Retry-After header, as sent
-    address: str  # the one it came from
 
 
 class RequestFailed(Exception):  # noqa: N818 - says what happened
@@ -65,7 +64,6 @@ def post(
     """POST ``body`` to ``url`` at the first of ``addresses`` that takes a connection (as a
     resolver's answers are tried in order); its status, or ``RequestFailed``."""
     deadline = _Deadline(timeout)
-    connected: list[str] = []
 
     def open_socket() -> socket.socket:
         failure: OSError = ConnectionError("no address")
@@ -75,7 +73,6 @@ def post(
             except OSError as exc:  # nothing was sent: the next address may take it
                 failure = exc
                 continue
-            connected.append(address)
             return deadline.watch(sock)
         raise failure
 
@@ -85,7 +82,7 @@ def post(
         connection.request("POST", url.target, body=body, headers=headers, preload_content=False)
         response = connection.getresponse()
         # The body is never read: the status says it all, and a large or slow one costs nothing.
-        return HttpReply(response.status, response.headers.get("retry-after"), connected[0])
+        return HttpReply(response.status, response.headers.get("retry-after"))
     except (OSError, HTTPException, HTTPError) as exc:
         raise RequestFailed(_failure(exc, deadline.expired, timeout)) from exc
     finally:
