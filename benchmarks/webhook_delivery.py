@@ -29,7 +29,7 @@ LATENCIES_MS = (0, 50, 200)
 
 def start_receiver(latency: float) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("content-length", "0")))
             time.sleep(latency)
             self.send_response(204)
