@@ -8,6 +8,7 @@ import pytest
 from service.domain.addresses import parse_address, refused_because
 from service.domain.errors import ValidationFailed
 from service.domain.webhook_urls import MAX_URL_LENGTH, WebhookUrl, WebhookUrlRefused, check_webhook_url
+from service.entrypoints.presenters.errors import status_for
 
 REFUSED = [
     # IPv4
@@ -190,3 +191,8 @@ def test_a_refusal_can_name_the_field_the_client_sent() -> None:
     with pytest.raises(WebhookUrlRefused) as refused:
         check_webhook_url("http://hooks.example.com/", field="webhook.url")
     assert refused.value.problems[0].field == "webhook.url"
+
+
+def test_a_refused_url_is_answered_422_naming_url() -> None:
+    refused = WebhookUrlRefused("10.0.0.5 is private: a webhook must reach a public address")
+    assert status_for(refused) == 422
