@@ -110,6 +110,10 @@ class Settings(BaseSettings):
     # Runs one invocation sends in a tick before another is started (about 50 s of work).
     dispatch_capacity: int = Field(15_000, ge=1, validation_alias="SCHEDULER_DISPATCH_CAPACITY")
     function_name: str | None = Field(None, validation_alias="AWS_LAMBDA_FUNCTION_NAME")
+    # Lets webhooks reach loopback addresses, over http too (http://127.0.0.1:9000/hook), so
+    # the local stack can deliver to a receiver on the developer's machine. Never on in the
+    # cloud: there it would open the function's own host to every namespace's URLs (SSRF).
+    webhook_allow_loopback: Flag = Field(False, validation_alias="SCHEDULER_WEBHOOK_ALLOW_LOOPBACK")
 
     @model_validator(mode="before")
     @classmethod

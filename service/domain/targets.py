@@ -18,6 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from service.domain.errors import FieldProblem, ValidationFailed, quoted
+from service.domain.webhooks import WebhookConfig
 
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 DEFAULT_NAMESPACE = "default"
@@ -40,6 +41,7 @@ class Target:
     default: bool = False
     created_at: datetime | None = None
     built_in: bool = False  # the stack's own queue: not stored, cannot be removed
+    webhook: WebhookConfig | None = None  # a ``webhook`` target's secrets, timeout and retries
 
 
 def check_target_name(name: str, field: str = "target") -> str:

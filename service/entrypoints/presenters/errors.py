@@ -28,6 +28,7 @@ from service.domain.errors import (
 )
 from service.domain.keys import KeyNotFound, RateLimited, Unauthorized
 from service.domain.targets import NoDefaultTarget, TargetNotFound
+from service.domain.webhook_urls import WebhookUrlRefused
 from service.entrypoints.auth import www_authenticate
 from service.entrypoints.graphql.errors import (
     DeliveryError,
@@ -59,6 +60,7 @@ ERRORS: list[ErrorRow[Any]] = [
     ErrorRow(ValidationFailed, 422, _invalid),
     ErrorRow(TargetNotFound, 422, _invalid),
     ErrorRow(NoDefaultTarget, 422, _invalid),
+    ErrorRow(WebhookUrlRefused, 422, _invalid),
     ErrorRow(PayloadTooLarge, 413, _invalid),
     ErrorRow(
         ScheduleNotFound,
