@@ -156,3 +156,28 @@ def _job_id(row: Locator) -> str:
     job_id = row.get_attribute("data-job-id")
     assert job_id
     return job_id
+
+
+def test_a_run_due_in_seconds_shows_queued_in_the_drawer_then_delivered_at_its_time(
+    open_page: OpenPage, stack: str
+) -> None:
+    from playwright.sync_api import expect
+
+    from tests.e2e.browser_support import sign_in
+
+    page = open_page(WINDOW)
+    payload = f'{{"soon": "{uuid.uuid4()}"}}'
+    due = (datetime.now(ZoneInfo("UTC")) + timedelta(seconds=8)).replace(microsecond=0)
+    # Inside the dispatcher's window: handed to the delivery stage at once, by the API.
+    create_through_api(stack, {"payload": payload, "runAt": due.strftime("%Y-%m-%dT%H:%M:%SZ")})
+    sign_in(page)
+    row = page.get_by_test_id("schedule-row").filter(has_text=payload)
+    row.get_by_test_id("schedule-title").click()
+    drawer = page.get_by_role("dialog", name=payload)
+    runs = drawer.get_by_test_id("run-row")
+
+    expect(runs).to_have_count(1)
+    expect(runs).to_contain_text("queued", ignore_case=True)
+    assert datetime.now(ZoneInfo("UTC")) < due  # seen queued before its time, never delivered early
+    expect(runs).to_contain_text("delivered", ignore_case=True, timeout=20_000)
+    expect(runs).not_to_contain_text("queued", ignore_case=True)
