@@ -17,8 +17,10 @@ import pulumi_aws as aws
 from infra.alarms import Alarm, messages_waiting
 from infra.delivery_alarms import DeliveryAlarmsArgs, delivery_alarms
 
-METRICS_NAMESPACE = "Scheduler"  # the dispatcher's EMF namespace and dimension
+METRICS_NAMESPACE = "Scheduler"  # the functions' EMF namespace, and their dimensions
 DISPATCHER_DIMENSIONS = {"service": "dispatcher"}
+# The delivery function measures lateness where it happens: when a target accepts a run.
+DELIVERY_DIMENSIONS = {"service": "delivery"}
 ON_TIME_MS = 1000  # SPEC section 4: delivered within 1 s of runAt, p99
 
 
@@ -81,10 +83,10 @@ class Observability(pulumi.ComponentResource):
             ),
             Alarm(
                 "late-deliveries",
-                "Occurrences were delivered after their runAt (dispatcher late or catching up)",
+                "Runs were accepted by their target more than a second after their runAt (catching up, or slow)",
                 METRICS_NAMESPACE,
                 "Late",
-                dict(DISPATCHER_DIMENSIONS),
+                dict(DELIVERY_DIMENSIONS),
                 threshold=args.late_threshold,
                 period=300,
             ),
@@ -98,11 +100,20 @@ class Observability(pulumi.ComponentResource):
                 period=300,
             ),
             Alarm(
+                "missed-at-delivery",
+                "Runs were recorded as missed by the delivery stage (it was behind by more than the catch-up window)",
+                METRICS_NAMESPACE,
+                "Missed",
+                dict(DELIVERY_DIMENSIONS),
+                threshold=1,
+                period=300,
+            ),
+            Alarm(
                 "lateness-p99",
                 f"p99 delivery lateness above {ON_TIME_MS} ms for three minutes out of five",
                 METRICS_NAMESPACE,
                 "LatenessMs",
-                dict(DISPATCHER_DIMENSIONS),
+                dict(DELIVERY_DIMENSIONS),
                 threshold=ON_TIME_MS,
                 statistic=None,
                 extended_statistic="p99",

@@ -7,6 +7,7 @@ from tests.infra.program import Deployment
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 DISPATCHER_EMF = {"service": "dispatcher"}
+DELIVERY_EMF = {"service": "delivery"}
 
 
 def _alarms(stack: Deployment) -> dict[str, dict[str, object]]:
@@ -46,13 +47,20 @@ def test_dispatcher_errors_throttles_and_silence_alarm(prod: Deployment) -> None
     assert silent["treatMissingData"] == "breaching"
 
 
-def test_late_missed_and_slow_deliveries_alarm_on_the_dispatchers_emf_metrics(prod: Deployment) -> None:
+def test_late_missed_and_slow_deliveries_alarm_on_the_emf_metrics_of_the_function_that_measures_them(
+    prod: Deployment,
+) -> None:
     alarms = _alarms(prod)
 
-    for key, metric in (("late-deliveries", "Late"), ("missed-occurrences", "Missed"), ("lateness-p99", "LatenessMs")):
+    for key, metric, dimensions in (
+        ("late-deliveries", "Late", DELIVERY_EMF),
+        ("lateness-p99", "LatenessMs", DELIVERY_EMF),
+        ("missed-occurrences", "Missed", DISPATCHER_EMF),
+        ("missed-at-delivery", "Missed", DELIVERY_EMF),
+    ):
         assert alarms[key]["namespace"] == "Scheduler"
         assert alarms[key]["metricName"] == metric
-        assert alarms[key]["dimensions"] == DISPATCHER_EMF
+        assert alarms[key]["dimensions"] == dimensions
     assert alarms["lateness-p99"]["extendedStatistic"] == "p99"
     assert alarms["lateness-p99"]["threshold"] == 1000  # SPEC: within 1 s, p99
 
