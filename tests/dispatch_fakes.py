@@ -19,6 +19,7 @@ from service.services.due_store import DueStore
 from service.services.schedules import ScheduleService
 from service.services.tick_report import TickReport
 from tests.fakes import FakeClock, FakeSender, InMemoryRepository, id_factory
+from tests.target_fakes import a_directory
 
 PAGE = 100
 START = datetime(2027, 5, 10, 12, 0, tzinfo=UTC)
@@ -147,6 +148,8 @@ def dispatch_world() -> World:
     repository = InMemoryRepository()
     sender = FakeSender()
     store = InMemoryDueStore(repository)
-    api = ScheduleService(repository, sender, id_factory(), clock, lookahead=SERVICE_DEFAULTS.lookahead)
+    api = ScheduleService(
+        repository, sender, id_factory(), clock, lookahead=SERVICE_DEFAULTS.lookahead, targets=a_directory()
+    )
     settings = tuning(shard_workers=1, write_workers=1)
     return World(clock, repository, sender, store, api, settings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from service.domain import runs as run_records
@@ -23,6 +23,7 @@ from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import Run, RunTrigger
 from service.domain.schedule import Definition, Schedule, ScheduleInput, State, define
 from service.services.ports import Occurrence, Page, ScheduleRepository, Sender
+from service.services.targets import TargetDirectory
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ class ScheduleService:
     clock: Callable[[], datetime] = utc_now
     # Runs due sooner than this are sent by the API with a delay (the dispatcher's window).
     lookahead: timedelta = timedelta(0)
+    # A schedule names one of its namespace's targets, or none and has a default one to use.
+    targets: TargetDirectory = field(kw_only=True)
 
     # -- reads ---------------------------------------------------------------------
 
@@ -107,6 +110,7 @@ class ScheduleService:
 
     def create(self, namespace: str, raw: ScheduleInput) -> Schedule:
         definition = define(raw)
+        self.targets.resolve(namespace, definition.target)
         now = self._now()
         first = definition.first_run(now)
         schedule = Schedule(
@@ -134,6 +138,7 @@ class ScheduleService:
         """Replace the definition of an existing schedule (never creates one)."""
         definition = define(raw)
         current = self._current(namespace, job_id, expected_version)
+        self.targets.resolve(namespace, definition.target)
         now = self._now()
         first = definition.first_run(now)
         state = State.PAUSED if current.state is State.PAUSED else State.ACTIVE

@@ -21,6 +21,7 @@ from service.services.ports import Occurrence, SendOutcome
 from service.services.schedules import ScheduleService
 from tests.dispatch_fakes import InMemoryDueStore, tuning
 from tests.fakes import FakeClock, FakeSender, InMemoryRepository, id_factory
+from tests.target_fakes import a_directory
 
 CREATED = datetime(2026, 12, 31, 0, 0, tzinfo=UTC)
 END = datetime(2028, 1, 1, 0, 0, tzinfo=UTC)
@@ -97,7 +98,7 @@ def test_a_simulated_year_delivers_every_expected_occurrence_once_at_its_instant
     repository = InMemoryRepository()
     sender = TimedSender(clock)
     store = InMemoryDueStore(repository)
-    api = ScheduleService(repository, sender, id_factory(), clock, lookahead=LOOKAHEAD)
+    api = ScheduleService(repository, sender, id_factory(), clock, lookahead=LOOKAHEAD, targets=a_directory())
     dispatcher = Dispatcher(store, sender, tuning(shard_workers=1, write_workers=1), clock=clock)
     expected: dict[str, list[datetime]] = {}
     for zone_name, (daily_at, weekly_first, cron) in RULES.items():
