@@ -10,7 +10,7 @@ describe('targetLabel', () => {
   it("names a schedule's own target, or the default and which target that is", () => {
     expect(targetLabel('audit', [orders, audit])).toBe('audit');
     expect(targetLabel(null, [orders, audit])).toBe('default (orders)');
-    expect(targetLabel(null, [stack])).toBe("default (default, the stack's queue)");
+    expect(targetLabel(null, [stack])).toBe('default');
     expect(targetLabel(null, undefined)).toBe('default');
     expect(targetLabel(null, [audit])).toBe('default');
   });

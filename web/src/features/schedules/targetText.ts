@@ -16,17 +16,20 @@ function named(target: Target): string {
   return target.builtIn ? `${target.name}, the stack's queue` : target.name;
 }
 
-/** A schedule's target in a few words: its name, or the namespace's default and which one that is. */
+/** A schedule's target in a word or two: its name, or the namespace's default and which one that is. */
 export function targetLabel(name: string | null, targets: Target[] | undefined): string {
   if (name !== null) return name;
   const fallback = defaultOf(targets);
-  return fallback ? `default (${named(fallback)})` : 'default';
+  return fallback && fallback.name !== 'default' ? `default (${fallback.name})` : 'default';
 }
 
-/** Where runs to `name` (null: the default) are delivered, when the namespace has that target. */
+/** The target runs to `name` (null: the default) are delivered to, when the namespace has it. */
+export function targetOf(name: string | null, targets: Target[] | undefined): Target | undefined {
+  return name === null ? defaultOf(targets) : targets?.find((t) => t.name === name);
+}
+
 export function targetUrl(name: string | null, targets: Target[] | undefined): string | undefined {
-  const target = name === null ? defaultOf(targets) : targets?.find((t) => t.name === name);
-  return target?.url;
+  return targetOf(name, targets)?.url;
 }
 
 /**
