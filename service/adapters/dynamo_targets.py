@@ -50,6 +50,8 @@ class DynamoTargetStore(TargetRegistry):
     # -- writes --------------------------------------------------------------------
 
     def add(self, target: Target) -> str | None:
+        # The record holds what a listing shows; what only delivery needs (a webhook's
+        # secret) belongs in the target item alone.
         values = _target_values(target)
         writes = [
             self._put({**ts.target_key(target.namespace, target.name), **values}, _ABSENT),

@@ -87,9 +87,7 @@ def test_a_namespace_is_read_in_one_query_of_its_own_partition(store: DynamoTarg
     assert {(t.name, t.default) for t in listed} == {("orders", True), ("audit", False)}
 
 
-def test_a_new_default_takes_over_from_the_old_one_in_one_transaction(
-    store: DynamoTargetStore, calls: CallLog
-) -> None:
+def test_a_new_default_takes_over_from_the_old_one_in_one_transaction(store: DynamoTargetStore, calls: CallLog) -> None:
     store.add(sqs("team-a", "orders", default=True))
     calls.clear()
 

@@ -130,9 +130,7 @@ def test_a_bad_namespace_or_name_is_refused(cli_env: None, capsys: pytest.Captur
     assert "name: 'Orders' is not a target name" in err
 
 
-def test_removing_a_target_that_is_no_default_says_only_that(
-    cli_env: None, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_removing_a_target_that_is_no_default_says_only_that(cli_env: None, capsys: pytest.CaptureFixture[str]) -> None:
     add("team-a", "orders", ORDERS, "--default")
     add("team-a", "audit", BILLING)
     capsys.readouterr()
