@@ -253,7 +253,15 @@ def dispatch_world(start: datetime = START) -> World:
     repository = InMemoryRepository()
     handoff = FakeHandOff()
     store = InMemoryDueStore(repository)
-    api = ScheduleService(repository, handoff, id_factory(), clock, lookahead=SERVICE_DEFAULTS.lookahead)
+    targets = InMemoryTargets()
+    api = ScheduleService(
+        repository,
+        handoff,
+        id_factory(),
+        clock,
+        lookahead=SERVICE_DEFAULTS.lookahead,
+        targets=TargetDirectory(targets, STACK_QUEUE, cache_ttl=timedelta(0)),
+    )
     settings = tuning(shard_workers=1, write_workers=1)
     return World(
         clock=clock,
@@ -263,6 +271,6 @@ def dispatch_world(start: datetime = START) -> World:
         api=api,
         settings=settings,
         target_sender=FakeTargetSender(clock),
-        targets=InMemoryTargets(),
+        targets=targets,
         stage_settings=DeliverySettings(catch_up=SERVICE_DEFAULTS.catch_up, lookahead=SERVICE_DEFAULTS.lookahead),
     )

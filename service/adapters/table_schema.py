@@ -12,6 +12,10 @@ run (history)      ``RUNS#<namespace>#<jobId>`` ``<scheduledFor>#<trigger>``
 API key grant      ``KEY#<sha256 of the key>``  ``KEY``
 API key record     ``KEYS``                     ``<keyId>``
 shard lease        ``LEASE#<shard>``            ``LEASE``
+target             ``TARGETS#<namespace>``      ``<name>``
+default target     ``TARGETS#<namespace>``      ``DEFAULT``
+target record      ``TARGETS``                  ``<namespace>#<name>``
+default record     ``TARGETS``                  ``<namespace>#DEFAULT``
 =================  ===========================  ================================
 
 An API key is stored twice, never in plain text: the grant, found by the key's hash in
@@ -19,6 +23,17 @@ one GetItem on each verification (key id, namespace, revoked), and the record, i
 partition holding every key's metadata (prefix, name, namespace, times, revoked, hash),
 so listing keys is a Query and revoking one by id updates both items in one transaction.
 Keys are issued by hand, so the ``KEYS`` partition stays small.
+
+A target (``service.domain.targets``) is its namespace's to read: one Query of
+``TARGETS#<namespace>`` answers the API and the delivery stage with its targets and the
+``DEFAULT`` item, which names the default one (no item: the namespace has none). Target
+names are lower-case, so none is ``DEFAULT``. A pointer rather than a flag on each target:
+a change of default writes one item, conditioned on the default it replaces, so two
+operators at once can never leave two. Each target and each default also has a record in
+the one ``TARGETS`` partition, which lists every namespace's for the operator in one
+Query; a record carries what a listing shows, never a secret of the target. A target, its
+record and the defaults change together, in one transaction. Targets are declared by
+hand, so the ``TARGETS`` partition stays small.
 
 A namespace's schedules share one partition key, so listing them is a Query with a
 cursor. A payload over ``INLINE_PAYLOAD_BYTES`` lives in an item of its own, written only
@@ -132,6 +147,30 @@ def key_record_key(key_id: str) -> dict[str, str]:
 def lease_key(shard: str) -> dict[str, str]:
     """A due shard's lease, with its hand-off ledger (``dynamo_ledger``)."""
     return {PARTITION_KEY: f"LEASE#{shard}", SORT_KEY: "LEASE"}
+
+
+TARGET_RECORDS = "TARGETS"
+DEFAULT_TARGET = "DEFAULT"
+
+
+def namespace_targets_key(namespace: str) -> str:
+    return f"TARGETS#{namespace}"
+
+
+def target_key(namespace: str, name: str) -> dict[str, str]:
+    return {PARTITION_KEY: namespace_targets_key(namespace), SORT_KEY: name}
+
+
+def default_target_key(namespace: str) -> dict[str, str]:
+    return {PARTITION_KEY: namespace_targets_key(namespace), SORT_KEY: DEFAULT_TARGET}
+
+
+def target_record_key(namespace: str, name: str) -> dict[str, str]:
+    return {PARTITION_KEY: TARGET_RECORDS, SORT_KEY: f"{namespace}#{name}"}
+
+
+def default_target_record_key(namespace: str) -> dict[str, str]:
+    return {PARTITION_KEY: TARGET_RECORDS, SORT_KEY: f"{namespace}#{DEFAULT_TARGET}"}
 
 
 def due_shard(namespace: str, job_id: str) -> str:

@@ -1,4 +1,4 @@
-"""The API function's wiring: schedules, API keys and the request limiters."""
+"""The API function's wiring: schedules, targets, API keys and the request limiters."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import boto3
 
 from service.adapters.dynamo_keys import DynamoKeyStore
 from service.adapters.dynamo_repository import DynamoScheduleRepository
+from service.adapters.dynamo_targets import DynamoTargetStore
 from service.adapters.ids import new_id as new_job_id
 from service.bootstrap.aws import aws_client, sqs_handoff
 from service.config import Settings
@@ -20,12 +21,14 @@ from service.services.keys import KeyService
 from service.services.ports import ScheduleRepository
 from service.services.rate_limits import FailedCheckLimiter, RateLimiter
 from service.services.schedules import ScheduleService, utc_now
+from service.services.targets import TargetDirectory
 
 
 @dataclass(frozen=True)
 class ApiContainer:
     settings: Settings
     schedules: ScheduleService
+    targets: TargetDirectory
     keys: KeyService
     rate_limiter: RateLimiter
     failed_checks: FailedCheckLimiter
@@ -39,12 +42,14 @@ def bootstrap_api(
     sqs: Any = None,
     repository: ScheduleRepository | None = None,
     handoff: HandOff | None = None,
+    targets: TargetDirectory | None = None,
     clock: Callable[[], datetime] = utc_now,
     monotonic: Callable[[], float] = time.monotonic,
     new_id: Callable[[], str] = new_job_id,
 ) -> ApiContainer:
     """The API's use cases. Clients not given come from ``session`` (boto3's default);
-    ``clock`` is the wall clock of the use cases, ``monotonic`` the limiters' clock."""
+    ``clock`` is the wall clock of the use cases, ``monotonic`` the limiters' and the
+    target directory's clock."""
     settings = settings or Settings.from_env()
     if dynamodb is None:
         dynamodb = aws_client(session, "dynamodb")
@@ -52,6 +57,10 @@ def bootstrap_api(
         repository = DynamoScheduleRepository(dynamodb, settings.table_name, settings.run_retention)
     if handoff is None:
         handoff = sqs_handoff(settings, sqs if sqs is not None else aws_client(session, "sqs"), clock)
+    if targets is None:
+        targets = TargetDirectory(
+            DynamoTargetStore(dynamodb, settings.table_name), settings.queue_url, monotonic=monotonic
+        )
     return ApiContainer(
         settings=settings,
         schedules=ScheduleService(
@@ -60,7 +69,9 @@ def bootstrap_api(
             new_id=new_id,
             clock=clock,
             lookahead=settings.lookahead,
+            targets=targets,
         ),
+        targets=targets,
         keys=KeyService(DynamoKeyStore(dynamodb, settings.table_name), clock=clock, cache_ttl=settings.key_cache),
         rate_limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst, clock=monotonic),
         failed_checks=FailedCheckLimiter(settings.failed_checks_per_minute, settings.failed_checks_burst, monotonic),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from service.domain.errors import FieldProblem, ValidationFailed, quoted
+from service.domain.errors import DomainError, FieldProblem, ValidationFailed, quoted
 from service.domain.webhooks import WebhookConfig
 
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
@@ -77,3 +77,38 @@ class NoDefaultTarget(ValidationFailed):
                 )
             ]
         )
+
+
+class TargetExists(ValidationFailed):
+    """The namespace already has a target of that name (the built-in one's included)."""
+
+    def __init__(self, namespace: str, name: str) -> None:
+        self.namespace, self.name = namespace, name
+        taken = "the stack's own queue" if is_built_in(namespace, name) else "a target"
+        message = f"namespace {quoted(namespace)} already has {taken} named {quoted(name)}"
+        super().__init__([FieldProblem("name", message)])
+
+
+class BuiltInTarget(DomainError):  # noqa: N818 - the names say what failed
+    """The stack's own queue is no stored target: it cannot be removed or replaced."""
+
+    code = "built_in_target"
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"target {quoted(BUILT_IN_NAME)} of namespace {quoted(DEFAULT_NAMESPACE)} is the stack's own queue: "
+            "it cannot be removed (add another target with --default to take its place as the default)"
+        )
+
+
+class TargetsChanged(DomainError):  # noqa: N818 - the names say what failed
+    """Others kept changing the namespace's targets while this change was tried."""
+
+    code = "targets_changed"
+
+    def __init__(self, namespace: str) -> None:
+        super().__init__(f"the targets of namespace {quoted(namespace)} changed meanwhile; try again")
+
+
+def is_built_in(namespace: str, name: str) -> bool:
+    return namespace == DEFAULT_NAMESPACE and name == BUILT_IN_NAME

@@ -1,24 +1,15 @@
 """``scheduler keys create|list|revoke``: API keys (SPEC section 5), in the table named by
-``--table``, ``$SCHEDULER_TABLE_NAME`` or the local stack's default.
-
-The AWS endpoint, region and credentials are boto3's usual ones: with ``AWS_ENDPOINT_URL``
-set (a running ``scheduler dev``) the commands reach the emulator, and fill in the dummy
-credentials it accepts; without it they reach AWS with the standard credentials.
+``--table``, ``$SCHEDULER_TABLE_NAME`` or the local stack's default (``cli_table``).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from datetime import datetime
 from typing import Any, TextIO
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from service.domain.errors import DomainError
 from service.domain.keys import ApiKey, KeyNotFound
-from service.entrypoints.local.options import DEFAULT_TABLE_NAME as LOCAL_TABLE_NAME
+from service.entrypoints.cli_table import TABLE_HELP, guarded, print_rows, shown_time, table_name, table_option
 from service.services.keys import KeyService
 
 
@@ -27,12 +18,9 @@ def register(commands: Any) -> None:
     keys = commands.add_parser(
         "keys",
         help="create, list and revoke API keys",
-        description="API keys open one namespace each. Table: --table, else $SCHEDULER_TABLE_NAME, else "
-        f"{LOCAL_TABLE_NAME} (the local stack's). Endpoint, region, credentials: as boto3 finds them "
-        "(AWS_ENDPOINT_URL for a running `scheduler dev`).",
+        description=f"API keys open one namespace each. {TABLE_HELP}",
     )
-    table = argparse.ArgumentParser(add_help=False)
-    table.add_argument("--table", help=f"the DynamoDB table (default: $SCHEDULER_TABLE_NAME or {LOCAL_TABLE_NAME})")
+    table = table_option()
     actions = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
 
     create = actions.add_parser("create", parents=[table], help="issue a key; it is printed once and never again")
@@ -51,31 +39,12 @@ def register(commands: Any) -> None:
 
 def _service(args: argparse.Namespace) -> KeyService:
     from service.bootstrap.keys import bootstrap_keys
-    from service.entrypoints.local.aws_defaults import apply_aws_defaults
 
-    if os.environ.get("AWS_ENDPOINT_URL"):
-        apply_aws_defaults(os.environ)  # the emulator takes any credentials, boto3 needs some
-    table = args.table or os.environ.get("SCHEDULER_TABLE_NAME", "").strip() or LOCAL_TABLE_NAME
-    return bootstrap_keys(table)
+    return bootstrap_keys(table_name(args))
 
 
 def _guarded(action: Any, args: argparse.Namespace, out: TextIO) -> int:
-    try:
-        code: int = action(_service(args), args, out)
-        return code
-    except KeyNotFound as exc:
-        print(f"scheduler: {exc.message}", file=sys.stderr)
-        return 1
-    except DomainError as exc:
-        print(f"scheduler: {exc.message}", file=sys.stderr)
-        return 2
-    except ClientError as exc:
-        error = exc.response.get("Error", {})
-        print(f"scheduler: AWS refused: {error.get('Code')}: {error.get('Message')}", file=sys.stderr)
-        return 1
-    except BotoCoreError as exc:
-        print(f"scheduler: cannot reach AWS: {exc}", file=sys.stderr)
-        return 1
+    return guarded(lambda: int(action(_service(args), args, out)), refused=(KeyNotFound,))
 
 
 def _create(args: argparse.Namespace) -> int:
@@ -95,10 +64,7 @@ def _create(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     def listing(service: KeyService, args: argparse.Namespace, out: TextIO) -> int:
         rows = [_row(key) for key in service.list(args.namespace)]
-        header = ("ID", "PREFIX", "NAME", "NAMESPACE", "CREATED", "LAST USED", "REVOKED")
-        widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-        for row in [header, *rows]:
-            print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip(), file=out)
+        print_rows(("ID", "PREFIX", "NAME", "NAMESPACE", "CREATED", "LAST USED", "REVOKED"), rows, out)
         return 0
 
     return _guarded(listing, args, sys.stdout)
@@ -123,11 +89,7 @@ def _row(key: ApiKey) -> tuple[str, ...]:
         key.prefix + "…",
         key.name,
         key.namespace,
-        _time(key.created_at),
-        _time(key.last_used_at) if key.last_used_at else "never",
+        shown_time(key.created_at),
+        shown_time(key.last_used_at) if key.last_used_at else "never",
         "yes" if key.revoked else "no",
     )
-
-
-def _time(instant: datetime) -> str:
-    return instant.strftime("%Y-%m-%d %H:%M:%SZ")

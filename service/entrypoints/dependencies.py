@@ -9,11 +9,17 @@ from fastapi import Depends, Request
 from service.domain.keys import Principal, Unauthorized
 from service.entrypoints.auth import require_principal
 from service.services.schedules import ScheduleService
+from service.services.targets import TargetDirectory
 
 
 def get_schedules(request: Request) -> ScheduleService:
     service: ScheduleService = request.app.state.container.schedules
     return service
+
+
+def get_targets(request: Request) -> TargetDirectory:
+    directory: TargetDirectory = request.app.state.container.targets
+    return directory
 
 
 def get_namespace(principal: Annotated[Principal | None, Depends(require_principal)]) -> str:
@@ -24,4 +30,5 @@ def get_namespace(principal: Annotated[Principal | None, Depends(require_princip
 
 
 Schedules = Annotated[ScheduleService, Depends(get_schedules)]
+Targets = Annotated[TargetDirectory, Depends(get_targets)]
 Namespace = Annotated[str, Depends(get_namespace)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from service.domain import runs as run_records
@@ -24,6 +24,7 @@ from service.domain.schedule import Definition, Schedule, ScheduleInput, State, 
 from service.services.handoff import HandOff, HandOffItem
 from service.services.ports import Page, ScheduleRepository
 from service.services.target_ports import Delivery
+from service.services.targets import TargetDirectory
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ class ScheduleService:
     # Runs due sooner than this are handed to the delivery stage by the API itself (the
     # dispatcher's window: it may have looked already).
     lookahead: timedelta = timedelta(0)
+    # A schedule names one of its namespace's targets, or none and has a default one to use.
+    targets: TargetDirectory = field(kw_only=True)
 
     # -- reads ---------------------------------------------------------------------
 
@@ -108,6 +111,7 @@ class ScheduleService:
 
     def create(self, namespace: str, raw: ScheduleInput) -> Schedule:
         definition = define(raw)
+        self.targets.resolve(namespace, definition.target)
         now = self._now()
         first = definition.first_run(now)
         schedule = Schedule(
@@ -136,6 +140,7 @@ class ScheduleService:
         """Replace the definition of an existing schedule (never creates one)."""
         definition = define(raw)
         current = self._current(namespace, job_id, expected_version)
+        self.targets.resolve(namespace, definition.target)
         now = self._now()
         first = definition.first_run(now)
         state = State.PAUSED if current.state is State.PAUSED else State.ACTIVE

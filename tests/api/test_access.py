@@ -19,6 +19,7 @@ from tests.api.conftest import LambdaApi, bearer
 from tests.api.events import LambdaContext, LambdaResponse, json_event
 from tests.conftest import Aws, table_items
 from tests.fakes import FakeClock
+from tests.target_setup import add_target
 
 FUTURE = {"payload": "water the plants", "runAt": "2027-02-01T09:00:00Z"}
 GRAPHQL_FUTURE = {"payload": "water the plants", "runAt": "2027-02-01T09:00"}
@@ -45,12 +46,14 @@ REST_CALLS = [
     RestCall("POST", "/schedules/{jobId}/run"),
     RestCall("GET", "/schedules/{jobId}/runs"),
     RestCall("GET", "/schedules/{jobId}/next", query="count=3"),
+    RestCall("GET", "/targets"),
 ]
 
 SELECTION = "__typename ... on Schedule { jobId state } ... on Error { code message }"
 GRAPHQL_CALLS: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
     "schedules": ("query { schedules(first: 5) { nodes { jobId } } }", lambda _: {}),
     "timeZones": ("query { timeZones { names } }", lambda _: {}),
+    "targets": ("query { targets { name url } }", lambda _: {}),
     "schedule": ("query($id: ID!) { schedule(jobId: $id) { jobId } }", lambda job: {"id": job}),
     "previewSchedule": (
         "query($input: ScheduleInput!) { previewSchedule(input: $input) { __typename } }",
@@ -105,7 +108,9 @@ def revoked_key(container: ApiContainer) -> str:
 
 
 @pytest.fixture
-def other_key(container: ApiContainer) -> str:
+def other_key(aws: Aws, container: ApiContainer) -> str:
+    """A key of another namespace, which an operator gave a default target of its own."""
+    add_target(aws, container, OTHER_NAMESPACE, "theirs", default=True)
     return container.keys.create(OTHER_NAMESPACE, "another team").secret
 
 
@@ -277,7 +282,8 @@ def test_another_namespaces_schedule_is_not_found_and_left_unchanged(
 
 
 @pytest.mark.parametrize(
-    "operation", sorted(set(GRAPHQL_CALLS) - {"schedules", "createSchedule", "previewSchedule", "timeZones"})
+    "operation",
+    sorted(set(GRAPHQL_CALLS) - {"schedules", "createSchedule", "previewSchedule", "timeZones", "targets"}),
 )
 def test_another_namespaces_schedule_is_not_found_through_graphql_either(
     aws: Aws, client: TestClient, other_key: str, foreign_job: str, operation: str
@@ -308,6 +314,21 @@ def test_lists_never_mix_namespaces_even_with_another_namespaces_cursor(
     assert [s["jobId"] for s in graphql] == [mine]
     assert foreign_job in {s["jobId"] for s in client.get("/schedules").json()}
     assert mine not in {s["jobId"] for s in client.get("/schedules").json()}
+
+
+def test_targets_never_show_another_namespaces(
+    aws: Aws, client: TestClient, container: ApiContainer, other_key: str
+) -> None:
+    ours = add_target(aws, container, "default", "reports")
+
+    their_rest = client.get("/targets", headers=bearer(other_key)).json()
+    their_graphql = _graphql(client, "targets", "", bearer(other_key)).json()["data"]["targets"]
+    our_rest = client.get("/targets").json()
+
+    assert [t["name"] for t in their_rest] == [t["name"] for t in their_graphql] == ["theirs"]
+    assert ours not in {t["url"] for t in [*their_rest, *their_graphql]}
+    assert container.settings.queue_url not in {t["url"] for t in [*their_rest, *their_graphql]}
+    assert [t["name"] for t in our_rest] == ["default", "reports"]
 
 
 def test_the_dispatcher_keeps_each_namespaces_runs_in_its_own_history(

@@ -18,6 +18,7 @@ from service.domain.recurrence import Recurrence, RecurrenceKind
 from service.domain.schedule import LATEST_RUN_AT, ScheduleInput, State, define
 from service.services.schedules import ScheduleService
 from tests.fakes import FakeClock, FakeHandOff, InMemoryRepository, id_factory
+from tests.target_fakes import a_directory
 
 NOW = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
 ZONES = sorted(available_timezones())
@@ -127,7 +128,11 @@ def test_daily_and_weekly_rules_near_the_end_of_the_calendar_stop_without_error(
 @pytest.fixture
 def service() -> ScheduleService:
     return ScheduleService(
-        repository=InMemoryRepository(), handoff=FakeHandOff(), new_id=id_factory(), clock=FakeClock(NOW)
+        repository=InMemoryRepository(),
+        handoff=FakeHandOff(),
+        new_id=id_factory(),
+        clock=FakeClock(NOW),
+        targets=a_directory(),
     )
 
 

@@ -9,6 +9,7 @@ from graphql import parse
 
 from service.entrypoints.graphql.cost import (
     DATA_FIELD_POINTS,
+    DEFAULT_LIST_SIZE,
     FIELD_BYTES,
     MAX_ANSWER_BYTES,
     MAX_POINTS,
@@ -51,6 +52,12 @@ def test_nested_lists_multiply_their_sizes() -> None:
 
     assert runs.points == 12 + 10 * (1 + DATA_FIELD_POINTS + 1 + 30)
     assert next_runs.points == 12 + 10 * (1 + 40 * 2)
+
+
+def test_the_namespaces_targets_read_the_table_and_count_as_a_list_of_unstated_size() -> None:
+    targets = cost("{ targets { name url default } }")
+
+    assert targets.points == 1 + DATA_FIELD_POINTS + DEFAULT_LIST_SIZE * 3
 
 
 def test_sizes_given_as_variables_or_left_to_defaults_count_as_they_will_run() -> None:

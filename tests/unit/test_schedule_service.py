@@ -12,6 +12,7 @@ from service.domain.runs import RunStatus, RunTrigger
 from service.domain.schedule import ScheduleInput, State
 from service.services.schedules import ScheduleService
 from tests.fakes import FakeClock, FakeHandOff, InMemoryRepository, id_factory
+from tests.target_fakes import a_directory
 
 NS = "default"
 NOW = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)  # a Monday
@@ -35,7 +36,9 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def service(repository: InMemoryRepository, handoff: FakeHandOff, clock: FakeClock) -> ScheduleService:
-    return ScheduleService(repository=repository, handoff=handoff, new_id=id_factory(), clock=clock)
+    return ScheduleService(
+        repository=repository, handoff=handoff, new_id=id_factory(), clock=clock, targets=a_directory()
+    )
 
 
 def _at(text: str) -> ScheduleInput:

@@ -60,7 +60,7 @@ DATA_FIELD_POINTS = 10
 DEFAULT_LIST_SIZE = 20  # a list with no size of its own (a validation error's problems)
 
 # The fields that read or write the table (every mutation does too).
-_DATA_FIELDS = {("Query", "schedules"), ("Query", "schedule"), ("Schedule", "runs")}
+_DATA_FIELDS = {("Query", "schedules"), ("Query", "schedule"), ("Query", "targets"), ("Schedule", "runs")}
 # A field's argument that sizes its list: the field's own, or its connection's nodes.
 _LIST_SIZES = {
     ("Query", "schedules"): "first",

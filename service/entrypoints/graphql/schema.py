@@ -29,7 +29,7 @@ from service.domain.errors import DomainError
 from service.domain.keys import Principal
 from service.domain.schedule import State
 from service.entrypoints.auth import require_principal
-from service.entrypoints.dependencies import get_schedules
+from service.entrypoints.dependencies import get_schedules, get_targets
 from service.entrypoints.graphql.cost import CONNECTION_PAGE_BYTES
 from service.entrypoints.graphql.cost_limit import CostLimit
 from service.entrypoints.graphql.errors import (
@@ -42,6 +42,7 @@ from service.entrypoints.graphql.errors import (
 )
 from service.entrypoints.graphql.guards import ClippedMessages, OperationNameRequired
 from service.entrypoints.graphql.loaders import Loaders
+from service.entrypoints.graphql.targets import Target, namespace_targets
 from service.entrypoints.graphql.threaded import ThreadedSchema
 from service.entrypoints.graphql.transport import JsonErrorsGraphQLRouter
 from service.entrypoints.graphql.types import (
@@ -59,6 +60,7 @@ from service.entrypoints.graphql.zones import TimeZones, time_zones
 from service.entrypoints.presenters.errors import graphql_result
 from service.entrypoints.presenters.schedules import schedule_input
 from service.services.schedules import ScheduleService
+from service.services.targets import TargetDirectory
 
 MAX_DEPTH = 8
 MAX_TOKENS = 2000
@@ -74,9 +76,10 @@ PreviewResult = Annotated[Preview | ValidationError, strawberry.union("PreviewRe
 
 
 class Context(BaseContext):
-    def __init__(self, schedules: ScheduleService, namespace: str) -> None:
+    def __init__(self, schedules: ScheduleService, namespace: str, targets: TargetDirectory) -> None:
         super().__init__()
         self.schedules = schedules
+        self.targets = targets
         self.namespace = namespace
         self.loaders = Loaders(schedules)  # one set per request: a loader caches what it loaded
 
@@ -84,6 +87,10 @@ class Context(BaseContext):
 @strawberry.type
 class Query:
     time_zones: TimeZones = strawberry.field(resolver=time_zones, description="The zones a schedule may use.")
+    targets: list[Target] = strawberry.field(
+        resolver=namespace_targets,
+        description="The namespace's targets, by name: a schedule names one, or none for the default one.",
+    )
 
     @strawberry.field(
         description="One page of the namespace's schedules: up to `first` (1 to 100), and as many as fit in "
@@ -209,11 +216,12 @@ def build_schema(introspection: bool = True) -> strawberry.Schema:
 
 async def _context(
     schedules: Annotated[ScheduleService, Depends(get_schedules)],
+    targets: Annotated[TargetDirectory, Depends(get_targets)],
     principal: Annotated[Principal | None, Depends(require_principal)],
 ) -> Context:
     # A key is checked before anything executes: without one the answer is HTTP 401.
     # Only a GET has no principal, and a GET serves the IDE's page, never an operation.
-    return Context(schedules, principal.namespace if principal else "")
+    return Context(schedules, principal.namespace if principal else "", targets)
 
 
 def graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:

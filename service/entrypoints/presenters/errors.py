@@ -27,7 +27,7 @@ from service.domain.errors import (
     VersionConflict,
 )
 from service.domain.keys import KeyNotFound, RateLimited, Unauthorized
-from service.domain.targets import NoDefaultTarget, TargetNotFound
+from service.domain.targets import BuiltInTarget, NoDefaultTarget, TargetExists, TargetNotFound, TargetsChanged
 from service.domain.webhook_urls import WebhookUrlRefused
 from service.entrypoints.auth import www_authenticate
 from service.entrypoints.graphql.errors import (
@@ -61,6 +61,9 @@ ERRORS: list[ErrorRow[Any]] = [
     ErrorRow(TargetNotFound, 422, _invalid),
     ErrorRow(NoDefaultTarget, 422, _invalid),
     ErrorRow(WebhookUrlRefused, 422, _invalid),
+    ErrorRow(TargetExists, 409, _invalid),
+    ErrorRow(BuiltInTarget, 409, lambda e: InvalidStateError(code=e.code, message=e.message)),
+    ErrorRow(TargetsChanged, 409, lambda e: InvalidStateError(code=e.code, message=e.message)),
     ErrorRow(PayloadTooLarge, 413, _invalid),
     ErrorRow(
         ScheduleNotFound,

@@ -11,6 +11,7 @@ from pydantic.alias_generators import to_camel
 from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import RunStatus, RunTrigger
 from service.domain.schedule import State
+from service.domain.targets import TargetKind
 
 
 class ScheduleCreate(BaseModel):
@@ -78,6 +79,15 @@ class SchedulePublic(Presented):
     updated_at: str
     last_run: RunPublic | None
     target: str | None = None
+
+
+class TargetPublic(Presented):
+    name: str = Field(description="What a schedule gives as its `target`.")
+    kind: TargetKind = Field(description="`sqs`: one message on a queue per run.")
+    url: str = Field(description="The queue's URL.")
+    default: bool = Field(description="Takes the runs of the namespace's schedules that name no target.")
+    built_in: bool = Field(description="The stack's own queue (the `default` namespace's): not removable.")
+    created_at: str | None = Field(description="When an operator added it; null for the built-in one.")
 
 
 class RunTime(Presented):

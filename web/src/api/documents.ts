@@ -5,7 +5,7 @@ const RUN_FIELDS = `occurrenceId scheduledFor status trigger recordedAt messageI
   reason attempts lastError nextAttemptAt`;
 
 const SCHEDULE_FIELDS = `
-  __typename jobId payload recurring minute runAt timezone cron state version createdAt updatedAt
+  __typename jobId payload recurring minute runAt timezone cron state version createdAt updatedAt target
   lastRun { ${RUN_FIELDS} }
 `;
 
@@ -46,6 +46,12 @@ query PreviewSchedule($input: ScheduleInput!, $count: Int!) {
 export const TIME_ZONES_QUERY = `
 query TimeZones {
   timeZones { names aliases { name canonical } }
+}`;
+
+/** The namespace's targets, which a schedule names (or none, for the default one). */
+export const TARGETS_QUERY = `
+query Targets {
+  targets { name kind url default builtIn createdAt }
 }`;
 
 /** Used at sign-in: the cheapest request that needs a valid key. */

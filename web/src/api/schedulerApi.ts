@@ -8,6 +8,7 @@ import {
   RUN_NOW_MUTATION,
   SCHEDULE_QUERY,
   SCHEDULES_QUERY,
+  TARGETS_QUERY,
   TIME_ZONES_QUERY,
   UPDATE_MUTATION,
 } from './documents';
@@ -19,6 +20,7 @@ import type {
   ScheduleDetail,
   ScheduleInput,
   ScheduleState,
+  Target,
   TimeZoneList,
 } from './types';
 
@@ -68,6 +70,11 @@ export const schedulerApi = createApi({
     timeZones: build.query<TimeZoneList, void>({
       query: () => ({ document: TIME_ZONES_QUERY, field: 'timeZones' }),
       keepUnusedDataFor: 3600,
+    }),
+    // Operators change targets rarely, and the API itself answers from a 10 s memory.
+    targets: build.query<Target[], void>({
+      query: () => ({ document: TARGETS_QUERY, field: 'targets' }),
+      keepUnusedDataFor: 300,
     }),
     createSchedule: build.mutation<Schedule, ScheduleInput>({
       query: (input) => ({
@@ -131,6 +138,7 @@ export const {
   useGetScheduleQuery,
   usePreviewScheduleQuery,
   useTimeZonesQuery,
+  useTargetsQuery,
   useCreateScheduleMutation,
   useUpdateScheduleMutation,
   usePauseScheduleMutation,

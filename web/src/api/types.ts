@@ -45,6 +45,8 @@ export interface Schedule {
   createdAt: string;
   updatedAt: string;
   lastRun: Run | null;
+  /** A target of the namespace by name; null: the namespace's default target. */
+  target: string | null;
 }
 
 export interface ScheduleDetail extends Schedule {
@@ -64,6 +66,17 @@ export interface ScheduleInput {
   runAt?: string | null;
   cron?: string | null;
   immediate?: boolean;
+  target?: string | null;
+}
+
+/** Where a namespace's runs can go (operators add them: `scheduler targets add`). */
+export interface Target {
+  name: string;
+  kind: 'SQS' | 'WEBHOOK';
+  url: string;
+  default: boolean;
+  builtIn: boolean;
+  createdAt: string | null;
 }
 
 export interface Problem {

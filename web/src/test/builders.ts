@@ -1,4 +1,4 @@
-import type { Schedule } from '../api/types';
+import type { Schedule, Target } from '../api/types';
 
 let counter = 0;
 
@@ -18,6 +18,19 @@ export function aSchedule(overrides: Partial<Schedule> = {}): Schedule {
     createdAt: '2030-01-01T00:00:00Z',
     updatedAt: '2030-01-01T00:00:00Z',
     lastRun: null,
+    target: null,
+    ...overrides,
+  };
+}
+
+export function aTarget(overrides: Partial<Target> = {}): Target {
+  return {
+    name: 'orders',
+    kind: 'SQS',
+    url: 'https://sqs.eu-west-1.amazonaws.com/123456789012/orders',
+    default: false,
+    builtIn: false,
+    createdAt: '2030-01-01T00:00:00Z',
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import type { Schedule } from '../../api/types';
 import { describeRule } from './recurrenceText';
 import { ScheduleActions } from './ScheduleActions';
 import { TitleButton, type ScheduleViewProps } from './ScheduleTable';
+import { TargetName } from './ScheduleTarget';
 import { LastRun, NextRun } from './ScheduleTimes';
 import { StateBadge } from './StateBadge';
 import classes from './ScheduleCards.module.css';
@@ -42,6 +43,9 @@ const Card = memo(function Card({ schedule, viewerZone, onOpen, onEdit, onDelete
         </Labelled>
         <Labelled label="Last run">
           <LastRun schedule={schedule} />
+        </Labelled>
+        <Labelled label="Target">
+          <TargetName schedule={schedule} />
         </Labelled>
         <ScheduleActions schedule={schedule} onEdit={onEdit} onDelete={onDelete} layout="buttons" />
       </Stack>

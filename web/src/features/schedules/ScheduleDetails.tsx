@@ -7,6 +7,7 @@ import { useNow } from '../../lib/useNow';
 import { describeRule } from './recurrenceText';
 import { RunHistory } from './RunHistory';
 import { ScheduleActions } from './ScheduleActions';
+import { TargetDetail } from './ScheduleTarget';
 import { StateBadge } from './StateBadge';
 
 interface Props {
@@ -64,6 +65,12 @@ export function ScheduleDetails({ schedule, notifications, onEdit, onDelete, onS
           Next runs{schedule.state === 'PAUSED' && ' (once resumed)'}
         </Title>
         <NextRuns schedule={schedule} viewerZone={viewerZone} />
+      </Stack>
+      <Stack gap={4}>
+        <Title order={3} size="h6">
+          Target
+        </Title>
+        <TargetDetail schedule={schedule} />
       </Stack>
       <Stack gap={4}>
         <Title order={3} size="h6">

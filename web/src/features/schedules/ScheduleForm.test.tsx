@@ -1,7 +1,7 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { aSchedule } from '../../test/builders';
+import { aSchedule, aTarget } from '../../test/builders';
 import { fakeGraphql, type Handler } from '../../test/fakeGraphql';
 import { renderWithStore } from '../../test/render';
 import { ScheduleForm } from './ScheduleForm';
@@ -162,6 +162,7 @@ describe('ScheduleForm', () => {
       payload: 'hello',
       recurring: 'NONE',
       timezone: 'Europe/Berlin',
+      target: null,
       runAt: '2030-03-31T02:30:15',
     });
   });
@@ -274,6 +275,7 @@ describe('ScheduleForm', () => {
         payload: 'weekly report',
         recurring: 'WEEKLY',
         timezone: 'America/New_York',
+        target: null,
         runAt: '2030-01-14T10:15:00',
       },
     });
@@ -286,7 +288,10 @@ describe('ScheduleForm', () => {
     await userEvent.clear(select);
     await userEvent.click(select);
 
-    const offered = (await screen.findAllByRole('option', { hidden: true })).map((option) => option.textContent);
+    const zoneList = await screen.findByRole('listbox', { name: 'Time zone', hidden: true });
+    const offered = within(zoneList)
+      .getAllByRole('option', { hidden: true })
+      .map((option) => option.textContent);
     expect(offered).toEqual(['America/New_York', 'Asia/Kolkata', 'Europe/Berlin', 'UTC']);
   });
 
@@ -309,5 +314,94 @@ describe('ScheduleForm', () => {
     expect((api.callsOf('UpdateSchedule')[0].variables.input as { timezone: string }).timezone).toBe(
       'America/New_York',
     );
+  });
+});
+
+describe('ScheduleForm target', () => {
+  const orders = aTarget({ name: 'orders', default: true });
+  const audit = aTarget({ name: 'audit', url: 'https://sqs.eu-west-1.amazonaws.com/123456789012/audit' });
+  const targetsOf =
+    (...targets: ReturnType<typeof aTarget>[]) =>
+    () => ({ targets });
+  const targetBox = () => screen.getByRole('textbox', { name: 'Target' });
+
+  async function chooseTarget(label: string) {
+    await userEvent.click(targetBox());
+    await userEvent.click(await screen.findByRole('option', { name: label, hidden: true }));
+  }
+
+  async function createImmediately() {
+    await userEvent.click(screen.getByText('Immediate'));
+    await userEvent.type(payloadBox(), 'hello');
+    await userEvent.click(screen.getByRole('button', { name: 'Create schedule' }));
+  }
+
+  it("offers the namespace's targets with its default named first, and sends the one chosen", async () => {
+    const { api, onDone } = renderForm({ Targets: targetsOf(audit, orders) }); // by name, as the API lists them
+    await waitFor(() => expect(targetBox()).toHaveValue("The namespace's default (orders)"));
+    expect(screen.getByText(`Runs go to ${orders.url}`)).toBeInTheDocument();
+
+    await userEvent.click(targetBox());
+    const offered = within(await screen.findByRole('listbox', { name: 'Target', hidden: true }))
+      .getAllByRole('option', { hidden: true })
+      .map((option) => option.textContent);
+    expect(offered).toEqual(["The namespace's default (orders)", 'audit', 'orders']);
+    await userEvent.click(screen.getByRole('option', { name: 'audit', hidden: true }));
+    expect(screen.getByText(`Runs go to ${audit.url}`)).toBeInTheDocument();
+    await createImmediately();
+
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    expect(api.callsOf('CreateSchedule')[0].variables.input).toMatchObject({ target: 'audit' });
+  });
+
+  it('keeps the target of a schedule it edits, and can move it back to the default', async () => {
+    const schedule = aSchedule({ jobId: 'job-44', target: 'audit', version: 3 });
+    const { api, onDone } = renderForm(
+      {
+        Targets: targetsOf(orders, audit),
+        UpdateSchedule: (variables) => ({ updateSchedule: { ...schedule, ...(variables.input as object) } }),
+      },
+      schedule,
+    );
+    await waitFor(() => expect(targetBox()).toHaveValue('audit'));
+
+    await chooseTarget("The namespace's default (orders)");
+    await userEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    expect(api.callsOf('UpdateSchedule')[0].variables.input).toMatchObject({ target: null });
+  });
+
+  it('asks for a target in a namespace without a default, and sends nothing until one is chosen', async () => {
+    const { api } = renderForm({ Targets: targetsOf(audit) });
+    await waitFor(() => expect(targetBox()).toHaveValue("The namespace's default (it has none: choose a target)"));
+
+    await createImmediately();
+
+    expect(await screen.findByText(/This namespace has no default target: choose one/)).toBeInTheDocument();
+    expect(api.callsOf('CreateSchedule')).toHaveLength(0);
+    await chooseTarget('audit');
+    await userEvent.click(screen.getByRole('button', { name: 'Create schedule' }));
+    await waitFor(() => expect(api.callsOf('CreateSchedule')).toHaveLength(1));
+  });
+
+  it("shows the API's refusal of the target beside the target field", async () => {
+    renderForm({
+      Targets: targetsOf(orders, audit),
+      CreateSchedule: () => ({
+        createSchedule: {
+          __typename: 'ValidationError',
+          code: 'validation_failed',
+          message: "target: namespace 'team-a' has no target 'audit'",
+          problems: [{ field: 'target', message: "namespace 'team-a' has no target 'audit'" }],
+        },
+      }),
+    });
+    await chooseTarget('audit');
+
+    await createImmediately();
+
+    const refusal = await screen.findByText("target namespace 'team-a' has no target 'audit'");
+    expect(targetBox()).toHaveAttribute('aria-describedby', expect.stringContaining(refusal.id));
   });
 });

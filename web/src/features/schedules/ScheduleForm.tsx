@@ -2,7 +2,12 @@ import '@mantine/dates/styles.css';
 import { Alert, Button, Group, Select, Stack, TextInput } from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { useCreateScheduleMutation, useTimeZonesQuery, useUpdateScheduleMutation } from '../../api/schedulerApi';
+import {
+  useCreateScheduleMutation,
+  useTargetsQuery,
+  useTimeZonesQuery,
+  useUpdateScheduleMutation,
+} from '../../api/schedulerApi';
 import { isApiError, type Schedule } from '../../api/types';
 import { errorMessage, notifySuccess } from '../../lib/notify';
 import { browserTimeZone, canonicalZone, zoneChoices } from '../../lib/time';
@@ -26,6 +31,7 @@ import { ChoiceField } from './ChoiceField';
 import { PayloadField } from './PayloadField';
 import { RunPreview } from './RunPreview';
 import { RunTimeFields } from './RunTimeFields';
+import { DEFAULT_CHOICE, targetChoices, targetError, targetUrl } from './targetText';
 import { useRunPreview } from './useRunPreview';
 import classes from './ScheduleForm.module.css';
 
@@ -64,6 +70,9 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
   const [update, updating] = useUpdateScheduleMutation();
   const { data: acceptedZones } = useTimeZonesQuery();
   const zones = useMemo(() => zoneChoices(acceptedZones, values.timezone), [acceptedZones, values.timezone]);
+  const { data: targets } = useTargetsQuery();
+  const targetOptions = useMemo(() => targetChoices(targets, values.target), [targets, values.target]);
+  const targetQueue = targetUrl(values.target, targets);
 
   const set = <K extends keyof FormValues>(field: K, value: FormValues[K]) => {
     setValues((current) => ({ ...current, [field]: value }));
@@ -77,7 +86,9 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
       setValues((current) => ({ ...current, timezone: canonicalZone(current.timezone, acceptedZones) }));
   }, [acceptedZones]);
 
-  const clientErrors = validate(values);
+  const clientErrors: FormErrors = { ...validate(values) };
+  const targetProblem = targetError(values.target, targets);
+  if (targetProblem) clientErrors.target = targetProblem;
   const preview = useRunPreview(values);
 
   const judged = (field: FieldName) =>
@@ -191,6 +202,16 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
             data-testid="timezone-select"
           />
         )}
+        <Select
+          label="Target"
+          description={targetQueue ? `Runs go to ${targetQueue}` : "Where the runs go, among your namespace's targets."}
+          data={targetOptions}
+          value={values.target ?? DEFAULT_CHOICE}
+          onChange={(value) => value && set('target', value === DEFAULT_CHOICE ? null : value)}
+          allowDeselect={false}
+          error={shown.target}
+          data-testid="target-select"
+        />
         <PayloadField value={values.payload} onChange={(text) => set('payload', text)} error={shown.payload} />
         <RunPreview {...preview} />
         <div className={classes.actions} data-testid="form-actions">

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { schedulerApi } from '../../api/schedulerApi';
 import type { Schedule } from '../../api/types';
-import { aSchedule } from '../../test/builders';
+import { aSchedule, aTarget } from '../../test/builders';
 import { fakeGraphql } from '../../test/fakeGraphql';
 import { renderWithStore } from '../../test/render';
 import { setViewportWidth } from '../../test/viewport';
@@ -90,6 +90,23 @@ describe('ScheduleList', () => {
       expect(row.getByRole('button', { name })).toHaveTextContent('');
     }
     expect(screen.queryByRole('list', { name: 'Schedules' })).not.toBeInTheDocument();
+  });
+
+  it.each([
+    ['cards', 390],
+    ['table', 1280],
+  ])("shows each schedule's target in the %s, naming the namespace's default", async (_layout, width) => {
+    setViewportWidth(width);
+    fakeGraphql({
+      Schedules: () => page([aSchedule({ target: 'audit' }), aSchedule({ target: null })]),
+      Targets: () => ({ targets: [aTarget({ name: 'audit' }), aTarget({ name: 'orders', default: true })] }),
+    });
+
+    renderList();
+
+    const rows = await screen.findAllByTestId('schedule-row');
+    expect(within(rows[0]).getByTestId('target')).toHaveTextContent(/^audit$/);
+    await waitFor(() => expect(within(rows[1]).getByTestId('target')).toHaveTextContent(/^default \(orders\)$/));
   });
 
   it('offers a completed schedule nothing to edit or run, only to delete it', async () => {

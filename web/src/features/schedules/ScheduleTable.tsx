@@ -4,6 +4,7 @@ import type { Schedule } from '../../api/types';
 import { describeRule } from './recurrenceText';
 import { ScheduleActions } from './ScheduleActions';
 import { scheduleTitle } from './scheduleText';
+import { TargetName } from './ScheduleTarget';
 import { LastRun, NextRun } from './ScheduleTimes';
 import { StateBadge } from './StateBadge';
 import classes from './ScheduleTable.module.css';
@@ -46,6 +47,9 @@ const Row = memo(function Row({ schedule, viewerZone, onOpen, onEdit, onDelete }
       </Table.Td>
       <Table.Td data-testid="rule">{describeRule(schedule)}</Table.Td>
       <Table.Td>
+        <TargetName schedule={schedule} />
+      </Table.Td>
+      <Table.Td>
         <NextRun schedule={schedule} viewerZone={viewerZone} />
       </Table.Td>
       <Table.Td>
@@ -70,6 +74,7 @@ export function ScheduleTable({ schedules, ...rest }: ScheduleViewProps) {
           <Table.Tr>
             <Table.Th>Schedule</Table.Th>
             <Table.Th>Rule</Table.Th>
+            <Table.Th>Target</Table.Th>
             <Table.Th>Next run ({rest.viewerZone})</Table.Th>
             <Table.Th w={110}>State</Table.Th>
             <Table.Th w={190}>Last run</Table.Th>

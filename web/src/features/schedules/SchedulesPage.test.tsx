@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Schedule } from '../../api/types';
-import { aSchedule } from '../../test/builders';
+import { aSchedule, aTarget } from '../../test/builders';
 import { fakeGraphql } from '../../test/fakeGraphql';
 import { renderWithStore } from '../../test/render';
 import { SchedulesPage } from './SchedulesPage';
@@ -112,6 +112,21 @@ describe('SchedulesPage', () => {
 
     expect(await screen.findByTestId('delete-failure')).toHaveTextContent('no schedule job-7');
     expect(screen.getByRole('dialog', { name: 'Delete this schedule?' })).toBeInTheDocument();
+  });
+
+  it('tells in the drawer which target the runs go to, and its queue', async () => {
+    const audit = aTarget({ name: 'audit', url: 'https://sqs.eu-west-1.amazonaws.com/123456789012/audit' });
+    fakeGraphql({
+      Schedules: list([{ ...job, target: 'audit' }]),
+      Schedule: () => ({ schedule: { ...detail, target: 'audit' } }),
+      Targets: () => ({ targets: [audit] }),
+    });
+    renderWithStore(<SchedulesPage />);
+
+    await userEvent.click((await firstRow()).getByRole('button', { name: 'nightly export, details' }));
+
+    const drawer = within(await screen.findByRole('dialog', { name: 'nightly export' }));
+    await waitFor(() => expect(drawer.getByTestId('drawer-target')).toHaveTextContent(`audit · ${audit.url}`));
   });
 
   it('opens a schedule in the drawer, with each run in words and in detail', async () => {

@@ -73,8 +73,14 @@ describe('toScheduleInput', () => {
       payload: 'hello',
       recurring: 'NONE',
       timezone: 'Europe/Berlin',
+      target: null,
       runAt: '2030-03-31T02:30:15',
     });
+  });
+
+  it("sends the chosen target, or null for the namespace's default (an update replaces it too)", () => {
+    expect(toScheduleInput({ ...future, target: 'audit' }).target).toBe('audit');
+    expect(toScheduleInput(future)).toHaveProperty('target', null);
   });
 
   it('sends a time typed without seconds, or with a one-digit hour, as HH:mm:ss', () => {
@@ -86,6 +92,7 @@ describe('toScheduleInput', () => {
       payload: 'hello',
       recurring: 'NONE',
       timezone: 'Europe/Berlin',
+      target: null,
       immediate: true,
     });
   });
@@ -99,7 +106,13 @@ describe('toScheduleInput', () => {
 
   it('sends a cron rule with its expression and no run time', () => {
     const input = toScheduleInput({ ...future, when: 'recurring', repeat: 'CRON', cron: ' 0 9 * * 1-5 ' });
-    expect(input).toEqual({ payload: 'hello', recurring: 'CRON', timezone: 'Europe/Berlin', cron: '0 9 * * 1-5' });
+    expect(input).toEqual({
+      payload: 'hello',
+      recurring: 'CRON',
+      timezone: 'Europe/Berlin',
+      target: null,
+      cron: '0 9 * * 1-5',
+    });
   });
 });
 

@@ -15,13 +15,14 @@ export interface FormValues {
   timezone: string;
   cron: string;
   payload: string;
+  target: string | null; // null: the namespace's default target
 }
 
-export type FieldName = 'when' | 'repeat' | 'date' | 'time' | 'timezone' | 'cron' | 'payload';
+export type FieldName = 'when' | 'repeat' | 'date' | 'time' | 'timezone' | 'cron' | 'payload' | 'target';
 export type FormErrors = Partial<Record<FieldName, string>>;
 
 export function emptyValues(timezone: string): FormValues {
-  return { when: 'future', repeat: 'DAILY', date: '', time: '', timezone, cron: '', payload: '' };
+  return { when: 'future', repeat: 'DAILY', date: '', time: '', timezone, cron: '', payload: '', target: null };
 }
 
 /** The form's values for an existing schedule, read in the schedule's own zone. */
@@ -36,6 +37,7 @@ export function valuesFromSchedule(schedule: Schedule): FormValues {
     timezone: schedule.timezone,
     cron: schedule.cron ?? '',
     payload: schedule.payload,
+    target: schedule.target,
   };
 }
 
@@ -83,7 +85,7 @@ export function validate(values: FormValues): FormErrors {
  */
 export function toScheduleInput(values: FormValues): ScheduleInput {
   const recurring: Recurring = values.when === 'recurring' ? values.repeat : 'NONE';
-  const input: ScheduleInput = { payload: values.payload, recurring, timezone: values.timezone };
+  const input: ScheduleInput = { payload: values.payload, recurring, timezone: values.timezone, target: values.target };
   if (values.when === 'immediate') input.immediate = true;
   if (needsRunAt(values)) input.runAt = `${values.date.trim()}T${parseTime(values.time).value ?? values.time}`;
   if (needsCron(values)) input.cron = values.cron.trim();
@@ -98,6 +100,7 @@ const FIELD_OF_PROBLEM: Record<string, FieldName> = {
   cron: 'cron',
   recurring: 'repeat',
   immediate: 'when',
+  target: 'target',
 };
 
 /** The API's validation problems, placed beside the fields they name; the rest stay general. */

@@ -37,7 +37,9 @@ export function useRunPreview(values: FormValues): RunPreviewState {
   const input = useMemo(() => {
     if (debounced.when === 'immediate') return null;
     if (Object.keys(timingErrors(validate(debounced))).length) return null;
-    return { ...toScheduleInput(debounced), payload: 'preview' };
+    // Nor the target: where runs go plays no part in when, and a new choice asks nothing again.
+    const { target: _target, ...timing } = toScheduleInput(debounced);
+    return { ...timing, payload: 'preview' };
   }, [debounced]);
   const query = usePreviewScheduleQuery(input ? { input, count: PREVIEW_COUNT } : skipToken);
   const error = input ? ((query.error as ApiError | undefined) ?? null) : null;
