@@ -16,6 +16,7 @@ recurring run out of the history.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -56,7 +57,7 @@ class _Outcome:
     schedule: Schedule
     updated: Schedule
     history: list[Run]
-    delivered: Run | None
+    delivered: list[Run]
 
 
 class PageWork:
@@ -104,21 +105,22 @@ class PageWork:
         report: TickReport,
         handled: set[ScheduleKey],
     ) -> None:
-        to_send = [
-            Occurrence(s.job_id, p.deliver, s.payload, p.delay_seconds) for s, p in plans if p.deliver is not None
-        ]
+        to_send = [Occurrence(s.job_id, at, s.payload, p.delay_seconds) for s, p in plans for at in p.deliveries]
         sent = iter(self._send(to_send, lease, report))
         outcomes: list[_Outcome] = []
         for schedule, schedule_plan in plans:
-            outcome = next(sent) if schedule_plan.deliver is not None else None
-            if schedule_plan.deliver is not None and outcome is None:
-                continue  # not sent: the lease is gone, the next owner sends it
-            if outcome is not None and not outcome.delivered:
-                # Left due: sent again, with the same occurrence id.
-                logger.warning("send failed for %s: %s", outcome.occurrence.occurrence_id, outcome.error)
+            results = [next(sent) for _ in schedule_plan.deliveries]
+            # A catch-up moves on through the runs sent before the first that was not: the
+            # rest stay due, and are sent again with the same occurrence ids.
+            accepted = list(itertools.takewhile(lambda r: r is not None and r.delivered, results))
+            for result in results[len(accepted) : len(accepted) + 1]:
+                if result is None:
+                    continue  # not sent: the lease is gone, the next owner sends it
+                logger.warning("send failed for %s: %s", result.occurrence.occurrence_id, result.error)
                 report.add(send_failures=1)
-                continue
-            outcomes.append(self._outcome(schedule, schedule_plan, outcome, now, report))
+            if results and not accepted:
+                continue  # left due
+            outcomes.append(self._outcome(schedule, schedule_plan, [r for r in accepted if r], now, report))
         # Kept or not (then only renewals are spared), what was sent is recorded and advanced.
         outcomes = self._record(outcomes, lease, report, handled)
         self._advance(outcomes, lease, report, handled)
@@ -157,7 +159,7 @@ class PageWork:
         if self._add_runs([run for o in outcomes for run in o.history], lease, report):
             return outcomes
         unrecorded = [o for o in outcomes if o.history]
-        report.add(sent_not_advanced=sum(1 for o in unrecorded if o.delivered is not None))
+        report.add(sent_not_advanced=sum(len(o.delivered) for o in unrecorded))
         handled.update(key_of(o.schedule) for o in unrecorded)  # sent again by a later tick, not this one
         return [o for o in outcomes if not o.history]
 
@@ -170,13 +172,13 @@ class PageWork:
             results.extend(self._each(self._advance_one, outcomes[start : start + self._round], report))
         handled.update(key_of(o.schedule) for o in outcomes)
         failed = [o for o, advanced in zip(outcomes, results, strict=True) if advanced is None]
-        report.add(sent_not_advanced=sum(1 for o in failed if o.delivered is not None))
+        report.add(sent_not_advanced=sum(len(o.delivered) for o in failed))
         stale = [o for o, advanced in zip(outcomes, results, strict=True) if advanced is False]
         if stale:
             # Changed or deleted by the API meanwhile: its new state stands. A delivered run
             # the history would otherwise lack is recorded on its own.
             report.add(conflicts=len(stale))
-            lost = [o.delivered for o in stale if o.delivered and o.delivered not in o.history]
+            lost = [run for o in stale for run in o.delivered if run not in o.history]
             self._add_runs(lost, lease, report)
 
     def _advance_one(self, outcome: _Outcome, report: TickReport) -> bool | None:
@@ -209,19 +211,22 @@ class PageWork:
         return list(self._write_pool.map(lambda item: action(item, report), items))
 
     def _outcome(
-        self, schedule: Schedule, schedule_plan: Plan, sent: SendOutcome | None, now: datetime, report: TickReport
+        self, schedule: Schedule, schedule_plan: Plan, sent: list[SendOutcome], now: datetime, report: TickReport
     ) -> _Outcome:
         ns, job = schedule.namespace, schedule.job_id
         missed = [run_records.missed(ns, job, at, now) for at in schedule_plan.missed]
-        delivered = None
-        if sent is not None and schedule_plan.deliver is not None:
-            delay = schedule_plan.delay_seconds
-            delivered = run_records.delivered(
-                ns, job, schedule_plan.deliver, RunTrigger.SCHEDULE, now + timedelta(seconds=delay), sent.message_id
-            )
-            report.record_delivery(delivered.lateness_ms or 0)
+        visible_at = now + timedelta(seconds=schedule_plan.delay_seconds)
+        delivered = [
+            run_records.delivered(ns, job, s.occurrence.scheduled_for, RunTrigger.SCHEDULE, visible_at, s.message_id)
+            for s in sent
+        ]
+        for run in delivered:
+            report.record_delivery(run.lateness_ms or 0)
         report.add(missed=len(missed), missed_not_recorded=schedule_plan.missed_not_recorded)
-        final = delivered or missed[-1]
-        updated = replace(schedule.after_run(final.scheduled_for, now, final), claimed_until=None)
-        history = [run for run in (*missed, delivered) if run is not None and needs_history_item(updated, run)]
+        if delivered:
+            updated = schedule.after_runs(delivered, now)
+        else:
+            updated = schedule.after_run(missed[-1].scheduled_for, now, missed[-1])
+        updated = replace(updated, claimed_until=None)
+        history = [run for run in (*missed, *delivered) if needs_history_item(updated, run)]
         return _Outcome(schedule, updated, history, delivered)
