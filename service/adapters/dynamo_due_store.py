@@ -16,11 +16,10 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from service.adapters import table_schema as ts
-from service.adapters.dynamo_batch import get_all, write_all
+from service.adapters.dynamo_batch import write_all
 from service.adapters.dynamo_items import (
     LAST_RUN_IN_HISTORY,
     Item,
-    has_external_payload,
     item_to_schedule,
     run_sort_key,
     run_to_item,
@@ -28,13 +27,14 @@ from service.adapters.dynamo_items import (
     schedule_to_item,
     to_attributes,
 )
+from service.adapters.dynamo_payloads import read_beside
 from service.adapters.dynamo_repository import DEFAULT_RUN_RETENTION
 from service.domain.runs import Run
 from service.domain.schedule import Schedule
 from service.services.due_store import DueStore
 
 PAGE_SIZE = 100
-_ADVANCED_ATTRIBUTES = ("runAt", "state", "version", "updatedAt", "lastRun", LAST_RUN_IN_HISTORY)
+_ADVANCED_ATTRIBUTES = ("runAt", "state", "version", "updatedAt", "lastRun", LAST_RUN_IN_HISTORY, "runsDelivered")
 _OWN_WRITE = ("version", "updatedAt", "lastRun")  # what tells an advance's own write apart
 
 
@@ -183,15 +183,8 @@ class DynamoDueStore(DueStore):
         }
 
     def _schedules(self, items: list[Item]) -> list[Schedule]:
-        external = [item for item in items if has_external_payload(item)]
-        payloads = self._payloads(external) if external else {}
-        return [item_to_schedule(item, payloads.get((item["namespace"]["S"], item["jobId"]["S"]))) for item in items]
-
-    def _payloads(self, items: list[Item]) -> dict[tuple[str, str], str]:
-        """Large payloads, kept in items of their own (one more read per such schedule)."""
-        keys = [to_attributes(ts.payload_key(i["namespace"]["S"], i["jobId"]["S"])) for i in items]
-        found: dict[tuple[str, str], str] = {}
-        for item in get_all(self._client, self._table, keys):
-            _, namespace, job_id = item[ts.PARTITION_KEY]["S"].split("#", 2)
-            found[(namespace, job_id)] = item["payload"]["S"]
-        return found
+        # Large payloads and details, kept in items of their own (one more read per such
+        # schedule, in one batch): a schedule is whole wherever it is read.
+        payloads, details = read_beside(self._client, self._table, items, consistent=False)
+        refs = [(item["namespace"]["S"], item["jobId"]["S"]) for item in items]
+        return [item_to_schedule(i, payloads.get(r), details.get(r)) for i, r in zip(items, refs, strict=True)]

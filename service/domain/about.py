@@ -19,6 +19,7 @@ from service.domain.errors import FieldProblem, ValidationFailed, quoted
 
 MAX_NAME = 200
 MAX_DESCRIPTION = 2000
+MAX_PAUSE_NOTE = 500
 MAX_LABELS = 20
 MAX_LABEL_KEY = 253 + 1 + 63  # a prefix, a slash, a name
 MAX_LABEL_VALUE = 63
@@ -64,6 +65,13 @@ def check_about(
         seen.add(key)
     about = About(name=name, description=description or None, labels=tuple(sorted(pairs)))
     return about, problems
+
+
+def check_pause_note(note: str) -> str:
+    problems = _text_problems("note", note, 1, MAX_PAUSE_NOTE, allow_lines=True)
+    if problems:
+        raise ValidationFailed(problems)
+    return note
 
 
 def label_problems(key: str, value: str, field: str) -> list[FieldProblem]:
