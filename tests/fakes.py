@@ -38,12 +38,12 @@ class InMemoryRepository(ScheduleRepository):
 
     def add(self, schedule: Schedule, *, idempotency: IdempotentCreate | None = None) -> None:
         key = (schedule.namespace, schedule.job_id)
-        assert key not in self.schedules, "add must never overwrite"
-        if idempotency is not None:
+        if idempotency is not None:  # checked first: the transaction is refused whole
             found = self.idempotency.get((idempotency.namespace, idempotency.key))
             if found is not None and found.expires_at > idempotency.recorded_at:
                 raise KeyAlreadyRecorded(found)
             self.idempotency[(idempotency.namespace, idempotency.key)] = idempotency
+        assert key not in self.schedules, "add must never overwrite"
         self.put(schedule)
         self.payload_writes += 1
 

@@ -1,0 +1,187 @@
+"""The use cases with names, labels, bounds, pause notes and idempotency keys, on the fakes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from service.domain.errors import ValidationFailed
+from service.domain.idempotency import IdempotencyKeyInUse, IdempotencyKeyReused
+from service.domain.schedule import ScheduleInput, State
+from service.services.schedules import DELIVERY_CLAIM, ScheduleService
+from tests.fakes import FakeClock, FakeSender, InMemoryRepository, id_factory
+
+NS = "default"
+NOW = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
+DAILY = ScheduleInput(payload="report", recurring="daily", run_at="2027-01-05T09:00:00Z", name="Report")
+
+
+@pytest.fixture
+def repository() -> InMemoryRepository:
+    return InMemoryRepository()
+
+
+@pytest.fixture
+def sender() -> FakeSender:
+    return FakeSender()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+def service(repository: InMemoryRepository, sender: FakeSender, clock: FakeClock) -> ScheduleService:
+    return ScheduleService(repository=repository, sender=sender, new_id=id_factory(), clock=clock)
+
+
+def test_the_same_key_twice_gets_the_first_answer_and_creates_nothing(
+    service: ScheduleService, repository: InMemoryRepository, clock: FakeClock
+) -> None:
+    first = service.create_once(NS, DAILY, "key-1")
+    clock.advance(minutes=5)
+    again = service.create_once(NS, DAILY, "key-1")
+
+    assert not first.replayed and again.replayed
+    assert again.schedule == first.schedule
+    assert len(repository.schedules) == 1
+
+
+def test_the_same_key_with_another_body_is_refused(service: ScheduleService, repository: InMemoryRepository) -> None:
+    service.create_once(NS, DAILY, "key-1")
+
+    with pytest.raises(IdempotencyKeyReused) as caught:
+        service.create_once(
+            NS, ScheduleInput(payload="other", recurring="daily", run_at="2027-01-05T09:00:00Z"), "key-1"
+        )
+
+    assert caught.value.code == "idempotency_key_reused"
+    assert len(repository.schedules) == 1
+
+
+def test_keys_are_kept_per_namespace(service: ScheduleService, repository: InMemoryRepository) -> None:
+    a = service.create_once("team-a", DAILY, "key-1")
+    b = service.create_once("team-b", DAILY, "key-1")
+
+    assert a.schedule.job_id != b.schedule.job_id and not b.replayed
+
+
+def test_after_24_hours_the_same_key_creates_again(
+    service: ScheduleService, repository: InMemoryRepository, clock: FakeClock
+) -> None:
+    first = service.create_once(NS, DAILY, "key-1")
+    clock.advance(hours=24, seconds=1)
+
+    later = service.create_once(NS, DAILY, "key-1")
+
+    assert not later.replayed and later.schedule.job_id != first.schedule.job_id
+
+
+def test_a_refused_body_records_nothing_and_the_key_can_be_sent_again_fixed(
+    service: ScheduleService, repository: InMemoryRepository
+) -> None:
+    with pytest.raises(ValidationFailed):
+        service.create_once(NS, ScheduleInput(payload="x", recurring="daily"), "key-1")
+
+    assert not service.create_once(NS, DAILY, "key-1").replayed
+
+
+def test_a_key_is_checked(service: ScheduleService) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        service.create_once(NS, DAILY, "has space")
+
+    assert caught.value.problems[0].field == "Idempotency-Key"
+
+
+def test_an_immediate_create_replays_its_delivered_answer(
+    service: ScheduleService, repository: InMemoryRepository, sender: FakeSender
+) -> None:
+    now = ScheduleInput(payload="now", immediate=True)
+
+    first = service.create_once(NS, now, "key-1")
+    again = service.create_once(NS, now, "key-1")
+
+    assert first.schedule.state is State.COMPLETED and again.schedule == first.schedule
+    assert len(sender.messages) == 1
+
+
+def test_a_first_request_still_delivering_makes_the_second_wait_then_its_schedule_is_read(
+    service: ScheduleService, repository: InMemoryRepository, clock: FakeClock
+) -> None:
+    # Given a first request that recorded its key and never answered (it crashed mid-delivery)
+    sender_down = FakeSender()
+    sender_down.refuse_next = 1
+    crashed = ScheduleService(repository=repository, sender=sender_down, new_id=id_factory(), clock=clock)
+    now = ScheduleInput(payload="now", immediate=True)
+    record_answer = repository.record_answer
+    repository.record_answer = lambda record: None  # type: ignore[method-assign]
+    crashed.create_once(NS, now, "key-1")
+    repository.record_answer = record_answer  # type: ignore[method-assign]
+
+    with pytest.raises(IdempotencyKeyInUse):
+        service.create_once(NS, now, "key-1")
+    clock.advance(seconds=DELIVERY_CLAIM.total_seconds() + 1)
+    late = service.create_once(NS, now, "key-1")
+
+    assert late.replayed and len(repository.schedules) == 1
+
+
+def test_pause_keeps_its_note_until_resume(service: ScheduleService) -> None:
+    created = service.create(NS, DAILY)
+
+    paused = service.pause(NS, created.job_id, note="holiday until Monday")
+    renoted = service.pause(NS, created.job_id, note="back on Tuesday")
+    resumed = service.resume(NS, created.job_id)
+
+    assert (paused.state, paused.pause_note) == (State.PAUSED, "holiday until Monday")
+    assert renoted.pause_note == "back on Tuesday" and renoted.version == paused.version + 1
+    assert (resumed.state, resumed.pause_note) == (State.ACTIVE, None)
+
+
+def test_a_pause_note_over_500_characters_is_refused(service: ScheduleService) -> None:
+    created = service.create(NS, DAILY)
+
+    with pytest.raises(ValidationFailed) as caught:
+        service.pause(NS, created.job_id, note="n" * 501)
+
+    assert caught.value.problems[0].field == "note"
+
+
+def test_an_update_keeps_the_runs_delivered_against_max_runs(service: ScheduleService, clock: FakeClock) -> None:
+    created = service.create(NS, ScheduleInput(payload="x", recurring="daily", immediate=True,
+                                               run_at="2027-01-05T09:00:00Z", max_runs=2))  # fmt: skip
+    assert created.remaining_runs == 1
+
+    updated = service.replace(
+        NS, created.job_id, ScheduleInput(payload="y", recurring="daily", run_at="2027-01-05T09:00:00Z", max_runs=1)
+    )
+
+    assert (updated.state, updated.remaining_runs, updated.run_at) == (State.COMPLETED, 0, None)
+
+
+def test_lists_filter_by_labels_and_name_prefix(service: ScheduleService) -> None:
+    ops = service.create(NS, ScheduleInput(payload="a", run_at="2030-01-01T00:00:00Z", name="Cool stuff",
+                                           labels=(("team", "ops"), ("env", "prod"))))  # fmt: skip
+    service.create(NS, ScheduleInput(payload="b", run_at="2030-01-01T00:00:00Z", name="cool things",
+                                     labels=(("team", "ops"),)))  # fmt: skip
+
+    both = service.list(NS, labels=(("team", "ops"), ("env", "prod")))
+    named = service.list(NS, name_prefix="COOL")
+
+    assert [s.job_id for s in both.items] == [ops.job_id]
+    assert len(named.items) == 2
+    with pytest.raises(ValidationFailed) as caught:
+        service.list(NS, labels=(("bad key", "x"),))
+    assert caught.value.problems[0].field == "label"
+
+
+def test_an_interval_schedule_runs_every_interval_from_its_run_at(service: ScheduleService, clock: FakeClock) -> None:
+    created = service.create(
+        NS, ScheduleInput(payload="x", recurring="interval", interval="PT15M", run_at="2027-01-04T11:00:00Z")
+    )
+
+    assert created.last_run is not None and created.last_run.scheduled_for == NOW  # 11:00 + 4 x 15 min: due now
+    assert created.runs_delivered == 1
+    assert service.upcoming(created, 2) == [NOW + timedelta(minutes=15), NOW + timedelta(minutes=30)]
