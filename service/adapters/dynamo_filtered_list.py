@@ -77,10 +77,10 @@ def filtered_page(
         return set(others) <= set(schedule.labels)
 
     matched: list[tuple[str, Item]] = []
-    exclusive_start = (
-        to_attributes({"pk": query["ExpressionAttributeValues"][":pk"]["S"], "sk": start}) if start else None
-    )
-    next_key: str | None = None
+    partition = query["ExpressionAttributeValues"][":pk"]["S"]
+    exclusive_start = to_attributes({"pk": partition, "sk": start}) if start else None
+    more = False  # an entry is left past the page (read, its schedule not)
+    last_consumed: str | None = None
     for _ in range(MAX_QUERIES_PER_PAGE):
         wanted = limit + 1 - len(matched)
         request = dict(query, Limit=max(wanted, _SIFTING_BATCH) if sifting else wanted)
@@ -88,16 +88,23 @@ def filtered_page(
             request["ExclusiveStartKey"] = exclusive_start
         response = client.query(**request)
         entries = response["Items"]
+        if not sifting and len(entries) >= wanted:
+            # Unsifted, each entry is a match: the one past the page only says more exist.
+            entries, more = entries[: wanted - 1], True
+        if entries:
+            last_consumed = entries[-1]["sk"]["S"]
         for entry, item in _schedules_of(client, table, namespace, entries, matches):
             matched.append((entry, item))
             if len(matched) > limit:
+                more = True
                 break
         exclusive_start = response.get("LastEvaluatedKey")
-        if len(matched) > limit or not exclusive_start:
+        if more or not exclusive_start:
             break
-    if len(matched) > limit:
+    next_key: str | None = None
+    if more:
         matched = matched[:limit]
-        next_key = matched[-1][0]
+        next_key = matched[-1][0] if len(matched) == limit else last_consumed
     elif exclusive_start:  # the read budget ran out before the page filled
         next_key = exclusive_start["sk"]["S"]
     items = [item for _, item in matched]
@@ -136,7 +143,9 @@ def _schedules_of(
         item = found.get(job_id)
         if item is None:
             continue  # deleted since the entry was read
-        schedule = item_to_schedule(item, payload="", details=details.get(job_id, (None, None, ())))
+        schedule = item_to_schedule(
+            item, payload="", details=details.get(job_id, (None, None, ())) if item in apart else None
+        )
         if matches(schedule):
             chosen.append((entry["sk"]["S"], item))
     return chosen
