@@ -1,7 +1,8 @@
 """The ``scheduler`` command line.
 
 Each command is a sub-command with its own arguments and a ``run`` function; API keys
-(SPEC section 5) arrive as one more: ``scheduler keys create|list|revoke``.
+(SPEC section 5) arrive as one more: ``scheduler keys create|list|revoke``, and schedules,
+through the API over HTTP: ``scheduler schedules create|list|get|...``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from service.config import ConfigError
 from service.entrypoints.cli_keys import register as register_keys
+from service.entrypoints.cli_schedules import register as register_schedules
 
 
 def _dev(args: argparse.Namespace) -> int:
@@ -70,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     dispatch.set_defaults(run=_dispatch)
 
     register_keys(commands)  # scheduler keys create | list | revoke (SPEC section 5)
+    register_schedules(commands)  # scheduler schedules create | list | get | ... (over HTTP)
     return parser
 
 
