@@ -9,15 +9,14 @@ from typing import Any
 
 from service.domain.about import About, Labels, check_about
 from service.domain.errors import FieldProblem, PayloadTooLarge, ValidationFailed, quoted
-from service.domain.instants import EARLIEST_RUN_AT, LATEST_RUN_AT, parse_instant
+from service.domain.instants import EARLIEST_RUN_AT as EARLIEST_RUN_AT  # kept here for its users
+from service.domain.instants import LATEST_RUN_AT, parse_instant
 from service.domain.lifecycle import CatchUp, Lifecycle, check_lifecycle
 from service.domain.local_time import wall_time, zone
 from service.domain.recurrence import Recurrence, RecurrenceKind, validate_cron
 from service.domain.runs import Run, RunStatus, RunTrigger
 from service.domain.targets import check_target_name
 from service.domain.zone_names import check_zone_name
-
-__all__ = ["EARLIEST_RUN_AT", "LATEST_RUN_AT"]  # kept here for their users, defined in ``instants``
 
 MAX_PAYLOAD_BYTES = 256 * 1024  # SQS's message size limit
 MAX_MINUTE = int(LATEST_RUN_AT.timestamp()) // 60 - 1  # the last whole minute before LATEST_RUN_AT
