@@ -130,6 +130,8 @@ class ScheduleService:
         first = definition.first_run(self._now())
         if first is None:
             return []
+        if definition.lifecycle.max_runs is not None:
+            count = min(count, definition.lifecycle.max_runs)
         return [first, *definition.recurrence.upcoming(first, count - 1)]
 
     # -- writes --------------------------------------------------------------------

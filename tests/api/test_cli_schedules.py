@@ -54,14 +54,11 @@ def created(cli: Any, *argv: str) -> dict[str, Any]:
 
 
 def test_create_with_a_name_labels_bounds_and_a_key_then_get_it(cli: Any) -> None:
-    made = created(
-        cli, "--payload", "send the report", "--recurring", "interval", "--interval", "PT15M",
-        "--run-at", "2030-01-01T09:00:00Z", "--name", "Cool stuff", "--label", "team=payments",
-        "--label", "env=prod", "--max-runs", "10", "--catch-up", "none", "--idempotency-key", "cli-1",
-    )  # fmt: skip
-    again = created(cli, "--payload", "send the report", "--recurring", "interval", "--interval", "PT15M",
-                    "--run-at", "2030-01-01T09:00:00Z", "--name", "Cool stuff", "--label", "team=payments",
-                    "--label", "env=prod", "--max-runs", "10", "--catch-up", "none", "--idempotency-key", "cli-1")  # fmt: skip
+    args = ["--payload", "send the report", "--recurring", "interval", "--interval", "PT15M"]
+    args += ["--run-at", "2030-01-01T09:00:00Z", "--name", "Cool stuff", "--label", "team=payments"]
+    args += ["--label", "env=prod", "--max-runs", "10", "--catch-up", "none", "--idempotency-key", "cli-1"]
+    made = created(cli, *args)
+    again = created(cli, *args)
 
     code, out, _ = cli("get", made["jobId"])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -185,3 +186,13 @@ def test_an_interval_schedule_runs_every_interval_from_its_run_at(service: Sched
     assert created.last_run is not None and created.last_run.scheduled_for == NOW  # 11:00 + 4 x 15 min: due now
     assert created.runs_delivered == 1
     assert service.upcoming(created, 2) == [NOW + timedelta(minutes=15), NOW + timedelta(minutes=30)]
+
+
+def test_a_preview_shows_no_more_runs_than_max_runs_and_none_past_end_at(service: ScheduleService) -> None:
+    daily = ScheduleInput(payload="x", recurring="daily", run_at="2027-01-05T09:00:00Z")
+
+    capped = service.preview(replace(daily, max_runs=2), 5)
+    ended = service.preview(replace(daily, end_at="2027-01-07T12:00:00Z"), 5)
+
+    assert len(capped) == 2
+    assert ended == [datetime(2027, 1, d, 9, 0, tzinfo=UTC) for d in (5, 6, 7)]

@@ -57,10 +57,17 @@ MAX_POINTS = 20_000
 # Under Lambda's 6 MB with room for headers, the envelope and a field longer than counted.
 MAX_ANSWER_BYTES = 5_000_000
 CONNECTION_PAGE_BYTES = 1_000_000
-# A page holds at least one schedule, however large its payload.
-PAGE_PAYLOAD_BYTES = max(CONNECTION_PAGE_BYTES, MAX_PAYLOAD_ANSWER_BYTES)
-
 FIELD_BYTES = 128  # a field's name and value, escaped: ids, instants, names, messages
+# A character takes at most 14 bytes in an answer (a character past U+FFFF is two \\u
+# escapes, each escaped once more in the Lambda envelope).
+_CHARACTER_BYTES = 14
+# The texts of bounded length a schedule shows, at their longest (labels: their keys and
+# values are ASCII letters, digits and -_./ only, with the punctuation of their JSON).
+_LABEL_BYTES = MAX_LABEL_KEY + MAX_LABEL_VALUE + FIELD_BYTES
+MAX_DETAILS_ANSWER_BYTES = (MAX_NAME + MAX_DESCRIPTION + MAX_PAUSE_NOTE) * _CHARACTER_BYTES + MAX_LABELS * _LABEL_BYTES
+# A page holds at least one schedule, however large its payload and details.
+PAGE_PAYLOAD_BYTES = max(CONNECTION_PAGE_BYTES, MAX_PAYLOAD_ANSWER_BYTES + MAX_DETAILS_ANSWER_BYTES)
+
 DATA_FIELD_POINTS = 10
 DEFAULT_LIST_SIZE = 20  # a list with no size of its own (a validation error's problems)
 
@@ -74,15 +81,14 @@ _LIST_SIZES = {
     ("Query", "previewSchedule"): "count",
 }
 _PAYLOADS = {("Schedule", "payload")}
-# A character takes at most 14 bytes in an answer (a character past U+FFFF is two \\u
-# escapes, each escaped once more in the Lambda envelope).
-_CHARACTER_BYTES = 14
+# Texts of bounded length, counted with the payloads: a page of ``schedules`` is cut by the
+# size of its payloads and these together (``ports.schedule_answer_bytes``).
 _TEXTS = {
     ("Schedule", "name"): MAX_NAME * _CHARACTER_BYTES,
     ("Schedule", "description"): MAX_DESCRIPTION * _CHARACTER_BYTES,
     ("Schedule", "pauseNote"): MAX_PAUSE_NOTE * _CHARACTER_BYTES,
-    ("Label", "key"): MAX_LABEL_KEY + FIELD_BYTES,  # ASCII letters, digits and -_./ only
-    ("Label", "value"): MAX_LABEL_VALUE + FIELD_BYTES,
+    ("Label", "key"): MAX_LABEL_KEY,
+    ("Label", "value"): MAX_LABEL_VALUE,
 }
 # Lists whose size no argument gives, but a rule bounds.
 _FIXED_SIZES = {("Schedule", "labels"): MAX_LABELS}
@@ -211,8 +217,8 @@ class _Walk:
         data = key in _DATA_FIELDS or parent is self.schema.mutation_type
         own = Cost(
             points=1 + (DATA_FIELD_POINTS if data else 0) + self._list_arguments(definition, nodes[0]),
-            field_bytes=max(FIELD_BYTES, _TEXTS.get(key, 0)),
-            payload_bytes=MAX_PAYLOAD_ANSWER_BYTES if key in _PAYLOADS else 0,
+            field_bytes=FIELD_BYTES,
+            payload_bytes=MAX_PAYLOAD_ANSWER_BYTES if key in _PAYLOADS else _TEXTS.get(key, 0),
         )
         size = self._size(definition, nodes[0], _LIST_SIZES.get(key))
         if key in _FIXED_SIZES:
