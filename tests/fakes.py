@@ -6,12 +6,20 @@ import itertools
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
+from service.domain.about import Labels, name_key
 from service.domain.errors import InvalidCursor, ScheduleNotFound, VersionConflict
+from service.domain.idempotency import IdempotentCreate, KeyAlreadyRecorded
 from service.domain.runs import Run
 from service.domain.schedule import Schedule, State
 from service.domain.targets import Target
 from service.services.handoff import HandOff, HandOffItem, HandOffOutcome
-from service.services.ports import Page, ScheduleRepository, answer_bytes, schedule_answer_bytes
+from service.services.ports import (
+    Page,
+    ScheduleRepository,
+    answer_bytes,
+    details_answer_bytes,
+    schedule_answer_bytes,
+)
 from service.services.target_ports import Delivery, DeliveryOutcome, TargetSender, TargetStore
 
 
@@ -23,18 +31,38 @@ class InMemoryRepository(ScheduleRepository):
         self.schedules: dict[tuple[str, str], Schedule] = {}
         self.runs: dict[tuple[str, str], dict[str, Run]] = {}
         self.payload_writes = 0
+        self.idempotency: dict[tuple[str, str], IdempotentCreate] = {}
 
     def get(self, namespace: str, job_id: str) -> Schedule | None:
         return self.schedules.get((namespace, job_id))
 
-    def add(self, schedule: Schedule) -> None:
+    def add(self, schedule: Schedule, *, idempotency: IdempotentCreate | None = None) -> None:
         key = (schedule.namespace, schedule.job_id)
+        if idempotency is not None:  # checked first: the transaction is refused whole
+            found = self.idempotency.get((idempotency.namespace, idempotency.key))
+            if found is not None and found.expires_at > idempotency.recorded_at:
+                raise KeyAlreadyRecorded(found)
+            self.idempotency[(idempotency.namespace, idempotency.key)] = idempotency
         assert key not in self.schedules, "add must never overwrite"
         self.put(schedule)
         self.payload_writes += 1
 
-    def replace(self, schedule: Schedule, expected_version: int, *, payload_changed: bool = False) -> None:
+    def idempotency_record(self, namespace: str, key: str, now: datetime) -> IdempotentCreate | None:
+        found = self.idempotency.get((namespace, key))
+        return found if found is not None and found.expires_at > now else None
+
+    def replace(
+        self,
+        schedule: Schedule,
+        expected_version: int,
+        *,
+        payload_changed: bool = False,
+        previous: Schedule | None = None,
+    ) -> None:
         self._check(schedule.namespace, schedule.job_id, expected_version)
+        current = self.schedules[(schedule.namespace, schedule.job_id)]
+        if previous is None:  # the port's promise: name and labels are only changed with previous
+            assert (schedule.name, schedule.labels) == (current.name, current.labels), "changed without previous"
         self.put(schedule)
         self.payload_writes += int(payload_changed)
 
@@ -43,11 +71,22 @@ class InMemoryRepository(ScheduleRepository):
         return self.schedules.pop((namespace, job_id))
 
     def list(
-        self, namespace: str, limit: int, cursor: str | None, state: State | None, *, max_bytes: int
+        self,
+        namespace: str,
+        limit: int,
+        cursor: str | None,
+        state: State | None,
+        *,
+        max_bytes: int,
+        labels: Labels = (),
+        name_prefix: str | None = None,
     ) -> Page[Schedule]:
         ordered = sorted((s for (ns, _), s in self.schedules.items() if ns == namespace), key=lambda s: s.job_id)
         if state is not None:
             ordered = [s for s in ordered if s.state is state]
+        ordered = [s for s in ordered if set(labels) <= set(s.labels)]
+        if name_prefix is not None:
+            ordered = [s for s in ordered if s.name and name_key(s.name).startswith(name_key(name_prefix))]
         if cursor is not None:
             if not cursor.startswith("after:"):
                 raise InvalidCursor()
@@ -55,7 +94,9 @@ class InMemoryRepository(ScheduleRepository):
         page: list[Schedule] = []
         total = 0
         for schedule in ordered[:limit]:
-            total += schedule_answer_bytes(answer_bytes(schedule.payload), schedule.cron)
+            total += schedule_answer_bytes(
+                answer_bytes(schedule.payload), schedule.cron, details_answer_bytes(schedule)
+            )
             if page and total > max_bytes:
                 break
             page.append(schedule)

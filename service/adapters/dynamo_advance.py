@@ -40,6 +40,7 @@ _ADVANCED_ATTRIBUTES = (
     LAST_RUN_IN_HISTORY,
     "handedOff",
     "plannedAt",
+    "runsDelivered",
 )
 _OWN_WRITE = ("version", "updatedAt", "lastRun")  # what tells an advance's own write apart
 

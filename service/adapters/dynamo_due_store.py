@@ -18,14 +18,13 @@ from botocore.exceptions import ClientError
 
 from service.adapters import dynamo_advance
 from service.adapters import table_schema as ts
-from service.adapters.dynamo_batch import get_all
 from service.adapters.dynamo_items import (
     Item,
-    has_external_payload,
     item_to_schedule,
     to_attributes,
 )
 from service.adapters.dynamo_ledger import ledger_from_item, ledger_update, read_ledger
+from service.adapters.dynamo_payloads import read_beside
 from service.adapters.dynamo_repository import DEFAULT_RUN_RETENTION
 from service.domain.handoff_ledger import HandOffLedger
 from service.domain.runs import Run
@@ -163,15 +162,8 @@ class DynamoDueStore(DueStore):
         }
 
     def _schedules(self, items: list[Item]) -> list[Schedule]:
-        external = [item for item in items if has_external_payload(item)]
-        payloads = self._payloads(external) if external else {}
-        return [item_to_schedule(item, payloads.get((item["namespace"]["S"], item["jobId"]["S"]))) for item in items]
-
-    def _payloads(self, items: list[Item]) -> dict[tuple[str, str], str]:
-        """Large payloads, kept in items of their own (one more read per such schedule)."""
-        keys = [to_attributes(ts.payload_key(i["namespace"]["S"], i["jobId"]["S"])) for i in items]
-        found: dict[tuple[str, str], str] = {}
-        for item in get_all(self._client, self._table, keys):
-            _, namespace, job_id = item[ts.PARTITION_KEY]["S"].split("#", 2)
-            found[(namespace, job_id)] = item["payload"]["S"]
-        return found
+        # Large payloads and details, kept in items of their own (one more read per such
+        # schedule, in one batch): a schedule is whole wherever it is read.
+        payloads, details = read_beside(self._client, self._table, items, consistent=False)
+        refs = [(item["namespace"]["S"], item["jobId"]["S"]) for item in items]
+        return [item_to_schedule(i, payloads.get(r), details.get(r)) for i, r in zip(items, refs, strict=True)]

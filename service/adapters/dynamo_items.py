@@ -8,10 +8,27 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from service.adapters import table_schema as ts
+from service.adapters.dynamo_details import (
+    DETAILS_ANSWER_BYTES,
+    DETAILS_EXTERNAL,
+    Details,
+    details_from_values,
+    details_inline,
+    details_key,
+    details_of,
+    details_values,
+)
+from service.domain.lifecycle import CatchUp
 from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import Run, RunStatus, RunTrigger, iso_seconds
 from service.domain.schedule import Schedule, State, needs_history_item
-from service.services.ports import MAX_PAYLOAD_ANSWER_BYTES, answer_bytes, schedule_answer_bytes
+from service.services.ports import (
+    MAX_PAYLOAD_ANSWER_BYTES,
+    answer_bytes,
+    details_answer_bytes,
+    schedule_answer_bytes,
+    texts_answer_bytes,
+)
 
 # Payloads up to this size stay in the schedule item, which then stays near 1 KB (one
 # write unit); larger ones get an item of their own that the run-time writes never touch.
@@ -44,8 +61,14 @@ def payload_is_inline(payload: str) -> bool:
     return len(payload.encode("utf-8")) <= INLINE_PAYLOAD_BYTES
 
 
+def details_are_inline(schedule: Schedule) -> bool:
+    payload = schedule.payload
+    return details_inline(details_of(schedule), len(payload.encode("utf-8")) if payload_is_inline(payload) else 0)
+
+
 def schedule_to_item(schedule: Schedule) -> Item:
     inline = payload_is_inline(schedule.payload)
+    inline_details = details_are_inline(schedule)
     values: dict[str, Any] = {
         ts.PARTITION_KEY: ts.namespace_key(schedule.namespace),
         ts.SORT_KEY: ts.schedule_sort_key(schedule.job_id),
@@ -70,6 +93,16 @@ def schedule_to_item(schedule: Schedule) -> Item:
         "handedOff": text(schedule.handed_off),
         "plannedAt": text(schedule.planned_at),
         LAST_RUN_IN_HISTORY: None if last_run_in_history(schedule) else False,
+        **(details_values(details_of(schedule)) if inline_details else {}),
+        DETAILS_EXTERNAL: None if inline_details else True,
+        DETAILS_ANSWER_BYTES: None if inline_details else details_answer_bytes(schedule),
+        "startAt": text(schedule.start_at),
+        "endAt": text(schedule.end_at),
+        "maxRuns": schedule.max_runs,
+        "runsDelivered": schedule.runs_delivered or None,
+        "interval": int(schedule.interval.total_seconds()) if schedule.interval else None,
+        "catchUp": None if schedule.catch_up is CatchUp.LATEST else schedule.catch_up.value,
+        "pauseNote": schedule.pause_note,
     }
     if schedule.due_at is not None:
         values[ts.DUE_SHARD] = ts.due_shard(schedule.namespace, schedule.job_id)
@@ -81,10 +114,25 @@ def payload_to_item(schedule: Schedule) -> Item:
     return to_attributes({**ts.payload_key(schedule.namespace, schedule.job_id), "payload": schedule.payload})
 
 
-def item_to_schedule(item: Item, payload: str | None = None) -> Schedule:
-    """A schedule from its item; ``payload`` is the external payload when the item has none."""
+def details_to_item(schedule: Schedule) -> Item:
+    return to_attributes({**details_key(schedule.namespace, schedule.job_id), **details_values(details_of(schedule))})
+
+
+def details_from_item(item: Item) -> Details:
+    return details_from_values(from_attributes(item))
+
+
+def has_external_details(item: Item) -> bool:
+    return DETAILS_EXTERNAL in item
+
+
+def item_to_schedule(item: Item, payload: str | None = None, details: Details | None = None) -> Schedule:
+    """A schedule from its item; ``payload`` is the external payload when the item has none,
+    ``details`` its name, description and labels when they are kept apart."""
     values = from_attributes(item)
     last_run = values.get("lastRun")
+    name, description, labels = details if details is not None else details_from_values(values)
+    interval = values.get("interval")
     return Schedule(
         namespace=values["namespace"],
         job_id=values["jobId"],
@@ -103,6 +151,16 @@ def item_to_schedule(item: Item, payload: str | None = None) -> Schedule:
         revision=int(values.get("revision", 0)),
         handed_off=_instant(values.get("handedOff")),
         planned_at=_instant(values.get("plannedAt")),
+        name=name,
+        description=description,
+        labels=labels,
+        start_at=_instant(values.get("startAt")),
+        end_at=_instant(values.get("endAt")),
+        max_runs=int(values["maxRuns"]) if "maxRuns" in values else None,
+        runs_delivered=int(values.get("runsDelivered", 0)),
+        interval=timedelta(seconds=int(interval)) if interval is not None else None,
+        catch_up=CatchUp(values.get("catchUp", CatchUp.LATEST.value)),
+        pause_note=values.get("pauseNote"),
     )
 
 
@@ -134,7 +192,13 @@ def item_answer_bytes(item: Item) -> int:
         payload = int(item[PAYLOAD_ANSWER_BYTES]["N"])
     else:
         payload = MAX_PAYLOAD_ANSWER_BYTES
-    return schedule_answer_bytes(payload, item["cron"]["S"] if "cron" in item else None)
+    if DETAILS_ANSWER_BYTES in item:
+        details = int(item[DETAILS_ANSWER_BYTES]["N"])
+    else:
+        name, description, labels = details_from_item(item)
+        pause_note = item.get("pauseNote", {}).get("S")
+        details = texts_answer_bytes([name, description, pause_note], labels)
+    return schedule_answer_bytes(payload, item["cron"]["S"] if "cron" in item else None, details)
 
 
 def run_sort_key(run: Run) -> str:

@@ -9,9 +9,17 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from service.adapters import table_schema as ts
-from service.adapters.dynamo_conditions import conflict, send, version_condition, write_over
+from service.adapters.dynamo_conditions import conflict, refusal, send, version_condition, write_over
+from service.adapters.dynamo_details import Details, details_key, details_of
+from service.adapters.dynamo_filtered_list import filtered_page
+from service.adapters.dynamo_idempotency import item_to_record, record_key, record_put, refused_record
+from service.adapters.dynamo_indexes import index_writes
 from service.adapters.dynamo_items import (
     Item,
+    details_are_inline,
+    details_from_item,
+    details_to_item,
+    has_external_details,
     has_external_payload,
     item_to_run,
     item_to_schedule,
@@ -25,13 +33,23 @@ from service.adapters.dynamo_items import (
 )
 from service.adapters.dynamo_ledger import read_ledger
 from service.adapters.dynamo_paging import decode_cursor, encode_cursor, fit_in_bytes, merge_unrecorded, query_page
-from service.adapters.dynamo_payloads import read_payloads
+from service.adapters.dynamo_payloads import read_beside
 from service.domain import runs as run_records
+from service.domain.about import Labels
+from service.domain.idempotency import IdempotentCreate, KeyAlreadyRecorded
 from service.domain.runs import Run, RunTrigger
 from service.domain.schedule import Schedule, State, needs_history_item
 from service.services.ports import Page, ScheduleRepository
 
 DEFAULT_RUN_RETENTION = timedelta(days=90)
+# An item with none of these has no name or label index entries (see ``dynamo_indexes``).
+_UNINDEXED = "attribute_not_exists(#name) AND attribute_not_exists(labels) AND attribute_not_exists(detailsExternal)"
+
+
+def _indexed(found: Item, expected_version: int | None) -> bool:
+    """Whether a refused delete found the schedule, at the version asked, with index entries."""
+    at_version = expected_version is None or int(found["version"]["N"]) == expected_version
+    return at_version and any(name in found for name in ("name", "labels", "detailsExternal"))
 
 
 class DynamoScheduleRepository(ScheduleRepository):
@@ -49,23 +67,45 @@ class DynamoScheduleRepository(ScheduleRepository):
         item = response.get("Item")
         if item is None:
             return None
-        if not has_external_payload(item):
-            return item_to_schedule(item)
-        payload = self._payload(namespace, job_id)
-        if payload is None:  # deleted, or moved into its item, since the item was read
-            return self.get(namespace, job_id)
-        return item_to_schedule(item, payload=payload)
+        payload = self._payload(namespace, job_id) if has_external_payload(item) else None
+        details = self._details(namespace, job_id) if has_external_details(item) else None
+        if (payload is None and has_external_payload(item)) or (details is None and has_external_details(item)):
+            return self.get(namespace, job_id)  # deleted, or moved into its item, since the item was read
+        return item_to_schedule(item, payload=payload, details=details)
 
-    def add(self, schedule: Schedule) -> None:
+    def add(self, schedule: Schedule, *, idempotency: IdempotentCreate | None = None) -> None:
         puts = [self._put(schedule_to_item(schedule), "attribute_not_exists(pk)")]
         if not payload_is_inline(schedule.payload):
             puts.append({"Put": {"TableName": self._table, "Item": payload_to_item(schedule)}})
-        send(self._client, puts)
+        puts += self._details_writes(None, schedule) + index_writes(self._table, None, schedule)
+        if idempotency is None:
+            send(self._client, puts)
+            return
+        puts.append(record_put(self._table, idempotency))
+        try:
+            send(self._client, puts)
+        except ClientError as exc:
+            refused, conflicted, found = refused_record(exc, len(puts) - 1)
+            if not (refused or conflicted):
+                raise
+            raise KeyAlreadyRecorded(self._live_record(found, idempotency)) from exc
 
-    def replace(self, schedule: Schedule, expected_version: int, *, payload_changed: bool = False) -> None:
+    def idempotency_record(self, namespace: str, key: str, now: datetime) -> IdempotentCreate | None:
+        return self._live_record(None, IdempotentCreate(namespace, key, "", job_id="", recorded_at=now))
+
+    def replace(
+        self,
+        schedule: Schedule,
+        expected_version: int,
+        *,
+        payload_changed: bool = False,
+        previous: Schedule | None = None,
+    ) -> None:
         writes = [self._conditional_put(schedule, expected_version)]
         if payload_changed:
             writes.append(self._payload_write(schedule))
+        if previous is not None:
+            writes += self._details_writes(previous, schedule) + index_writes(self._table, previous, schedule)
         write_over(self._client, writes, schedule.job_id, expected_version, self._run_put)
 
     def record_run(self, schedule: Schedule, expected_version: int, run: Run) -> None:
@@ -77,17 +117,22 @@ class DynamoScheduleRepository(ScheduleRepository):
     def delete(self, namespace: str, job_id: str, expected_version: int | None = None) -> Schedule:
         condition, values = version_condition(expected_version)
         try:
+            # A schedule with no name or labels has no index entries: the delete alone does.
             response = self._client.delete_item(
                 TableName=self._table,
                 Key=schedule_key(namespace, job_id),
-                ConditionExpression=condition,
+                ConditionExpression=f"{condition} AND {_UNINDEXED}",
+                ExpressionAttributeNames={"#name": "name"},  # a reserved word
                 ReturnValues="ALL_OLD",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 **values,
             )
+            old = response["Attributes"]
         except ClientError as exc:
-            raise conflict(exc, job_id, expected_version) from exc
-        old = response["Attributes"]
+            refused, found = refusal(exc)
+            if not (refused and found and _indexed(found, expected_version)):
+                raise conflict(exc, job_id, expected_version) from exc
+            old = self._delete_indexed(found)
         if not has_external_payload(old):
             return item_to_schedule(old)
         # The payload item outlives the schedule until deleted here: nothing else writes it now.
@@ -98,8 +143,29 @@ class DynamoScheduleRepository(ScheduleRepository):
         return schedule
 
     def list(
-        self, namespace: str, limit: int, cursor: str | None, state: State | None, *, max_bytes: int
+        self,
+        namespace: str,
+        limit: int,
+        cursor: str | None,
+        state: State | None,
+        *,
+        max_bytes: int,
+        labels: Labels = (),
+        name_prefix: str | None = None,
     ) -> Page[Schedule]:
+        if labels or name_prefix is not None:
+            return filtered_page(
+                self._client,
+                self._table,
+                namespace,
+                limit,
+                cursor,
+                state=state,
+                labels=labels,
+                name_prefix=name_prefix,
+                max_bytes=max_bytes,
+                whole=self._with_payloads,
+            )
         query: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
@@ -181,16 +247,78 @@ class DynamoScheduleRepository(ScheduleRepository):
         A payload that is gone was deleted, or moved into its item, since the page was
         read: the schedule is read again, and left out if it is gone too.
         """
-        payloads = read_payloads(self._client, self._table, [i for i in items if has_external_payload(i)])
+        payloads, details = read_beside(self._client, self._table, items)
         schedules: builtins.list[Schedule] = []
         for item in items:
-            if not has_external_payload(item):
-                schedules.append(item_to_schedule(item))
-            elif (payload := payloads.get((item["namespace"]["S"], item["jobId"]["S"]))) is not None:
-                schedules.append(item_to_schedule(item, payload=payload))
-            elif (current := self.get(item["namespace"]["S"], item["jobId"]["S"])) is not None:
-                schedules.append(current)
+            ref = (item["namespace"]["S"], item["jobId"]["S"])
+            payload, about = payloads.get(ref), details.get(ref)
+            if (payload is None and has_external_payload(item)) or (about is None and has_external_details(item)):
+                if (current := self.get(*ref)) is not None:
+                    schedules.append(current)
+                continue
+            schedules.append(item_to_schedule(item, payload=payload, details=about))
         return schedules
+
+    def _details_writes(self, previous: Schedule | None, schedule: Schedule) -> builtins.list[dict[str, Any]]:
+        """The details item's write when the details changed: put while they live apart,
+        deleted once they fit in the schedule item again."""
+        kept_apart = not details_are_inline(schedule)
+        was_apart = previous is not None and not details_are_inline(previous)
+        if previous is not None and was_apart == kept_apart and details_of(previous) == details_of(schedule):
+            return []
+        if kept_apart:
+            return [{"Put": {"TableName": self._table, "Item": details_to_item(schedule)}}]
+        if was_apart:
+            key = to_attributes(details_key(schedule.namespace, schedule.job_id))
+            return [{"Delete": {"TableName": self._table, "Key": key}}]
+        return []
+
+    def _delete_indexed(self, found: Item) -> Item:
+        """Delete a schedule with index entries, and them, in one transaction, on the
+        condition that it is still the version found. Returns the deleted item."""
+        schedule = self._with_payloads([found])[0] if has_external_details(found) else item_to_schedule(found)
+        version = int(found["version"]["N"])
+        condition, values = version_condition(version)
+        writes = [
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": schedule_key(schedule.namespace, schedule.job_id),
+                    "ConditionExpression": condition,
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                    **values,
+                }
+            },
+            *index_writes(self._table, schedule, None),
+        ]
+        if has_external_details(found):
+            key = to_attributes(details_key(schedule.namespace, schedule.job_id))
+            writes.append({"Delete": {"TableName": self._table, "Key": key}})
+        try:
+            self._client.transact_write_items(TransactItems=writes)
+        except ClientError as exc:
+            raise conflict(exc, schedule.job_id, version) from exc
+        return found
+
+    def _live_record(self, found: Item | None, attempted: IdempotentCreate) -> IdempotentCreate | None:
+        """The key's live record, from the refusal or read again after a concurrent write."""
+        if found is None:
+            response = self._client.get_item(
+                TableName=self._table,
+                Key=to_attributes(record_key(attempted.namespace, attempted.key)),
+                ConsistentRead=True,
+            )
+            found = response.get("Item")
+        if found is None:
+            return None
+        record = item_to_record(found)
+        return record if record.expires_at > attempted.recorded_at else None
+
+    def _details(self, namespace: str, job_id: str) -> Details | None:
+        """Details kept in their own item; None if that item is gone."""
+        key = to_attributes(details_key(namespace, job_id))
+        item = self._client.get_item(TableName=self._table, Key=key, ConsistentRead=True).get("Item")
+        return details_from_item(item) if item else None
 
     def _payload(self, namespace: str, job_id: str) -> str | None:
         """A payload kept in its own item; None if that item is gone."""

@@ -8,6 +8,10 @@ item               pk                           sk
 =================  ===========================  ================================
 schedule           ``NS#<namespace>``           ``JOB#<jobId>``
 large payload      ``PAYLOAD#<ns>#<jobId>``     ``PAYLOAD``
+large details      ``DETAILS#<ns>#<jobId>``     ``DETAILS`` (name, description, labels)
+label entry        ``LABEL#<ns>#<key>=<value>`` ``<jobId>`` (``dynamo_indexes``)
+name entry         ``NAME#<ns>``                ``<name key>#<jobId>``
+idempotency key    ``IDEMPOTENCY#<ns>#<sha256>`` ``KEY`` (TTL 24 h, ``dynamo_idempotency``)
 run (history)      ``RUNS#<namespace>#<jobId>`` ``<scheduledFor>#<trigger>``
 API key grant      ``KEY#<sha256 of the key>``  ``KEY``
 API key record     ``KEYS``                     ``<keyId>``
@@ -47,7 +51,8 @@ epoch second at which the dispatcher should take the run, so the dispatcher read
 exactly the due entries of each shard, in parallel, and nothing else. The shards spread
 a minute's writes over several index partitions instead of one hot one.
 
-Run items expire through the table's TTL attribute (deletes by TTL are free).
+Run items and idempotency records expire through the table's TTL attribute (deletes by
+TTL are free).
 """
 
 from __future__ import annotations

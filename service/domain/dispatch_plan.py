@@ -8,9 +8,19 @@ Timeline of a recurring schedule whose next run is ``run_at``, seen at ``now``::
 
 * An occurrence in the future but inside the lookahead is handed to the delivery stage
   now, timed to reach it at its instant.
-* Of the occurrences already past, only the latest is delivered; the others are recorded
-  as missed. An occurrence older than the catch-up window is recorded as missed too.
-* A run the API handed to the stage itself (``Schedule.pending_handed_off``) is left alone.
+* A run the API or the delivery stage handed off itself (``Schedule.pending_handed_off``)
+  is left alone.
+* What happens to the occurrences already past is the schedule's catch-up policy
+  (``catchUp``). An occurrence older than the catch-up window is recorded missed, always.
+
+  - ``latest``: only the latest is delivered; the others are recorded missed.
+  - ``all``: every one is delivered, oldest first (``Plan.catch_up``), at most
+    ``MAX_CATCH_UP`` at a time and never more than the schedule's remaining runs. The
+    dispatcher hands off the first; the schedule then moves to the occurrence right after
+    each one delivered (``Schedule.after_run``), and the delivery stage hands off that next
+    one, already due, at once: one after another, each with its own occurrence id.
+  - ``none``: every one more than ``ON_TIME_GRACE`` late is recorded missed, nothing is
+    delivered late; the next runs on time.
 """
 
 from __future__ import annotations
@@ -18,19 +28,36 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from service.domain.lifecycle import CatchUp
 from service.domain.recurrence import RecurrenceKind
 from service.domain.schedule import Schedule
 
 # Misses recorded one by one per schedule and tick; a schedule with more (a per-minute
 # cron after a day down) records the most recent ones and counts the rest in the summary.
 MAX_MISSED_RECORDS = 200
+# The most past occurrences one plan delivers with catch-up "all" (an hour of a per-minute
+# rule is 60; a day down is 1,440): what is left is delivered by the plans that follow.
+MAX_CATCH_UP = 1000
+# With catch-up "none", how late an occurrence may be found and still be on time: a tick
+# that starts a few seconds late (a cold start) must not lose the runs of a healthy system.
+ON_TIME_GRACE = timedelta(seconds=10)
 
 
 @dataclass(frozen=True)
 class Plan:
-    deliver: datetime | None = None  # the occurrence to hand to the delivery stage, if any
+    deliver: datetime | None = None  # the occurrence to hand off, if any (with catch_up: its first)
     missed: list[datetime] = field(default_factory=list)
     missed_not_recorded: int = 0
+    # Catch-up "all": the past occurrences to deliver now, oldest first, at most
+    # MAX_CATCH_UP (``deliver`` is the first of them). Empty under the other policies.
+    catch_up: list[datetime] = field(default_factory=list)
+
+    @property
+    def deliveries(self) -> list[datetime]:
+        """Every occurrence this plan sends, oldest first."""
+        if self.catch_up:
+            return list(self.catch_up)
+        return [] if self.deliver is None else [self.deliver]
 
     @property
     def is_empty(self) -> bool:
@@ -49,19 +76,29 @@ def plan(schedule: Schedule, now: datetime, catch_up: timedelta, lookahead: time
             return NOTHING
         return Plan(deliver=run_at)
     oldest_deliverable = now - catch_up
+    if schedule.catch_up is CatchUp.NONE:
+        oldest_deliverable = max(oldest_deliverable, now - ON_TIME_GRACE)
     if schedule.recurring is RecurrenceKind.NONE:
         if run_at < oldest_deliverable:
             return Plan(missed=[run_at])
         return Plan(deliver=run_at)
     past = _occurrences_between(schedule, run_at, now)
-    latest = past[-1]
-    missed = past[:-1]
-    deliver: datetime | None = latest
-    if latest < oldest_deliverable:
-        missed.append(latest)
-        deliver = None
+    missed = [at for at in past if at < oldest_deliverable]
+    deliverable = past[len(missed) :]
+    chosen: list[datetime] = []
+    if schedule.catch_up is CatchUp.ALL:
+        remaining = schedule.remaining_runs
+        chosen = deliverable[: MAX_CATCH_UP if remaining is None else min(MAX_CATCH_UP, remaining)]
+    elif deliverable:
+        missed += deliverable[:-1]
+        chosen = deliverable[-1:]
     not_recorded = max(0, len(missed) - MAX_MISSED_RECORDS)
-    return Plan(deliver=deliver, missed=missed[not_recorded:], missed_not_recorded=not_recorded)
+    return Plan(
+        deliver=chosen[0] if chosen else None,
+        missed=missed[not_recorded:],
+        missed_not_recorded=not_recorded,
+        catch_up=chosen if schedule.catch_up is CatchUp.ALL else [],
+    )
 
 
 def _occurrences_between(schedule: Schedule, run_at: datetime, now: datetime) -> list[datetime]:

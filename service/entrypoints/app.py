@@ -93,8 +93,8 @@ def create_app(container: ApiContainer) -> FastAPI:
             CORSMiddleware,
             allow_origins=list(container.settings.cors_origins),
             allow_methods=["GET", "POST", "PUT", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "If-Match"],
-            expose_headers=["ETag", "Link", "Location", "Retry-After", "WWW-Authenticate"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
+            expose_headers=["ETag", "Idempotent-Replayed", "Link", "Location", "Retry-After", "WWW-Authenticate"],
         )
     # Outermost: every answer, the CORS preflight's and the 500's included.
     app.add_middleware(SecurityHeaders, policies=page_policies)

@@ -1,8 +1,9 @@
 """The ``scheduler`` command line.
 
 Each command is a sub-command with its own arguments and a ``run`` function; API keys
-(SPEC section 5) arrive as one more, ``scheduler keys create|list|revoke``, and targets
-(SPEC section 4) as another, ``scheduler targets add|list|remove``.
+(SPEC section 5) arrive as one more, ``scheduler keys create|list|revoke``; targets (SPEC
+section 4) as another, ``scheduler targets add|list|remove``; and schedules, through the API
+over HTTP: ``scheduler schedules create|list|get|...``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from service.config import ConfigError
 from service.entrypoints.cli_keys import register as register_keys
+from service.entrypoints.cli_schedules import register as register_schedules
 from service.entrypoints.cli_targets import register as register_targets
 
 
@@ -73,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_keys(commands)  # scheduler keys create | list | revoke (SPEC section 5)
     register_targets(commands)  # scheduler targets add | list | remove (SPEC section 4)
+    register_schedules(commands)  # scheduler schedules create | list | get | ... (over HTTP)
     return parser
 
 

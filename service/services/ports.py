@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import abc
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from json.encoder import encode_basestring_ascii
 from typing import Generic, TypeVar
 
+from service.domain.about import Labels
+from service.domain.idempotency import IdempotentCreate
 from service.domain.runs import Run
 from service.domain.schedule import MAX_PAYLOAD_BYTES, Schedule, State
 
@@ -20,8 +23,10 @@ T = TypeVar("T")
 # the JSON envelope of the Lambda response, which escapes its quotes and backslashes
 # once more. A payload SQS accepts grows at most fourfold so (a '"' becomes '\\\"').
 
-# Every field of a schedule but its payload and cron, so escaped, with room to spare.
+# Every field of a schedule but its payload, cron, name, description, labels and pause
+# note, so escaped, with room to spare.
 SCHEDULE_FIELDS_BYTES = 1024
+LIFECYCLE_FIELDS_BYTES = 256  # startAt, endAt, maxRuns, remainingRuns, interval, catchUp
 MAX_PAYLOAD_ANSWER_BYTES = 4 * MAX_PAYLOAD_BYTES + 4
 
 
@@ -31,9 +36,23 @@ def answer_bytes(text: str) -> int:
     return len(quoted) + quoted.count("\\") + quoted.count('"')
 
 
-def schedule_answer_bytes(payload_answer_bytes: int, cron: str | None) -> int:
-    """The most bytes a schedule takes in an answer, from its payload's answer bytes."""
-    return SCHEDULE_FIELDS_BYTES + payload_answer_bytes + (answer_bytes(cron) if cron else 0)
+def schedule_answer_bytes(payload_answer_bytes: int, cron: str | None, details_answer_bytes: int = 0) -> int:
+    """The most bytes a schedule takes in an answer, from its payload's answer bytes (and
+    those of its name, description, labels and pause note: ``details_answer_bytes``)."""
+    fixed = SCHEDULE_FIELDS_BYTES + LIFECYCLE_FIELDS_BYTES
+    return fixed + payload_answer_bytes + (answer_bytes(cron) if cron else 0) + details_answer_bytes
+
+
+def details_answer_bytes(schedule: Schedule) -> int:
+    """The bytes a schedule's name, description, labels and pause note take in an answer."""
+    return texts_answer_bytes([schedule.name, schedule.description, schedule.pause_note], schedule.labels)
+
+
+def texts_answer_bytes(texts: Sequence[str | None], labels: Labels) -> int:
+    """The bytes ``texts`` and ``labels`` take in an answer: each label as JSON, ``"key":
+    "value"`` with its punctuation (GraphQL's ``{key, value}`` pairs a little more)."""
+    total = sum(answer_bytes(text) for text in texts if text)
+    return total + sum(answer_bytes(key) + answer_bytes(value) + 32 for key, value in labels)
 
 
 @dataclass(frozen=True)
@@ -55,14 +74,34 @@ class ScheduleRepository(abc.ABC):
     def get(self, namespace: str, job_id: str) -> Schedule | None: ...
 
     @abc.abstractmethod
-    def add(self, schedule: Schedule) -> None: ...
+    def add(self, schedule: Schedule, *, idempotency: IdempotentCreate | None = None) -> None:
+        """Store a new schedule (with its name and label index entries).
+
+        With ``idempotency``, the key's record is stored in the same write, and nothing
+        is written if the key already has one that has not expired: ``KeyAlreadyRecorded``
+        carries it then.
+        """
 
     @abc.abstractmethod
-    def replace(self, schedule: Schedule, expected_version: int, *, payload_changed: bool = False) -> None:
+    def idempotency_record(self, namespace: str, key: str, now: datetime) -> IdempotentCreate | None:
+        """The namespace's live record of ``key`` (not expired at ``now``), if any."""
+
+    @abc.abstractmethod
+    def replace(
+        self,
+        schedule: Schedule,
+        expected_version: int,
+        *,
+        payload_changed: bool = False,
+        previous: Schedule | None = None,
+    ) -> None:
         """Store ``schedule`` over the stored one, which must be at ``expected_version``.
 
         ``payload_changed`` says whether the payload must be written too: a large payload
-        is stored apart and left untouched by changes of state.
+        is stored apart and left untouched by changes of state. ``previous``, the stored
+        schedule at ``expected_version``, is given when the definition changes: its name,
+        description and labels are replaced (and their index entries) by the new ones.
+        Without it they are the stored ones, untouched.
         """
 
     @abc.abstractmethod
@@ -70,11 +109,23 @@ class ScheduleRepository(abc.ABC):
 
     @abc.abstractmethod
     def list(
-        self, namespace: str, limit: int, cursor: str | None, state: State | None, *, max_bytes: int
+        self,
+        namespace: str,
+        limit: int,
+        cursor: str | None,
+        state: State | None,
+        *,
+        max_bytes: int,
+        labels: Labels = (),
+        name_prefix: str | None = None,
     ) -> Page[Schedule]:
         """Up to ``limit`` schedules, oldest first, whose ``schedule_answer_bytes`` add up
         to at most ``max_bytes`` (but always one, if any is left), read without reading
-        the payloads of schedules that do not fit."""
+        the payloads of schedules that do not fit.
+
+        Filtered by ``labels`` (each must match) and ``name_prefix`` (``about.name_key``
+        of the name begins with that of the prefix), reading only the index entries of
+        one of them and the schedules those name: ordered by name with ``name_prefix``."""
 
     @abc.abstractmethod
     def record_run(self, schedule: Schedule, expected_version: int, run: Run) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from service.domain import runs as run_records
+from service.domain.about import Labels, check_label_filters, check_name_prefix, check_pause_note
 from service.domain.errors import (
     DeliveryFailed,
     InvalidState,
@@ -16,6 +17,14 @@ from service.domain.errors import (
     ValidationFailed,
     VersionConflict,
     quoted,
+)
+from service.domain.idempotency import (
+    IdempotencyKeyInUse,
+    IdempotencyKeyReused,
+    IdempotentCreate,
+    KeyAlreadyRecorded,
+    check_idempotency_key,
+    request_digest,
 )
 from service.domain.ids import is_job_id
 from service.domain.recurrence import RecurrenceKind
@@ -34,10 +43,22 @@ MAX_PREVIEW = 100
 # with headers and the Lambda envelope it stays well under Lambda's 6 MB. A page always
 # holds one schedule, and the largest one (a 256 KiB payload) is about 1 MB.
 MAX_PAGE_BYTES = 4_000_000
+# An idempotency key's record without the first request's answer (that request died
+# between its writes) is waited for this long before the schedule as stored is answered.
+ANSWER_GRACE = timedelta(seconds=60)
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Created:
+    """A create's answer: the schedule, and whether it is the answer of an earlier request
+    with the same idempotency key (nothing was created this time)."""
+
+    schedule: Schedule
+    replayed: bool = False
 
 
 @dataclass
@@ -70,11 +91,22 @@ class ScheduleService:
         cursor: str | None = None,
         state: State | None = None,
         max_bytes: int = MAX_PAGE_BYTES,
+        labels: Labels = (),
+        name_prefix: str | None = None,
+        fields: tuple[str, str] = ("label", "name"),
     ) -> Page[Schedule]:
         """A page of up to ``limit`` schedules and at most ``max_bytes`` of answer; its
-        cursor continues after the last one, so paging on sees every schedule once."""
+        cursor continues after the last one, so paging on sees every schedule once.
+
+        ``labels`` (all must match) and ``name_prefix`` (of the name, whatever its case)
+        filter it; ``fields`` names the two filters in errors, as each API calls them."""
         _check_range("limit", limit, 1, MAX_PAGE_SIZE)
-        return self.repository.list(namespace, limit, cursor, state, max_bytes=max_bytes)
+        labels = check_label_filters(labels, fields[0])
+        if name_prefix is not None:
+            name_prefix = check_name_prefix(name_prefix, fields[1])
+        return self.repository.list(
+            namespace, limit, cursor, state, max_bytes=max_bytes, labels=labels, name_prefix=name_prefix
+        )
 
     def runs(self, namespace: str, job_id: str, limit: int = 50, cursor: str | None = None) -> Page[Run]:
         _check_range("limit", limit, 1, MAX_PAGE_SIZE)
@@ -105,11 +137,59 @@ class ScheduleService:
         first = definition.first_run(self._now())
         if first is None:
             return []
+        if definition.lifecycle.max_runs is not None:
+            count = min(count, definition.lifecycle.max_runs)
         return [first, *definition.recurrence.upcoming(first, count - 1)]
 
     # -- writes --------------------------------------------------------------------
 
     def create(self, namespace: str, raw: ScheduleInput) -> Schedule:
+        return self._create(namespace, raw, None)
+
+    def create_once(self, namespace: str, raw: ScheduleInput, key: str, field: str = "Idempotency-Key") -> Created:
+        """Create unless this namespace's ``key`` created a schedule in the last 24 h: then
+        that first answer, if the body is the same (``IdempotencyKeyReused`` otherwise).
+
+        The key's record, with the answer, is written in the create's own transaction, so
+        of two requests with one key only one creates; the other gets the first's answer
+        (``IdempotencyKeyInUse`` if its record could not be read back, a passing race).
+        """
+        check_idempotency_key(key, field)
+        digest = request_digest(raw)
+        definition = define(raw)  # a refused body records nothing: it may be sent again, fixed
+        pending = IdempotentCreate(namespace, key, digest, job_id="", recorded_at=self._now())
+        # Read first: a repeat must not hand a run off again (the create's transaction still
+        # decides between two requests that both find no record).
+        recorded = self.repository.idempotency_record(namespace, key, pending.recorded_at)
+        if recorded is not None:
+            return self._replay(recorded, digest, definition)
+        try:
+            return Created(self._create(namespace, raw, pending))
+        except KeyAlreadyRecorded as found:
+            if found.record is None:
+                raise IdempotencyKeyInUse(key) from None
+            return self._replay(found.record, digest, definition)
+
+    def _replay(self, record: IdempotentCreate, digest: str, definition: Definition) -> Created:
+        if record.digest != digest:
+            raise IdempotencyKeyReused(record.key)
+        if record.answer is None:
+            if self._now() < record.recorded_at + ANSWER_GRACE:
+                raise IdempotencyKeyInUse(record.key)
+            # The first request never answered (it crashed): its schedule is as it stands.
+            return Created(self.get(record.namespace, record.job_id), replayed=True)
+        # The record keeps the answer without what the body says anyway (a large payload).
+        about = definition.about
+        answer = replace(
+            record.answer,
+            payload=definition.payload,
+            name=about.name,
+            description=about.description,
+            labels=about.labels,
+        )
+        return Created(answer, replayed=True)
+
+    def _create(self, namespace: str, raw: ScheduleInput, pending: IdempotentCreate | None) -> Schedule:
         definition = define(raw)
         self.targets.resolve(namespace, definition.target)
         now = self._now()
@@ -117,23 +197,19 @@ class ScheduleService:
         schedule = Schedule(
             namespace=namespace,
             job_id=self.new_id(),
-            payload=definition.payload,
-            recurring=definition.recurrence.kind,
-            timezone=definition.timezone,
-            cron=definition.recurrence.cron,
-            anchor=definition.recurrence.anchor,
+            **definition.schedule_fields(),
             run_at=first,
             state=State.ACTIVE if first is not None else State.COMPLETED,
             version=1,
             created_at=now,
             updated_at=now,
-            target=definition.target,
             revision=1,
             planned_at=now,
         )
+        record = replace(pending, job_id=schedule.job_id, recorded_at=now) if pending else None
         if schedule.is_due_pending and self._due_soon(first, now):
-            return self._hand_off_due_run(schedule, None, _trigger(definition), now)
-        self.repository.add(schedule)
+            return self._hand_off_due_run(schedule, None, _trigger(definition), now, idempotency=record)
+        self.repository.add(schedule, idempotency=replace(record, answer=schedule) if record else None)
         return schedule
 
     def replace(self, namespace: str, job_id: str, raw: ScheduleInput, expected_version: int | None = None) -> Schedule:
@@ -146,24 +222,23 @@ class ScheduleService:
         state = State.PAUSED if current.state is State.PAUSED else State.ACTIVE
         updated = replace(
             current,
-            payload=definition.payload,
-            recurring=definition.recurrence.kind,
-            timezone=definition.timezone,
-            cron=definition.recurrence.cron,
-            anchor=definition.recurrence.anchor,
+            **definition.schedule_fields(),
             run_at=first,
-            state=state if first is not None else State.COMPLETED,
+            state=state,
             version=current.version + 1,
             updated_at=now,
-            target=definition.target,
             revision=current.version + 1,
             handed_off=None,  # a new revision's run is handed off anew
             planned_at=now,
         )
+        if first is None or updated.remaining_runs == 0:  # the runs it had delivered count
+            updated = replace(updated, state=State.COMPLETED, run_at=first if updated.remaining_runs != 0 else None)
         payload_changed = updated.payload != current.payload
         if updated.is_due_pending and self._due_soon(first, now):
-            return self._hand_off_due_run(updated, current.version, _trigger(definition), now, payload_changed)
-        self.repository.replace(updated, current.version, payload_changed=payload_changed)
+            return self._hand_off_due_run(
+                updated, current.version, _trigger(definition), now, payload_changed, previous=current
+            )
+        self.repository.replace(updated, current.version, payload_changed=payload_changed, previous=current)
         return updated
 
     def delete(self, namespace: str, job_id: str, expected_version: int | None = None) -> Schedule:
@@ -171,13 +246,19 @@ class ScheduleService:
             raise ScheduleNotFound(job_id)
         return self.repository.delete(namespace, job_id, expected_version)
 
-    def pause(self, namespace: str, job_id: str, expected_version: int | None = None) -> Schedule:
+    def pause(
+        self, namespace: str, job_id: str, expected_version: int | None = None, note: str | None = None
+    ) -> Schedule:
+        """Pause, with an optional note (why), shown with the state until it is resumed.
+        Pausing a paused schedule changes only its note, if a new one is given."""
+        if note is not None:
+            check_pause_note(note)
         current = self._current(namespace, job_id, expected_version)
-        if current.state is State.PAUSED:
+        if current.state is State.PAUSED and (note is None or note == current.pause_note):
             return current
         if current.state is State.COMPLETED:
             raise InvalidState(f"schedule {quoted(job_id)} has completed; there is nothing to pause")
-        return self._store(current, state=State.PAUSED)
+        return self._store(current, state=State.PAUSED, pause_note=note)
 
     def resume(self, namespace: str, job_id: str, expected_version: int | None = None) -> Schedule:
         """Make a paused schedule active again; runs that fell due while paused are not made up."""
@@ -193,6 +274,7 @@ class ScheduleService:
         resumed = replace(
             current,
             state=State.ACTIVE if run_at is not None else State.COMPLETED,
+            pause_note=None,
             run_at=run_at,
             version=current.version + 1,
             revision=current.version + 1,
@@ -246,10 +328,11 @@ class ScheduleService:
             raise VersionConflict(job_id, expected_version, current.version)
         return current
 
-    def _store(self, current: Schedule, state: State) -> Schedule:
+    def _store(self, current: Schedule, state: State, pause_note: str | None = None) -> Schedule:
         updated = replace(
             current,
             state=state,
+            pause_note=pause_note,
             version=current.version + 1,
             revision=current.version + 1,
             updated_at=self._now(),
@@ -266,6 +349,9 @@ class ScheduleService:
         trigger: RunTrigger,
         now: datetime,
         payload_changed: bool = False,
+        *,
+        previous: Schedule | None = None,
+        idempotency: IdempotentCreate | None = None,
     ) -> Schedule:
         """Hand the run at ``schedule.run_at`` to the delivery stage from the API itself: it
         is due already, or due before the dispatcher's next look would take it.
@@ -289,9 +375,9 @@ class ScheduleService:
         else:
             logger.warning("hand-off failed (%s); the dispatcher will hand off %s", outcome.error, schedule.job_id)
         if stored_version is None:
-            self.repository.add(schedule)
+            self.repository.add(schedule, idempotency=replace(idempotency, answer=schedule) if idempotency else None)
         else:
-            self.repository.replace(schedule, stored_version, payload_changed=payload_changed)
+            self.repository.replace(schedule, stored_version, payload_changed=payload_changed, previous=previous)
         return schedule
 
     def _due_soon(self, run_at: datetime | None, now: datetime) -> bool:

@@ -17,6 +17,7 @@ UNKNOWN_ID = "00000000-0000-7000-8000-999999999999"
 SCHEDULE_FIELDS = """
 fragment S on Schedule {
   jobId payload recurring minute runAt timezone cron state version createdAt updatedAt target
+  name description labels { key value } startAt endAt maxRuns remainingRuns interval catchUp pauseNote
   lastRun {
     occurrenceId scheduledFor status trigger recordedAt messageId latenessMs reason attempts lastError nextAttemptAt
   }
@@ -87,6 +88,8 @@ def as_rest(schedule: dict[str, Any]) -> dict[str, Any]:
     converted = {k: v for k, v in schedule.items() if k not in ("__typename", "nextRuns", "runs")}
     converted["recurring"] = schedule["recurring"].lower()
     converted["state"] = schedule["state"].lower()
+    converted["catchUp"] = schedule["catchUp"].lower()
+    converted["labels"] = {label["key"]: label["value"] for label in schedule["labels"]}
     if schedule["lastRun"] is not None:
         run = dict(schedule["lastRun"])
         run["status"], run["trigger"] = run["status"].lower(), run["trigger"].lower()

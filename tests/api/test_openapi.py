@@ -73,9 +73,12 @@ def test_create_and_update_take_the_schedule_definition(document: dict[str, Any]
         body = document["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
         assert _model(body) == "ScheduleCreate"
     fields = document["components"]["schemas"]["ScheduleCreate"]["properties"]
-    assert set(fields) == {"payload", "minute", "runAt", "recurring", "timezone", "cron", "immediate", "target"}
+    assert set(fields) == {
+        *("payload", "minute", "runAt", "recurring", "timezone", "cron", "immediate", "target"),
+        *("name", "description", "labels", "startAt", "endAt", "maxRuns", "interval", "catchUp"),
+    }
     recurring = document["components"]["schemas"][_model(fields["recurring"])]
-    assert recurring["enum"] == ["none", "daily", "weekly", "cron"]
+    assert recurring["enum"] == ["none", "daily", "weekly", "cron", "interval"]
 
 
 def test_the_public_schedule_has_the_seed_fields_and_the_new_ones(document: dict[str, Any]) -> None:
@@ -88,6 +91,13 @@ def test_paging_and_if_match_parameters_are_documented(document: dict[str, Any])
     listing = {p["name"]: p for p in document["paths"]["/schedules"]["get"]["parameters"]}
     update = {p["name"] for p in document["paths"]["/schedules/{jobId}"]["put"]["parameters"]}
 
-    assert set(listing) == {"limit", "cursor", "state"}
+    assert set(listing) == {"limit", "cursor", "state", "label", "name"}
     assert (listing["limit"]["schema"]["minimum"], listing["limit"]["schema"]["maximum"]) == (1, 100)
     assert update == {"jobId", "If-Match"}
+
+
+def test_create_documents_its_idempotency_key_header(document: dict[str, Any]) -> None:
+    create = {p["name"]: p for p in document["paths"]["/schedules"]["post"]["parameters"]}
+
+    assert create["Idempotency-Key"]["in"] == "header"
+    assert "24 h" in create["Idempotency-Key"]["description"]

@@ -24,7 +24,10 @@ from tests.api.events import LambdaContext, LambdaResponse, http_api_event, json
 from tests.conftest import Aws, Stage, received, table_items
 
 SEED_FIELDS = {"jobId", "payload", "minute", "recurring"}
-NEW_FIELDS = {"runAt", "timezone", "cron", "state", "version", "createdAt", "updatedAt", "lastRun", "target"}
+NEW_FIELDS = {"runAt", "timezone", "cron", "state", "version", "createdAt", "updatedAt", "lastRun", "target"} | {
+    *("name", "description", "labels", "startAt", "endAt", "maxRuns", "remainingRuns", "interval", "catchUp"),
+    "pauseNote",
+}
 SEED_CREATE = {"payload": "cool stuff", "minute": 27789898, "recurring": "none"}
 SEED_UPDATE = {"payload": "drink more water", "minute": 27789493, "recurring": "none"}
 

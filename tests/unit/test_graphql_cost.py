@@ -137,3 +137,27 @@ def test_each_web_ui_document_stays_well_within_both_limits(name: str) -> None:
 
     assert document_cost_.points <= MAX_POINTS // 5
     assert document_cost_.answer_bytes <= MAX_ANSWER_BYTES // 3
+
+
+EVERY_NEW_FIELD = "name description labels { key value } startAt endAt maxRuns remainingRuns interval catchUp pauseNote"
+
+
+def test_a_page_of_100_schedules_with_every_new_field_and_payloads_fits_under_the_limits() -> None:
+    page = cost(f"{{ schedules(first: 100) {{ nodes {{ payload {EVERY_NEW_FIELD} }} }} }}")
+
+    assert page.payload_bytes == PAGE_PAYLOAD_BYTES  # the page is cut by payloads and texts together
+    assert page.answer_bytes < MAX_ANSWER_BYTES and page.points < MAX_POINTS
+
+
+def test_a_description_counts_as_much_as_the_longest_can_take() -> None:
+    one = cost('{ schedule(jobId: "x") { description } }')
+
+    assert one.payload_bytes == 2000 * 14
+
+
+def test_a_list_argument_costs_a_point_per_element() -> None:
+    query = "query($l: [LabelInput!]) { schedules(first: 1, labels: $l) { nodes { jobId } } }"
+
+    few, many = cost(query, l=[{"key": "a", "value": "b"}]), cost(query, l=[{"key": "a", "value": "b"}] * 500)
+
+    assert many.points - few.points == 499

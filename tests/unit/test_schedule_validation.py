@@ -64,7 +64,7 @@ def test_tabs_newlines_and_emoji_are_allowed_in_a_payload() -> None:
 def test_an_unknown_recurring_value_names_the_allowed_ones() -> None:
     problems = _problems(ScheduleInput(payload="x", recurring="hourly", minute=MINUTE_2027_03_28_0930))
 
-    assert problems == {"recurring": "'hourly' is not one of 'none', 'daily', 'weekly', 'cron'"}
+    assert problems == {"recurring": "'hourly' is not one of 'none', 'daily', 'weekly', 'cron', 'interval'"}
 
 
 def test_an_unknown_time_zone_is_refused_with_an_example() -> None:

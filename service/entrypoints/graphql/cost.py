@@ -8,7 +8,11 @@ Two figures, each with its limit (SPEC section 5: every request does bounded wor
   and ``previewSchedule(count)`` their run times.
 - **answer bytes**, the most the answer can take (``ports.answer_bytes``): each field
   ``FIELD_BYTES``, a payload the largest one can take, but the payloads of one page of
-  ``schedules`` no more than the page holds (it is cut at ``CONNECTION_PAGE_BYTES``).
+  ``schedules`` no more than the page holds (it is cut at ``CONNECTION_PAGE_BYTES``), and a
+  text of bounded length (a name, a description) the most its longest can take.
+
+A list given as an argument (``schedules(labels)``) costs a point per element: a variable
+can hold a list no token limit sees.
 
 Fields are collected as execution collects them (aliases apart, fragments and inline
 fragments merged, each fragment once per selection), so neither aliases nor fragments
@@ -46,16 +50,24 @@ from graphql import (
     value_from_ast,
 )
 
+from service.domain.about import MAX_DESCRIPTION, MAX_LABEL_KEY, MAX_LABEL_VALUE, MAX_LABELS, MAX_NAME, MAX_PAUSE_NOTE
 from service.services.ports import MAX_PAYLOAD_ANSWER_BYTES
 
 MAX_POINTS = 20_000
 # Under Lambda's 6 MB with room for headers, the envelope and a field longer than counted.
 MAX_ANSWER_BYTES = 5_000_000
 CONNECTION_PAGE_BYTES = 1_000_000
-# A page holds at least one schedule, however large its payload.
-PAGE_PAYLOAD_BYTES = max(CONNECTION_PAGE_BYTES, MAX_PAYLOAD_ANSWER_BYTES)
-
 FIELD_BYTES = 128  # a field's name and value, escaped: ids, instants, names, messages
+# A character takes at most 14 bytes in an answer (a character past U+FFFF is two \\u
+# escapes, each escaped once more in the Lambda envelope).
+_CHARACTER_BYTES = 14
+# The texts of bounded length a schedule shows, at their longest (labels: their keys and
+# values are ASCII letters, digits and -_./ only, with the punctuation of their JSON).
+_LABEL_BYTES = MAX_LABEL_KEY + MAX_LABEL_VALUE + FIELD_BYTES
+MAX_DETAILS_ANSWER_BYTES = (MAX_NAME + MAX_DESCRIPTION + MAX_PAUSE_NOTE) * _CHARACTER_BYTES + MAX_LABELS * _LABEL_BYTES
+# A page holds at least one schedule, however large its payload and details.
+PAGE_PAYLOAD_BYTES = max(CONNECTION_PAGE_BYTES, MAX_PAYLOAD_ANSWER_BYTES + MAX_DETAILS_ANSWER_BYTES)
+
 DATA_FIELD_POINTS = 10
 DEFAULT_LIST_SIZE = 20  # a list with no size of its own (a validation error's problems)
 
@@ -69,6 +81,17 @@ _LIST_SIZES = {
     ("Query", "previewSchedule"): "count",
 }
 _PAYLOADS = {("Schedule", "payload")}
+# Texts of bounded length, counted with the payloads: a page of ``schedules`` is cut by the
+# size of its payloads and these together (``ports.schedule_answer_bytes``).
+_TEXTS = {
+    ("Schedule", "name"): MAX_NAME * _CHARACTER_BYTES,
+    ("Schedule", "description"): MAX_DESCRIPTION * _CHARACTER_BYTES,
+    ("Schedule", "pauseNote"): MAX_PAUSE_NOTE * _CHARACTER_BYTES,
+    ("Label", "key"): MAX_LABEL_KEY,
+    ("Label", "value"): MAX_LABEL_VALUE,
+}
+# Lists whose size no argument gives, but a rule bounds.
+_FIXED_SIZES = {("Schedule", "labels"): MAX_LABELS}
 _PAGED_BY_SIZE = {("Query", "schedules")}
 
 
@@ -193,11 +216,13 @@ class _Walk:
         key = (parent.name, name)
         data = key in _DATA_FIELDS or parent is self.schema.mutation_type
         own = Cost(
-            points=1 + (DATA_FIELD_POINTS if data else 0),
+            points=1 + (DATA_FIELD_POINTS if data else 0) + self._list_arguments(definition, nodes[0]),
             field_bytes=FIELD_BYTES,
-            payload_bytes=MAX_PAYLOAD_ANSWER_BYTES if key in _PAYLOADS else 0,
+            payload_bytes=MAX_PAYLOAD_ANSWER_BYTES if key in _PAYLOADS else _TEXTS.get(key, 0),
         )
         size = self._size(definition, nodes[0], _LIST_SIZES.get(key))
+        if key in _FIXED_SIZES:
+            size = _FIXED_SIZES[key]
         is_list = is_list_type(get_nullable_type(definition.type))
         selection_sets = [node.selection_set for node in nodes if node.selection_set is not None]
         children = Cost()
@@ -213,6 +238,18 @@ class _Walk:
         if key in _PAGED_BY_SIZE:
             children = children.payloads_at_most(PAGE_PAYLOAD_BYTES)
         return own + children
+
+    def _list_arguments(self, definition: GraphQLField, node: FieldNode) -> int:
+        """A point per element of each list given as an argument."""
+        points = 0
+        for given in node.arguments or ():
+            argument = definition.args.get(given.name.value)
+            if argument is None or not is_list_type(get_nullable_type(argument.type)):
+                continue
+            value = value_from_ast(given.value, argument.type, self.variables)
+            if isinstance(value, list):
+                points += len(value)
+        return points
 
     def _size(self, definition: GraphQLField, node: FieldNode, argument: str | None) -> int | None:
         if argument is None or argument not in definition.args:

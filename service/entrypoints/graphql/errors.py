@@ -58,4 +58,14 @@ class DeliveryError(Error):
     pass
 
 
-ErrorResult = NotFoundError | ValidationError | VersionConflictError | InvalidStateError | DeliveryError
+@strawberry.type(
+    description="An idempotency key used before with another input (`idempotency_key_reused`), or whose first "
+    "request is still running (`idempotency_key_in_use`: retry shortly)."
+)
+class IdempotencyError(Error):
+    pass
+
+
+ErrorResult = (
+    NotFoundError | ValidationError | VersionConflictError | InvalidStateError | DeliveryError | IdempotencyError
+)

@@ -34,6 +34,7 @@ from service.entrypoints.graphql.cost import CONNECTION_PAGE_BYTES
 from service.entrypoints.graphql.cost_limit import CostLimit
 from service.entrypoints.graphql.errors import (
     DeliveryError,
+    IdempotencyError,
     InvalidStateError,
     NotFoundError,
     ValidationError,
@@ -48,6 +49,7 @@ from service.entrypoints.graphql.transport import JsonErrorsGraphQLRouter
 from service.entrypoints.graphql.types import (
     LONG_SCALAR,
     DeletedSchedule,
+    LabelInput,
     Long,
     PageInfo,
     Preview,
@@ -58,7 +60,7 @@ from service.entrypoints.graphql.types import (
 )
 from service.entrypoints.graphql.zones import TimeZones, time_zones
 from service.entrypoints.presenters.errors import graphql_result
-from service.entrypoints.presenters.schedules import schedule_input
+from service.entrypoints.presenters.schedules import label_pairs, schedule_input
 from service.services.schedules import ScheduleService
 from service.services.targets import TargetDirectory
 
@@ -68,7 +70,13 @@ MAX_ALIASES = 20
 
 
 ScheduleResult = Annotated[
-    Schedule | NotFoundError | ValidationError | VersionConflictError | InvalidStateError | DeliveryError,
+    Schedule
+    | NotFoundError
+    | ValidationError
+    | VersionConflictError
+    | InvalidStateError
+    | DeliveryError
+    | IdempotencyError,
     strawberry.union("ScheduleResult"),
 ]
 DeleteResult = Annotated[DeletedSchedule | NotFoundError | VersionConflictError, strawberry.union("DeleteResult")]
@@ -94,14 +102,30 @@ class Query:
 
     @strawberry.field(
         description="One page of the namespace's schedules: up to `first` (1 to 100), and as many as fit in "
-        "1 MB of answer (a page always holds one); follow `pageInfo.endCursor` for the rest."
+        "1 MB of answer (a page always holds one); follow `pageInfo.endCursor` for the rest. With `labels` "
+        "(all must match) and `namePrefix` (whatever its case; then ordered by name) it reads only what matches."
     )  # type: ignore[untyped-decorator]
     def schedules(
-        self, info: Info[Context, None], first: int = 50, after: str | None = None, state: State | None = None
+        self,
+        info: Info[Context, None],
+        first: int = 50,
+        after: str | None = None,
+        state: State | None = None,
+        labels: list[LabelInput] | None = None,
+        name_prefix: str | None = None,
     ) -> ScheduleConnection:
         ctx = info.context
         with expected_failures():
-            page = ctx.schedules.list(ctx.namespace, first, after, state, CONNECTION_PAGE_BYTES)
+            page = ctx.schedules.list(
+                ctx.namespace,
+                first,
+                after,
+                state,
+                CONNECTION_PAGE_BYTES,
+                labels=label_pairs(labels) or (),
+                name_prefix=name_prefix,
+                fields=("labels", "namePrefix"),
+            )
         return ScheduleConnection(
             nodes=[Schedule.from_domain(s) for s in page.items],
             page_info=PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor),
@@ -134,10 +158,19 @@ def _schedule_result(action: Callable[[], object]) -> ScheduleResult:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation
-    def create_schedule(self, info: Info[Context, None], input: ScheduleInput) -> ScheduleResult:
+    @strawberry.mutation(
+        description="Create a schedule. With `idempotencyKey`, within 24 h the same key gets the first answer back "
+        "and creates nothing (with another input: IdempotencyError `idempotency_key_reused`)."
+    )  # type: ignore[untyped-decorator]
+    def create_schedule(
+        self, info: Info[Context, None], input: ScheduleInput, idempotency_key: str | None = None
+    ) -> ScheduleResult:
         ctx = info.context
-        return _schedule_result(lambda: ctx.schedules.create(ctx.namespace, schedule_input(input)))
+        raw = schedule_input(input)
+        if idempotency_key is None:
+            return _schedule_result(lambda: ctx.schedules.create(ctx.namespace, raw))
+        key = idempotency_key
+        return _schedule_result(lambda: ctx.schedules.create_once(ctx.namespace, raw, key, "idempotencyKey").schedule)
 
     @strawberry.mutation(description="Replace the definition; never creates a schedule.")  # type: ignore[untyped-decorator]
     def update_schedule(
@@ -163,12 +196,16 @@ class Mutation:
             return graphql_result(exc)  # type: ignore[return-value]
         return DeletedSchedule(job_id=job_id, schedule=Schedule.from_domain(deleted))
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Pause, with an optional note (why), shown as pauseNote until resumed.")  # type: ignore[untyped-decorator]
     def pause_schedule(
-        self, info: Info[Context, None], job_id: strawberry.ID, expected_version: int | None = None
+        self,
+        info: Info[Context, None],
+        job_id: strawberry.ID,
+        expected_version: int | None = None,
+        note: str | None = None,
     ) -> ScheduleResult:
         ctx = info.context
-        return _schedule_result(lambda: ctx.schedules.pause(ctx.namespace, str(job_id), expected_version))
+        return _schedule_result(lambda: ctx.schedules.pause(ctx.namespace, str(job_id), expected_version, note))
 
     @strawberry.mutation
     def resume_schedule(

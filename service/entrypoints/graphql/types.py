@@ -11,6 +11,7 @@ from strawberry.types import Info
 from service.domain import errors as domain_errors
 from service.domain import runs as domain_runs
 from service.domain import schedule as domain
+from service.domain.lifecycle import CatchUp
 from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import RunStatus, RunTrigger
 from service.domain.schedule import State
@@ -42,6 +43,19 @@ strawberry.enum(RecurrenceKind, name="Recurring")
 strawberry.enum(State, name="ScheduleState")
 strawberry.enum(RunStatus, name="RunStatus")
 strawberry.enum(RunTrigger, name="RunTrigger")
+strawberry.enum(CatchUp, name="CatchUp")
+
+
+@strawberry.type(description="A label: a key and its value, in Kubernetes label syntax.")
+class Label:
+    key: str
+    value: str
+
+
+@strawberry.input(description="A label to give a schedule, or to filter schedules by.")
+class LabelInput:
+    key: str
+    value: str
 
 
 @strawberry.type(description="A run instant, in UTC and in the schedule's zone.")
@@ -103,6 +117,16 @@ class Schedule:
     target: str | None = strawberry.field(
         description="The target its runs go to, by name; null: its namespace's default target."
     )
+    name: str | None
+    description: str | None
+    labels: list[Label] = strawberry.field(description="Its labels, by key.")
+    start_at: str | None = strawberry.field(description="No run before it.")
+    end_at: str | None = strawberry.field(description="No run after it: it completes with its last run before.")
+    max_runs: int | None = strawberry.field(description="It completes once it has delivered this many runs.")
+    remaining_runs: int | None = strawberry.field(description="Runs it delivers before it completes (maxRuns).")
+    interval: str | None = strawberry.field(description="Of an interval rule: an ISO-8601 duration from runAt.")
+    catch_up: CatchUp = strawberry.field(description="What it does with runs that fell due while the service was late.")
+    pause_note: str | None = strawberry.field(description="Why it is paused, while it is.")
     # The schedule as read: nested fields work from it rather than read it again.
     stored: strawberry.Private[domain.Schedule]
 
@@ -125,7 +149,8 @@ class Schedule:
     def from_domain(cls, schedule: domain.Schedule) -> Schedule:
         shape = present_schedule(schedule)
         last_run = Run(**shown(shape.last_run)) if shape.last_run else None
-        return cls(**{**shown(shape), "last_run": last_run}, stored=schedule)
+        labels = [Label(key=key, value=value) for key, value in shape.labels]
+        return cls(**{**shown(shape), "last_run": last_run, "labels": labels}, stored=schedule)
 
 
 @strawberry.type
@@ -157,4 +182,21 @@ class ScheduleInput:
     immediate: bool = False
     target: str | None = strawberry.field(
         default=None, description="A target of the key's namespace, by name; null: the namespace's default."
+    )
+    name: str | None = strawberry.field(default=None, description="What people call it: 1 to 200 characters.")
+    description: str | None = strawberry.field(default=None, description="Up to 2,000 characters.")
+    labels: list[LabelInput] | None = strawberry.field(
+        default=None, description="Up to 20 labels, in Kubernetes label syntax; each key once."
+    )
+    start_at: str | None = strawberry.field(default=None, description="Recurring only: no run before it.")
+    end_at: str | None = strawberry.field(default=None, description="Recurring only: no run after it.")
+    max_runs: int | None = strawberry.field(
+        default=None, description="Recurring only: it completes once it has delivered this many runs."
+    )
+    interval: str | None = strawberry.field(
+        default=None,
+        description="With recurring INTERVAL: an ISO-8601 duration (PT15M), one minute to 366 days, from runAt.",
+    )
+    catch_up: CatchUp | None = strawberry.field(
+        default=None, description="LATEST (the default), ALL or NONE: what happens to runs the service was late for."
     )

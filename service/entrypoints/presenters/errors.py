@@ -26,6 +26,7 @@ from service.domain.errors import (
     ValidationFailed,
     VersionConflict,
 )
+from service.domain.idempotency import IdempotencyKeyInUse, IdempotencyKeyReused
 from service.domain.keys import KeyNotFound, RateLimited, Unauthorized
 from service.domain.targets import BuiltInTarget, NoDefaultTarget, TargetExists, TargetNotFound, TargetsChanged
 from service.domain.webhook_urls import WebhookUrlRefused
@@ -33,6 +34,7 @@ from service.entrypoints.auth import www_authenticate
 from service.entrypoints.graphql.errors import (
     DeliveryError,
     ErrorResult,
+    IdempotencyError,
     InvalidStateError,
     NotFoundError,
     Problem,
@@ -79,6 +81,8 @@ ERRORS: list[ErrorRow[Any]] = [
     ),
     ErrorRow(InvalidState, 409, lambda e: InvalidStateError(code=e.code, message=e.message)),
     ErrorRow(DeliveryFailed, 503, lambda e: DeliveryError(code=e.code, message=e.message)),
+    ErrorRow(IdempotencyKeyReused, 422, lambda e: IdempotencyError(code=e.code, message=e.message)),
+    ErrorRow(IdempotencyKeyInUse, 409, lambda e: IdempotencyError(code=e.code, message=e.message)),
     ErrorRow(InvalidCursor, 400),
     ErrorRow(Unauthorized, 401, headers=lambda e: {"WWW-Authenticate": www_authenticate(e)}),
     ErrorRow(RateLimited, 429, headers=lambda e: {"Retry-After": str(e.retry_after_seconds)}),

@@ -13,6 +13,9 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from service.domain.about import Labels
+from service.domain.durations import format_interval
+from service.domain.lifecycle import CatchUp
 from service.domain.local_time import zone
 from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import Run, RunStatus, RunTrigger, iso_seconds
@@ -52,6 +55,16 @@ class ScheduleShape:
     updated_at: str
     last_run: RunShape | None
     target: str | None
+    name: str | None
+    description: str | None
+    labels: Labels  # each API writes them its own way: an object in REST, {key, value} pairs in GraphQL
+    start_at: str | None
+    end_at: str | None
+    max_runs: int | None
+    remaining_runs: int | None
+    interval: str | None
+    catch_up: CatchUp
+    pause_note: str | None
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,16 @@ def present_schedule(schedule: Schedule) -> ScheduleShape:
         updated_at=iso_seconds(schedule.updated_at),
         last_run=present_run(schedule.last_run) if schedule.last_run else None,
         target=schedule.target,
+        name=schedule.name,
+        description=schedule.description,
+        labels=schedule.labels,
+        start_at=iso_seconds(schedule.start_at) if schedule.start_at else None,
+        end_at=iso_seconds(schedule.end_at) if schedule.end_at else None,
+        max_runs=schedule.max_runs,
+        remaining_runs=schedule.remaining_runs,
+        interval=format_interval(schedule.interval) if schedule.interval else None,
+        catch_up=schedule.catch_up,
+        pause_note=schedule.pause_note,
     )
 
 
@@ -110,5 +133,18 @@ def shown(shape: DataclassInstance) -> dict[str, Any]:
 
 def schedule_input(definition: object) -> ScheduleInput:
     """The domain's ``ScheduleInput`` from a client's definition: a REST body or a GraphQL
-    input, either of which has an attribute for each of its fields."""
-    return ScheduleInput(**{field.name: getattr(definition, field.name) for field in fields(ScheduleInput)})
+    input, either of which has an attribute for each of its fields. Labels come as an
+    object (REST) or as ``{key, value}`` pairs (GraphQL), enums as the domain's own."""
+    values = {field.name: getattr(definition, field.name) for field in fields(ScheduleInput)}
+    values["labels"] = label_pairs(values["labels"])
+    return ScheduleInput(**values)
+
+
+def label_pairs(labels: Any) -> tuple[tuple[str, str], ...] | None:
+    """Labels as (key, value) pairs, in the order sent: from an object, or from pairs that
+    have a ``key`` and a ``value`` (a key sent twice stays, for validation to name it)."""
+    if labels is None:
+        return None
+    if isinstance(labels, dict):
+        return tuple(labels.items())
+    return tuple((label.key, label.value) for label in labels)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 from pydantic.alias_generators import to_camel
 
+from service.domain.lifecycle import CatchUp
 from service.domain.recurrence import RecurrenceKind
 from service.domain.runs import RunStatus, RunTrigger
 from service.domain.schedule import State
@@ -36,6 +37,31 @@ class ScheduleCreate(BaseModel):
     immediate: StrictBool = Field(False, description="Deliver one occurrence now.")
     target: StrictStr | None = Field(
         None, description="A target of the key's namespace, by name (GET /targets); null: the namespace's default."
+    )
+    name: StrictStr | None = Field(None, description="What people call it: 1 to 200 characters.")
+    description: StrictStr | None = Field(None, description="Up to 2,000 characters.")
+    labels: dict[StrictStr, StrictStr] | None = Field(
+        None,
+        description="Up to 20 `key: value` pairs in Kubernetes label syntax; lists filter by them (`?label=`).",
+        examples=[{"team": "payments", "example.com/tier": "gold"}],
+    )
+    start_at: StrictStr | None = Field(None, description="Recurring only: no run before it (ISO-8601, as runAt).")
+    end_at: StrictStr | None = Field(
+        None, description="Recurring only: no run after it; the schedule then completes (ISO-8601, as runAt)."
+    )
+    max_runs: StrictInt | None = Field(
+        None, description="Recurring only: it completes once it has delivered this many runs."
+    )
+    interval: StrictStr | None = Field(
+        None,
+        description="With recurring 'interval': an ISO-8601 duration, one minute to 366 days, counted from runAt "
+        "in absolute time (it does not follow the wall clock across DST).",
+        examples=["PT15M"],
+    )
+    catch_up: CatchUp | None = Field(
+        None,
+        description="What happens to runs that fell due while the service was late: 'latest' (the default) "
+        "delivers the latest, 'all' every one within the catch-up window, oldest first, 'none' records them missed.",
     )
 
 
@@ -79,6 +105,29 @@ class SchedulePublic(Presented):
     updated_at: str
     last_run: RunPublic | None
     target: str | None = None
+    name: str | None = None
+    description: str | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
+    start_at: str | None = None
+    end_at: str | None = None
+    max_runs: int | None = None
+    remaining_runs: int | None = None
+    interval: str | None = None
+    catch_up: CatchUp = CatchUp.LATEST
+    pause_note: str | None = None
+
+    @field_validator("labels", mode="before")
+    @classmethod
+    def _labels_object(cls, value: Any) -> Any:
+        return dict(value) if isinstance(value, tuple) else value
+
+
+class PauseRequest(BaseModel):
+    """The optional body of ``POST /schedules/{jobId}/pause``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note: StrictStr | None = Field(None, description="Why it is paused (up to 500 characters), shown with the state.")
 
 
 class TargetPublic(Presented):

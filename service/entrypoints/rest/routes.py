@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import TypeAdapter
 
+from service.domain.about import MAX_LABELS, MAX_NAME, parse_label_filter
 from service.domain.errors import ValidationFailed, quoted
 from service.domain.schedule import Schedule, State
 from service.entrypoints.dependencies import Namespace, Schedules
@@ -26,6 +27,7 @@ from service.entrypoints.presenters.schedules import (
 from service.entrypoints.rest.models import (
     ErrorBody,
     Health,
+    PauseRequest,
     RunPublic,
     RunTime,
     RunTimes,
@@ -45,6 +47,28 @@ _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 Limit = Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100 (a list of schedules also stops at 4 MB).")]
 Cursor = Annotated[str | None, Query(max_length=512, description="The cursor of the previous page's next link.")]
 IfMatch = Annotated[str | None, Header(alias="If-Match", description='The version read, as "3".')]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Create once: within 24 h the same key gets the first answer back and creates nothing; "
+        "with another body, 422 `idempotency_key_reused`. 1 to 255 visible ASCII characters (a UUID).",
+    ),
+]
+LabelFilters = Annotated[
+    list[str] | None,
+    Query(
+        description=f"`key=value`: only schedules with that label; repeat it (up to {MAX_LABELS}) and all must match.",
+        examples=["team=payments"],
+    ),
+]
+NamePrefix = Annotated[
+    str | None,
+    Query(
+        max_length=MAX_NAME,
+        description="Only schedules whose name begins with it, whatever the case; the list is then ordered by name.",
+    ),
+]
 
 
 def _expected_version(if_match: str | None) -> int | None:
@@ -77,11 +101,20 @@ async def health() -> Health:
 
 
 def _list_page(
-    schedules: ScheduleService, namespace: str, limit: int, cursor: str | None, state: State | None
+    schedules: ScheduleService,
+    namespace: str,
+    limit: int,
+    cursor: str | None,
+    state: State | None,
+    labels: list[str],
+    name: str | None,
 ) -> tuple[bytes, str | None]:
     # Rendered in the worker thread too: a page can be 4 MB of JSON, too long a job for
     # the event loop that answers everybody else.
-    page = schedules.list(namespace, limit, cursor, state)
+    if len(labels) > MAX_LABELS:
+        raise ValidationFailed.single("label", f"is given {len(labels)} times; at most {MAX_LABELS} can be matched")
+    pairs = tuple(parse_label_filter(text) for text in labels)
+    page = schedules.list(namespace, limit, cursor, state, labels=pairs, name_prefix=name)
     return _SCHEDULE_LIST.dump_json([SchedulePublic.present(present_schedule(s)) for s in page.items]), page.next_cursor
 
 
@@ -92,7 +125,9 @@ def _list_page(
     tags=["schedules"],
     description="The namespace's schedules, oldest first. A page holds up to `limit` schedules, and no more "
     "than fit in 4 MB of answer (a page always holds one): with large payloads a page holds fewer. "
-    'When more exist, `Link: <...>; rel="next"` points at the next page: follow it until there is none.',
+    'When more exist, `Link: <...>; rel="next"` points at the next page: follow it until there is none. '
+    "Filtered by `label` and `name`, a page reads only the schedules with the first label given (or the "
+    "name prefix), never the whole namespace.",
 )
 async def list_schedules(
     request: Request,
@@ -101,8 +136,10 @@ async def list_schedules(
     limit: Limit = 50,
     cursor: Cursor = None,
     state: State | None = None,
+    label: LabelFilters = None,
+    name: NamePrefix = None,
 ) -> Response:
-    body, next_cursor = await in_thread(_list_page, schedules, namespace, limit, cursor, state)
+    body, next_cursor = await in_thread(_list_page, schedules, namespace, limit, cursor, state, list(label or ()), name)
     response = Response(body, media_type="application/json")
     _next_link(request, response, next_cursor)
     return response
@@ -110,9 +147,19 @@ async def list_schedules(
 
 @router.post("/schedules", status_code=201, response_model=SchedulePublic, responses=_ERRORS, tags=["schedules"])
 async def create_schedule(
-    body: ScheduleCreate, response: Response, schedules: Schedules, namespace: Namespace
+    body: ScheduleCreate,
+    response: Response,
+    schedules: Schedules,
+    namespace: Namespace,
+    idempotency_key: IdempotencyKey = None,
 ) -> SchedulePublic:
-    schedule = await in_thread(schedules.create, namespace, schedule_input(body))
+    if idempotency_key is None:
+        schedule = await in_thread(schedules.create, namespace, schedule_input(body))
+    else:
+        created = await in_thread(schedules.create_once, namespace, schedule_input(body), idempotency_key)
+        schedule = created.schedule
+        if created.replayed:
+            response.headers["Idempotent-Replayed"] = "true"
     response.headers["Location"] = f"/schedules/{schedule.job_id}"
     return _one(schedule, response)
 
@@ -154,9 +201,15 @@ async def delete_schedule(
 
 @router.post("/schedules/{jobId}/pause", response_model=SchedulePublic, responses=_ERRORS, tags=["actions"])
 async def pause_schedule(
-    jobId: str, response: Response, schedules: Schedules, namespace: Namespace, if_match: IfMatch = None
+    jobId: str,
+    response: Response,
+    schedules: Schedules,
+    namespace: Namespace,
+    if_match: IfMatch = None,
+    body: PauseRequest | None = None,
 ) -> SchedulePublic:
-    return _one(await in_thread(schedules.pause, namespace, jobId, _expected_version(if_match)), response)
+    note = body.note if body is not None else None
+    return _one(await in_thread(schedules.pause, namespace, jobId, _expected_version(if_match), note), response)
 
 
 @router.post("/schedules/{jobId}/resume", response_model=SchedulePublic, responses=_ERRORS, tags=["actions"])
