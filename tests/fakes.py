@@ -110,6 +110,10 @@ class InMemoryRepository(ScheduleRepository):
     def add_run(self, run: Run) -> None:
         self.runs.setdefault((run.namespace, run.job_id), {})[_run_key(run)] = run
 
+    def add_runs(self, runs: Sequence[Run]) -> None:
+        for run in runs:
+            self.add_run(run)
+
     def add_queued_run(self, run: Run) -> None:
         self.runs.setdefault((run.namespace, run.job_id), {}).setdefault(_run_key(run), run)
 

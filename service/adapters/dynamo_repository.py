@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from service.adapters import dynamo_advance
 from service.adapters import table_schema as ts
 from service.adapters.dynamo_conditions import conflict, refusal, send, version_condition, write_over
 from service.adapters.dynamo_details import Details, details_key, details_of
@@ -189,6 +191,9 @@ class DynamoScheduleRepository(ScheduleRepository):
 
     def add_run(self, run: Run) -> None:
         self._client.put_item(**self._run_put(run)["Put"])
+
+    def add_runs(self, runs: Sequence[Run]) -> None:
+        dynamo_advance.add_runs(self._client, self._table, runs, self._retention)
 
     def add_queued_run(self, run: Run) -> None:
         try:

@@ -16,6 +16,7 @@ from service.adapters.dynamo_targets import DynamoTargetStore
 from service.adapters.ids import new_id as new_job_id
 from service.bootstrap.aws import aws_client, sqs_handoff
 from service.config import Settings
+from service.services.backfill import BackfillService
 from service.services.handoff import HandOff
 from service.services.keys import KeyService
 from service.services.ports import ScheduleRepository
@@ -29,6 +30,7 @@ class ApiContainer:
     settings: Settings
     schedules: ScheduleService
     targets: TargetDirectory
+    backfill: BackfillService
     keys: KeyService
     rate_limiter: RateLimiter
     failed_checks: FailedCheckLimiter
@@ -72,6 +74,7 @@ def bootstrap_api(
             targets=targets,
         ),
         targets=targets,
+        backfill=BackfillService(repository, handoff, clock),
         keys=KeyService(DynamoKeyStore(dynamodb, settings.table_name), clock=clock, cache_ttl=settings.key_cache),
         rate_limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst, clock=monotonic),
         failed_checks=FailedCheckLimiter(settings.failed_checks_per_minute, settings.failed_checks_burst, monotonic),

@@ -18,7 +18,8 @@ occurrence itself, or an earlier one the catch-up skips over)::
       pending that run    DELIVER, then move the schedule on
     same revision, moved
       past that run       DUPLICATE: a repeat of a run already dealt with
-    a manual run          DELIVER, unless the schedule is gone
+    a manual run, or one
+      of a backfill       DELIVER, unless the schedule is gone
 
 A run handed off longer ago than the catch-up window is not delivered: it is recorded
 MISSED (the stage was down that long). The window is judged from the hand-off, not from
@@ -68,7 +69,7 @@ class HandedOffRun:
     revision: int
     due_run_at: datetime | None  # None for a manual run
     handed_off_at: datetime
-    manual: bool = False
+    manual: bool = False  # asked for apart from the rule's course: a run now, or a backfill
 
 
 def judge(run: HandedOffRun, schedule: Schedule | None, now: datetime, catch_up: timedelta) -> Judgement:

@@ -25,6 +25,11 @@ class RunTrigger(StrEnum):
     SCHEDULE = "schedule"  # the dispatcher, at the schedule's time
     IMMEDIATE = "immediate"  # the API, because the run time was now or already past
     MANUAL = "manual"  # an explicit "run now"
+    BACKFILL = "backfill"  # an occurrence of a past range, replayed on request
+
+
+# Runs asked for apart from the rule's own course: they move no schedule on.
+OUT_OF_COURSE = frozenset({RunTrigger.MANUAL, RunTrigger.BACKFILL})
 
 
 def occurrence_id(job_id: str, scheduled_for: datetime, run_id: str | None = None) -> str:

@@ -8,12 +8,18 @@ from fastapi import Depends, Request
 
 from service.domain.keys import Principal, Unauthorized
 from service.entrypoints.auth import require_principal
+from service.services.backfill import BackfillService
 from service.services.schedules import ScheduleService
 from service.services.targets import TargetDirectory
 
 
 def get_schedules(request: Request) -> ScheduleService:
     service: ScheduleService = request.app.state.container.schedules
+    return service
+
+
+def get_backfill(request: Request) -> BackfillService:
+    service: BackfillService = request.app.state.container.backfill
     return service
 
 
@@ -31,4 +37,5 @@ def get_namespace(principal: Annotated[Principal | None, Depends(require_princip
 
 Schedules = Annotated[ScheduleService, Depends(get_schedules)]
 Targets = Annotated[TargetDirectory, Depends(get_targets)]
+Backfills = Annotated[BackfillService, Depends(get_backfill)]
 Namespace = Annotated[str, Depends(get_namespace)]

@@ -36,7 +36,7 @@ from service.domain import runs as run_records
 from service.domain.delivery import HandedOffRun, Verdict, judge
 from service.domain.dispatch_plan import missed_before
 from service.domain.errors import ValidationFailed
-from service.domain.runs import CancelReason, Run, RunTrigger
+from service.domain.runs import OUT_OF_COURSE, CancelReason, Run, RunTrigger
 from service.domain.schedule import Schedule, needs_history_item
 from service.domain.targets import Target, TargetKind
 from service.services.delivery_ports import DeliveryStore, Received, ScheduleRef
@@ -243,8 +243,9 @@ class DeliveryStage:
         moves: list[tuple[_Work, Run, Schedule, list[Run]]] = []
         for work, run in settled:
             schedule = work.schedule
-            if schedule is None or run.trigger is RunTrigger.MANUAL:
-                if self._add_runs([run], [work.received], result) and schedule is not None:
+            if schedule is None or run.trigger in OUT_OF_COURSE:
+                recorded = self._add_runs([run], [work.received], result)
+                if recorded and schedule is not None and run.trigger is RunTrigger.MANUAL:
                     self._update_last_run(run, now)
                 continue
             skipped, _ = missed_before(schedule, run.scheduled_for)
@@ -374,5 +375,5 @@ def _handed_off_run(item: HandOffItem) -> HandedOffRun:
         revision=item.revision,
         due_run_at=item.due_run_at,
         handed_off_at=item.handed_off_at,
-        manual=item.delivery.run_id is not None,
+        manual=item.trigger in OUT_OF_COURSE,
     )

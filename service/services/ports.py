@@ -136,6 +136,10 @@ class ScheduleRepository(abc.ABC):
     def add_run(self, run: Run) -> None: ...
 
     @abc.abstractmethod
+    def add_runs(self, runs: Sequence[Run]) -> None:
+        """Keep runs in their schedules' history, in batches (a later record of a run wins)."""
+
+    @abc.abstractmethod
     def add_queued_run(self, run: Run) -> None:
         """Record a run handed to the delivery stage, unless the stage has recorded it first."""
 

@@ -46,6 +46,7 @@ REST_CALLS = [
     RestCall("POST", "/schedules/{jobId}/run"),
     RestCall("GET", "/schedules/{jobId}/runs"),
     RestCall("GET", "/schedules/{jobId}/next", query="count=3"),
+    RestCall("POST", "/schedules/{jobId}/backfill", {"from": "2027-01-01T00:00:00Z", "to": "2027-01-02T00:00:00Z"}),
     RestCall("GET", "/targets"),
 ]
 
@@ -78,6 +79,11 @@ GRAPHQL_CALLS: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
     ),
     "runScheduleNow": (
         f"mutation($id: ID!) {{ runScheduleNow(jobId: $id) {{ {SELECTION} }} }}",
+        lambda job: {"id": job},
+    ),
+    "backfillSchedule": (
+        "mutation($id: ID!) { backfillSchedule(jobId: $id, from: \"2027-01-01T00:00:00Z\", "
+        "to: \"2027-01-02T00:00:00Z\") { __typename ... on Error { code message } } }",
         lambda job: {"id": job},
     ),
 }
@@ -200,7 +206,7 @@ def test_every_graphql_operation_answers_a_valid_key(client: TestClient, operati
     result = body["data"][operation]
     assert result is not None
     if isinstance(result, dict) and "__typename" in result:
-        assert result["__typename"] in ("Schedule", "DeletedSchedule", "Preview"), result
+        assert result["__typename"] in ("Schedule", "DeletedSchedule", "Preview", "Backfill"), result
 
 
 def test_health_and_the_api_description_need_no_key(anonymous: TestClient) -> None:

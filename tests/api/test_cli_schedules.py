@@ -214,3 +214,14 @@ def test_backfill_of_a_bad_range_shows_the_apis_422(fake_api: str, capsys: pytes
 
     assert code == EXIT_REFUSED
     assert "422 validation_failed: to: must be after from" in capsys.readouterr().err
+
+
+def test_backfill_against_the_api_queues_the_range_and_the_stage_delivers_it(cli: Any, stage: Stage) -> None:
+    job_id = created(cli, "--payload", "p", "--recurring", "cron", "--cron", "0 * * * *")["jobId"]
+
+    code, out, _ = cli("backfill", job_id, "--from", "2027-01-04T09:00:00Z", "--to", "2027-01-04T10:00:00Z")
+    stage.deliver()
+    _, runs, _ = cli("runs", job_id)
+
+    assert code == 0 and out.count("backfill") == 2 and "queued" in out
+    assert runs.count("backfill") == 2 and "delivered" in runs

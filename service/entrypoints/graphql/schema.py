@@ -29,7 +29,8 @@ from service.domain.errors import DomainError
 from service.domain.keys import Principal
 from service.domain.schedule import State
 from service.entrypoints.auth import require_principal
-from service.entrypoints.dependencies import get_schedules, get_targets
+from service.entrypoints.dependencies import get_backfill, get_schedules, get_targets
+from service.entrypoints.graphql.backfill import backfill_schedule
 from service.entrypoints.graphql.cost import CONNECTION_PAGE_BYTES
 from service.entrypoints.graphql.cost_limit import CostLimit
 from service.entrypoints.graphql.errors import (
@@ -61,6 +62,7 @@ from service.entrypoints.graphql.types import (
 from service.entrypoints.graphql.zones import TimeZones, time_zones
 from service.entrypoints.presenters.errors import graphql_result
 from service.entrypoints.presenters.schedules import label_pairs, schedule_input
+from service.services.backfill import BackfillService
 from service.services.schedules import ScheduleService
 from service.services.targets import TargetDirectory
 
@@ -84,10 +86,13 @@ PreviewResult = Annotated[Preview | ValidationError, strawberry.union("PreviewRe
 
 
 class Context(BaseContext):
-    def __init__(self, schedules: ScheduleService, namespace: str, targets: TargetDirectory) -> None:
+    def __init__(
+        self, schedules: ScheduleService, namespace: str, targets: TargetDirectory, backfill: BackfillService
+    ) -> None:
         super().__init__()
         self.schedules = schedules
         self.targets = targets
+        self.backfill = backfill
         self.namespace = namespace
         self.loaders = Loaders(schedules)  # one set per request: a loader caches what it loaded
 
@@ -214,6 +219,12 @@ class Mutation:
         ctx = info.context
         return _schedule_result(lambda: ctx.schedules.resume(ctx.namespace, str(job_id), expected_version))
 
+    backfill_schedule = strawberry.mutation(
+        resolver=backfill_schedule,
+        description="Deliver every occurrence the schedule's rule had between `from` and `to` (both included, at "
+        "most 1,000, the range past), now, with trigger BACKFILL and the occurrenceIds they would have had on time.",
+    )
+
     @strawberry.mutation(description="Deliver one occurrence now; the schedule's own runs are unchanged.")  # type: ignore[untyped-decorator]
     def run_schedule_now(self, info: Info[Context, None], job_id: strawberry.ID) -> ScheduleResult:
         ctx = info.context
@@ -254,11 +265,12 @@ def build_schema(introspection: bool = True) -> strawberry.Schema:
 async def _context(
     schedules: Annotated[ScheduleService, Depends(get_schedules)],
     targets: Annotated[TargetDirectory, Depends(get_targets)],
+    backfill: Annotated[BackfillService, Depends(get_backfill)],
     principal: Annotated[Principal | None, Depends(require_principal)],
 ) -> Context:
     # A key is checked before anything executes: without one the answer is HTTP 401.
     # Only a GET has no principal, and a GET serves the IDE's page, never an operation.
-    return Context(schedules, principal.namespace if principal else "", targets)
+    return Context(schedules, principal.namespace if principal else "", targets, backfill)
 
 
 def graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:

@@ -130,6 +130,24 @@ class PauseRequest(BaseModel):
     note: StrictStr | None = Field(None, description="Why it is paused (up to 500 characters), shown with the state.")
 
 
+class BackfillRequest(BaseModel):
+    """The body of ``POST /schedules/{jobId}/backfill``: a past range, both ends included."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    start: StrictStr = Field(
+        alias="from",
+        description="ISO-8601; with an offset or Z that instant, without one a local time in the schedule's zone.",
+        examples=["2027-03-01T00:00:00Z"],
+    )
+    end: StrictStr = Field(alias="to", description="ISO-8601, as `from`; not in the future.")
+
+
+class BackfillPublic(BaseModel):
+    jobId: str
+    runs: list[RunPublic]
+
+
 class TargetPublic(Presented):
     name: str = Field(description="What a schedule gives as its `target`.")
     kind: TargetKind = Field(description="`sqs`: one message on a queue per run.")
