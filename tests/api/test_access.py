@@ -82,8 +82,8 @@ GRAPHQL_CALLS: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
         lambda job: {"id": job},
     ),
     "backfillSchedule": (
-        "mutation($id: ID!) { backfillSchedule(jobId: $id, from: \"2027-01-01T00:00:00Z\", "
-        "to: \"2027-01-02T00:00:00Z\") { __typename ... on Error { code message } } }",
+        'mutation($id: ID!) { backfillSchedule(jobId: $id, from: "2027-01-01T00:00:00Z", '
+        'to: "2027-01-02T00:00:00Z") { __typename ... on Error { code message } } }',
         lambda job: {"id": job},
     ),
 }
