@@ -5,7 +5,8 @@ and the delivery stage (fake clock, hand-off, target sender, API), for unit test
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from threading import RLock
@@ -42,6 +43,7 @@ class InMemoryDueStore(DueStore, DeliveryStore):
         self.repository = repository
         self.leases: dict[str, tuple[str, datetime]] = {}
         self.ledgers: dict[str, HandOffLedger] = {}
+        self.hourly: dict[tuple[str, datetime], Counter[str]] = {}
         self.lock = RLock()
         self.advances = 0
         self.leases_taken = 0
@@ -132,6 +134,11 @@ class InMemoryDueStore(DueStore, DeliveryStore):
         with self.lock:
             for run in runs:
                 self.repository.add_run(run)
+
+    def count(self, counts: Mapping[tuple[str, datetime], Counter[str]]) -> None:
+        with self.lock:
+            for key, counter in counts.items():
+                self.hourly.setdefault(key, Counter()).update(counter)
 
 
 # The service's settings as a deployment without any configured value has them.

@@ -4,11 +4,12 @@ follow a run (``dynamo_advance``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from service.adapters import dynamo_advance
+from service.adapters import dynamo_advance, dynamo_stats
 from service.adapters.dynamo_batch import get_all
 from service.adapters.dynamo_items import item_to_schedule, schedule_key
 from service.adapters.dynamo_repository import DEFAULT_RUN_RETENTION
@@ -35,6 +36,9 @@ class DynamoDeliveryStore(DeliveryStore):
 
     def add_runs(self, runs: Sequence[Run]) -> None:
         dynamo_advance.add_runs(self._client, self._table, runs, self._retention)
+
+    def count(self, counts: Mapping[tuple[str, datetime], Counter[str]]) -> None:
+        dynamo_stats.add_counts(self._client, self._table, counts)
 
     def update_last_run(self, run: Run, now: datetime) -> bool:
         return dynamo_advance.update_last_run(self._client, self._table, run, now)

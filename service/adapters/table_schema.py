@@ -16,6 +16,7 @@ run (history)      ``RUNS#<namespace>#<jobId>`` ``<scheduledFor>#<trigger>``
 API key grant      ``KEY#<sha256 of the key>``  ``KEY``
 API key record     ``KEYS``                     ``<keyId>``
 shard lease        ``LEASE#<shard>``            ``LEASE``
+hourly counts      ``STATS#<namespace>``        ``<hour, ISO-8601 UTC>``
 target             ``TARGETS#<namespace>``      ``<name>``
 default target     ``TARGETS#<namespace>``      ``DEFAULT``
 target record      ``TARGETS``                  ``<namespace>#<name>``
@@ -147,6 +148,11 @@ KEY_RECORDS = "KEYS"
 
 def key_record_key(key_id: str) -> dict[str, str]:
     return {PARTITION_KEY: KEY_RECORDS, SORT_KEY: key_id}
+
+
+def stats_key(namespace: str) -> str:
+    """A namespace's hourly delivery counts (``dynamo_stats``): one item an hour, expiring."""
+    return f"STATS#{namespace}"
 
 
 def lease_key(shard: str) -> dict[str, str]:

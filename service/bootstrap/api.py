@@ -12,11 +12,13 @@ import boto3
 
 from service.adapters.dynamo_keys import DynamoKeyStore
 from service.adapters.dynamo_repository import DynamoScheduleRepository
+from service.adapters.dynamo_stats import DynamoHourlyCounts
 from service.adapters.dynamo_targets import DynamoTargetStore
 from service.adapters.ids import new_id as new_job_id
 from service.bootstrap.aws import aws_client, sqs_handoff
 from service.config import Settings
 from service.services.backfill import BackfillService
+from service.services.delivery_stats import DeliveryStatsService
 from service.services.handoff import HandOff
 from service.services.keys import KeyService
 from service.services.ports import ScheduleRepository
@@ -31,6 +33,7 @@ class ApiContainer:
     schedules: ScheduleService
     targets: TargetDirectory
     backfill: BackfillService
+    stats: DeliveryStatsService
     keys: KeyService
     rate_limiter: RateLimiter
     failed_checks: FailedCheckLimiter
@@ -75,6 +78,7 @@ def bootstrap_api(
         ),
         targets=targets,
         backfill=BackfillService(repository, handoff, clock),
+        stats=DeliveryStatsService(DynamoHourlyCounts(dynamodb, settings.table_name), clock),
         keys=KeyService(DynamoKeyStore(dynamodb, settings.table_name), clock=clock, cache_ttl=settings.key_cache),
         rate_limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst, clock=monotonic),
         failed_checks=FailedCheckLimiter(settings.failed_checks_per_minute, settings.failed_checks_burst, monotonic),

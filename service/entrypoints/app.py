@@ -22,6 +22,7 @@ from service.entrypoints.methods import HeadAsGet
 from service.entrypoints.rest.backfill import router as backfill_router
 from service.entrypoints.rest.models import ErrorBody
 from service.entrypoints.rest.routes import router as rest_router
+from service.entrypoints.rest.stats import router as stats_router
 from service.entrypoints.rest.targets import router as targets_router
 from service.entrypoints.security_headers import SecurityHeaders
 
@@ -58,6 +59,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     app.include_router(rest_router, dependencies=REST_GUARD)
     app.include_router(targets_router, dependencies=REST_GUARD)
     app.include_router(backfill_router, dependencies=REST_GUARD)
+    app.include_router(stats_router, dependencies=REST_GUARD)
     graphql = graphql_router(container.settings)
     if graphql.graphql_ide:
         mount_graphql_ide(app)

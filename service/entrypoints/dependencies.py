@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from service.domain.keys import Principal, Unauthorized
 from service.entrypoints.auth import require_principal
 from service.services.backfill import BackfillService
+from service.services.delivery_stats import DeliveryStatsService
 from service.services.schedules import ScheduleService
 from service.services.targets import TargetDirectory
 
@@ -20,6 +21,11 @@ def get_schedules(request: Request) -> ScheduleService:
 
 def get_backfill(request: Request) -> BackfillService:
     service: BackfillService = request.app.state.container.backfill
+    return service
+
+
+def get_stats(request: Request) -> DeliveryStatsService:
+    service: DeliveryStatsService = request.app.state.container.stats
     return service
 
 
@@ -38,4 +44,5 @@ def get_namespace(principal: Annotated[Principal | None, Depends(require_princip
 Schedules = Annotated[ScheduleService, Depends(get_schedules)]
 Targets = Annotated[TargetDirectory, Depends(get_targets)]
 Backfills = Annotated[BackfillService, Depends(get_backfill)]
+Stats = Annotated[DeliveryStatsService, Depends(get_stats)]
 Namespace = Annotated[str, Depends(get_namespace)]

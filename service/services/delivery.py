@@ -34,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 
 from service.domain import runs as run_records
 from service.domain.delivery import HandedOffRun, Verdict, judge
+from service.domain.delivery_stats import tally
 from service.domain.dispatch_plan import missed_before
 from service.domain.errors import ValidationFailed
 from service.domain.runs import OUT_OF_COURSE, CancelReason, Run, RunTrigger
@@ -74,6 +75,7 @@ class BatchResult:
 
     later: dict[str, timedelta] = field(default_factory=dict)  # message id -> delay
     report: DeliveryReport = field(default_factory=DeliveryReport)
+    ended: list[Run] = field(default_factory=list)  # the runs recorded as ended (for the hourly counts)
 
 
 @dataclass
@@ -130,7 +132,18 @@ class DeliveryStage:
                 continue
             self._hold(group, result.report)
             self._deliver_group(group, result)
+        self._count(result.ended)
         return result
+
+    def _count(self, runs: list[Run]) -> None:
+        """The hourly counts of the runs this batch ended: one write per namespace and hour.
+        They are a picture, not the record: a failure to count costs only the count."""
+        if not runs:
+            return
+        try:
+            self._store.count(tally(runs))
+        except Exception:
+            logger.warning("could not count %d ended run(s) in the hourly figures", len(runs), exc_info=True)
 
     # -- steps -------------------------------------------------------------------------
 
@@ -173,8 +186,8 @@ class DeliveryStage:
                 settled.append((work, run_records.missed(*_ids(work), received.item.delivery.scheduled_for, now)))
             else:
                 report.add(dropped=1)
-        if to_record:
-            self._add_runs(to_record, group, result)
+        if to_record and self._add_runs(to_record, group, result):
+            result.ended.extend(to_record)
         self._send(to_deliver, settled, result)
         self._record(settled, result)
 
@@ -245,6 +258,8 @@ class DeliveryStage:
             schedule = work.schedule
             if schedule is None or run.trigger in OUT_OF_COURSE:
                 recorded = self._add_runs([run], [work.received], result)
+                if recorded:
+                    result.ended.append(run)
                 if recorded and schedule is not None and run.trigger is RunTrigger.MANUAL:
                     self._update_last_run(run, now)
                 continue
@@ -308,9 +323,10 @@ class DeliveryStage:
             result.report.add(not_recorded=1)
             self._later(result, work.received, self._backoff(work.received))
             return
-        if not advanced and run not in history:
-            # Changed meanwhile: its new state stands; the run keeps a record of its own.
-            self._add_runs([run], [work.received], result)
+        # Changed meanwhile, its new state stands: the run keeps a record of its own.
+        if not advanced and run not in history and not self._add_runs([run], [work.received], result):
+            return
+        result.ended.extend([*history, run] if run not in history else history)
 
     def _add_runs(self, runs: list[Run], received: Sequence[Received], result: BatchResult) -> bool:
         try:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,6 +29,11 @@ class DeliveryStore(abc.ABC):
     @abc.abstractmethod
     def add_runs(self, runs: Sequence[Run]) -> None:
         """Keep runs in their schedules' history (batched); a later record of a run wins."""
+
+    @abc.abstractmethod
+    def count(self, counts: Mapping[tuple[str, datetime], Counter[str]]) -> None:
+        """Add ``counts`` (per namespace and hour: delivered, failed, missed, canceled, late)
+        to the hourly figures."""
 
     @abc.abstractmethod
     def update_last_run(self, run: Run, now: datetime) -> bool:

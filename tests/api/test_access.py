@@ -48,6 +48,7 @@ REST_CALLS = [
     RestCall("GET", "/schedules/{jobId}/next", query="count=3"),
     RestCall("POST", "/schedules/{jobId}/backfill", {"from": "2027-01-01T00:00:00Z", "to": "2027-01-02T00:00:00Z"}),
     RestCall("GET", "/targets"),
+    RestCall("GET", "/stats/deliveries", query="hours=24"),
 ]
 
 SELECTION = "__typename ... on Schedule { jobId state } ... on Error { code message }"
@@ -55,6 +56,7 @@ GRAPHQL_CALLS: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
     "schedules": ("query { schedules(first: 5) { nodes { jobId } } }", lambda _: {}),
     "timeZones": ("query { timeZones { names } }", lambda _: {}),
     "targets": ("query { targets { name url } }", lambda _: {}),
+    "deliveryStats": ("query { deliveryStats(hours: 24) { hours { start delivered } } }", lambda _: {}),
     "schedule": ("query($id: ID!) { schedule(jobId: $id) { jobId } }", lambda job: {"id": job}),
     "previewSchedule": (
         "query($input: ScheduleInput!) { previewSchedule(input: $input) { __typename } }",
@@ -289,7 +291,9 @@ def test_another_namespaces_schedule_is_not_found_and_left_unchanged(
 
 @pytest.mark.parametrize(
     "operation",
-    sorted(set(GRAPHQL_CALLS) - {"schedules", "createSchedule", "previewSchedule", "timeZones", "targets"}),
+    sorted(
+        set(GRAPHQL_CALLS) - {"schedules", "createSchedule", "previewSchedule", "timeZones", "targets", "deliveryStats"}
+    ),
 )
 def test_another_namespaces_schedule_is_not_found_through_graphql_either(
     aws: Aws, client: TestClient, other_key: str, foreign_job: str, operation: str

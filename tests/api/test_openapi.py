@@ -22,6 +22,7 @@ ROUTES = {
     ("get", "/schedules/{jobId}/next"): ("200", "RunTimes"),
     ("post", "/schedules/{jobId}/backfill"): ("201", "BackfillPublic"),
     ("get", "/targets"): ("200", "TargetPublic[]"),
+    ("get", "/stats/deliveries"): ("200", "DeliveryStatsPublic"),
 }
 
 

@@ -51,6 +51,8 @@ from graphql import (
 )
 
 from service.domain.about import MAX_DESCRIPTION, MAX_LABEL_KEY, MAX_LABEL_VALUE, MAX_LABELS, MAX_NAME, MAX_PAUSE_NOTE
+from service.domain.backfill import MAX_BACKFILL
+from service.domain.delivery_stats import MAX_HOURS
 from service.services.ports import MAX_PAYLOAD_ANSWER_BYTES
 
 MAX_POINTS = 20_000
@@ -72,7 +74,13 @@ DATA_FIELD_POINTS = 10
 DEFAULT_LIST_SIZE = 20  # a list with no size of its own (a validation error's problems)
 
 # The fields that read or write the table (every mutation does too).
-_DATA_FIELDS = {("Query", "schedules"), ("Query", "schedule"), ("Query", "targets"), ("Schedule", "runs")}
+_DATA_FIELDS = {
+    ("Query", "schedules"),
+    ("Query", "schedule"),
+    ("Query", "targets"),
+    ("Query", "deliveryStats"),
+    ("Schedule", "runs"),
+}
 # A field's argument that sizes its list: the field's own, or its connection's nodes.
 _LIST_SIZES = {
     ("Query", "schedules"): "first",
@@ -91,7 +99,11 @@ _TEXTS = {
     ("Label", "value"): MAX_LABEL_VALUE,
 }
 # Lists whose size no argument gives, but a rule bounds.
-_FIXED_SIZES = {("Schedule", "labels"): MAX_LABELS}
+_FIXED_SIZES = {
+    ("Schedule", "labels"): MAX_LABELS,
+    ("DeliveryStats", "hours"): MAX_HOURS,  # at most a week of hours
+    ("Backfill", "runs"): MAX_BACKFILL,
+}
 _PAGED_BY_SIZE = {("Query", "schedules")}
 
 

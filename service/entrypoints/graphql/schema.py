@@ -29,10 +29,11 @@ from service.domain.errors import DomainError
 from service.domain.keys import Principal
 from service.domain.schedule import State
 from service.entrypoints.auth import require_principal
-from service.entrypoints.dependencies import get_backfill, get_schedules, get_targets
+from service.entrypoints.dependencies import get_backfill, get_schedules, get_stats, get_targets
 from service.entrypoints.graphql.backfill import backfill_schedule
 from service.entrypoints.graphql.cost import CONNECTION_PAGE_BYTES
 from service.entrypoints.graphql.cost_limit import CostLimit
+from service.entrypoints.graphql.delivery_stats import DeliveryStats, delivery_stats
 from service.entrypoints.graphql.errors import (
     DeliveryError,
     IdempotencyError,
@@ -63,6 +64,7 @@ from service.entrypoints.graphql.zones import TimeZones, time_zones
 from service.entrypoints.presenters.errors import graphql_result
 from service.entrypoints.presenters.schedules import label_pairs, schedule_input
 from service.services.backfill import BackfillService
+from service.services.delivery_stats import DeliveryStatsService
 from service.services.schedules import ScheduleService
 from service.services.targets import TargetDirectory
 
@@ -87,12 +89,18 @@ PreviewResult = Annotated[Preview | ValidationError, strawberry.union("PreviewRe
 
 class Context(BaseContext):
     def __init__(
-        self, schedules: ScheduleService, namespace: str, targets: TargetDirectory, backfill: BackfillService
+        self,
+        schedules: ScheduleService,
+        namespace: str,
+        targets: TargetDirectory,
+        backfill: BackfillService,
+        stats: DeliveryStatsService,
     ) -> None:
         super().__init__()
         self.schedules = schedules
         self.targets = targets
         self.backfill = backfill
+        self.stats = stats
         self.namespace = namespace
         self.loaders = Loaders(schedules)  # one set per request: a loader caches what it loaded
 
@@ -103,6 +111,10 @@ class Query:
     targets: list[Target] = strawberry.field(
         resolver=namespace_targets,
         description="The namespace's targets, by name: a schedule names one, or none for the default one.",
+    )
+    delivery_stats: DeliveryStats = strawberry.field(
+        resolver=delivery_stats,
+        description="The namespace's runs that ended, hour by hour for the last `hours` (1 to 168), oldest first.",
     )
 
     @strawberry.field(
@@ -266,11 +278,12 @@ async def _context(
     schedules: Annotated[ScheduleService, Depends(get_schedules)],
     targets: Annotated[TargetDirectory, Depends(get_targets)],
     backfill: Annotated[BackfillService, Depends(get_backfill)],
+    stats: Annotated[DeliveryStatsService, Depends(get_stats)],
     principal: Annotated[Principal | None, Depends(require_principal)],
 ) -> Context:
     # A key is checked before anything executes: without one the answer is HTTP 401.
     # Only a GET has no principal, and a GET serves the IDE's page, never an operation.
-    return Context(schedules, principal.namespace if principal else "", targets, backfill)
+    return Context(schedules, principal.namespace if principal else "", targets, backfill, stats)
 
 
 def graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:

@@ -148,6 +148,19 @@ class BackfillPublic(BaseModel):
     runs: list[RunPublic]
 
 
+class DeliveryHourPublic(Presented):
+    start: str = Field(description="The hour's start, ISO-8601 UTC.")
+    delivered: int
+    failed: int
+    missed: int
+    canceled: int
+    late: int = Field(description="Of the delivered, those more than a second after their time.")
+
+
+class DeliveryStatsPublic(BaseModel):
+    hours: list[DeliveryHourPublic]
+
+
 class TargetPublic(Presented):
     name: str = Field(description="What a schedule gives as its `target`.")
     kind: TargetKind = Field(description="`sqs`: one message on a queue per run.")
