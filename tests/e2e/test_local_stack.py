@@ -286,3 +286,41 @@ def test_with_aws_endpoint_url_it_creates_the_resources_there_and_delivers_throu
     assert listing.returncode == 0, listing.stderr
     assert "local stack" in listing.stdout and "default" in listing.stdout
     assert API_KEY not in listing.stdout
+
+
+def test_a_namespace_added_with_its_own_queue_gets_its_runs_there_and_the_consumer_shows_them(
+    stacks: list[RunningStack], moto_endpoint: str
+) -> None:
+    """The README's three commands for a new namespace, against a running local stack."""
+    stack = RunningStack(clean_env(AWS_ENDPOINT_URL=moto_endpoint))
+    stacks.append(stack)
+    cli_env = clean_env(AWS_ENDPOINT_URL=moto_endpoint)
+    aws = {"endpoint_url": moto_endpoint, "region_name": "us-east-1"}
+    sqs = boto3.client("sqs", aws_access_key_id="test", aws_secret_access_key="test", **aws)
+    team_queue = sqs.create_queue(QueueName="team-a-runs")["QueueUrl"]
+
+    def cli(*arguments: str) -> str:
+        done = subprocess.run([*SCHEDULER, *arguments], env=cli_env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    cli("targets", "add", "--namespace", "team-a", "--name", "main", "--sqs-queue-url", team_queue, "--default")
+    team_key = cli("keys", "create", "--namespace", "team-a", "--name", "team a").splitlines()[0].strip()
+
+    # The consumer looks the default targets up again every 10 s; the run is due after that.
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
+    run_at = iso(start + timedelta(seconds=15))
+    headers = {"Authorization": f"Bearer {team_key}"}
+    ours = stack.http.post("/schedules", json={"payload": "team a", "runAt": run_at}, headers=headers)
+    assert ours.status_code == 201, ours.text
+    assert ours.json()["target"] is None  # the namespace's default
+    stacks_own = stack.http.post("/schedules", json={"payload": "default", "runAt": run_at})
+    assert stacks_own.status_code == 201, stacks_own.text
+
+    lines = stack.collect(until=start + timedelta(seconds=15 + SETTLE_SECONDS))
+
+    seen = {(line["namespace"], line["jobId"]) for line in lines}
+    assert seen == {("team-a", ours.json()["jobId"]), ("default", stacks_own.json()["jobId"])}
+    assert len(lines) == 2
+    assert all(line["latenessMs"] is not None and 0 <= line["latenessMs"] <= ON_TIME_MS for line in lines)
+    assert stack.stop() == 0

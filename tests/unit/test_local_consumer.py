@@ -9,7 +9,10 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from service.entrypoints.local.consumer import Consumer, delivery_line, iso_millis
+from botocore.exceptions import ClientError
+
+from service.domain.targets import Target, TargetKind
+from service.entrypoints.local.consumer import Consumer, DefaultTargetQueues, delivery_line, iso_millis
 
 RECEIVED = datetime(2027, 1, 1, 12, 0, 5, 250_000, tzinfo=UTC)
 
@@ -131,3 +134,43 @@ def test_every_queue_listed_is_read_by_several_pollers_until_it_is_empty() -> No
 
     assert len(printed) == 250 and len(sqs.deleted) == 250
     assert len(sqs.pollers) == 6  # three per queue
+
+
+class AnsweringSqs:
+    """Answers for the queues it has; any other URL is refused as SQS refuses it."""
+
+    def __init__(self, queues: set[str]) -> None:
+        self.queues = queues
+        self.asked: list[str] = []
+
+    def get_queue_attributes(self, QueueUrl: str, AttributeNames: list[str]) -> dict[str, Any]:
+        self.asked.append(QueueUrl)
+        if QueueUrl not in self.queues:
+            error = {"Error": {"Code": "AWS.SimpleQueueService.NonExistentQueue", "Message": "no such queue"}}
+            raise ClientError(error, "GetQueueAttributes")
+        return {"Attributes": {"QueueArn": "arn"}}
+
+
+def sqs_target(namespace: str, name: str, url: str, default: bool = True) -> Target:
+    return Target(namespace=namespace, name=name, kind=TargetKind.SQS, url=url, default=default)
+
+
+def test_the_queues_read_are_the_stack_queue_and_every_namespaces_default_sqs_target() -> None:
+    sqs = AnsweringSqs({"stack", "team-a-q", "team-b-q", "team-a-other"})
+    targets = [
+        sqs_target("team-a", "main", "team-a-q"),
+        sqs_target("team-a", "other", "team-a-other", default=False),
+        sqs_target("team-b", "main", "team-b-q"),
+        sqs_target("team-c", "gone", "team-c-q"),  # not in the emulator
+        Target(namespace="team-d", name="hook", kind=TargetKind.WEBHOOK, url="https://example.com/h", default=True),
+        sqs_target("default", "default", "stack"),
+    ]
+    queues = DefaultTargetQueues(sqs, lambda: targets, "stack")
+
+    assert queues() == ["stack", "team-a-q", "team-b-q"]
+    assert queues() == ["stack", "team-a-q", "team-b-q"]
+    # A queue that answered is not asked again; one that did not is, at each refresh.
+    assert sqs.asked.count("team-a-q") == 1 and sqs.asked.count("team-c-q") == 2
+
+    sqs.queues.add("team-c-q")
+    assert queues() == ["stack", "team-a-q", "team-b-q", "team-c-q"]

@@ -63,6 +63,41 @@ def print_line(line: str) -> None:
 
 
 QueueLister = Callable[[], list[str]]
+
+
+class DefaultTargetQueues:
+    """The queues of every namespace's default SQS target, the stack's own queue first.
+
+    A queue that does not answer (a URL outside the emulator, a queue not created yet) is
+    left out, and looked at again at the next refresh."""
+
+    def __init__(self, sqs: Any, targets: Callable[[], list[Any]], stack_queue_url: str) -> None:
+        self._sqs = sqs
+        self._targets = targets
+        self._stack_queue_url = stack_queue_url
+        self._known: set[str] = {stack_queue_url}
+        self._refused: set[str] = set()
+
+    def __call__(self) -> list[str]:
+        urls = [self._stack_queue_url]
+        for target in self._targets():
+            wanted = target.default and target.kind == "sqs" and target.url not in urls
+            if wanted and (target.url in self._known or self._answers(target.url)):
+                urls.append(target.url)
+        return urls
+
+    def _answers(self, url: str) -> bool:
+        try:
+            self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+        except (BotoCoreError, ClientError) as exc:
+            if url not in self._refused:
+                logger.warning("not reading the default target queue %s: %s", url, exc)
+                self._refused.add(url)
+            return False
+        self._known.add(url)
+        return True
+
+
 POLLERS = 4  # per queue
 REFRESH_SECONDS = 10.0  # how often the queues to read are looked up again
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import boto3
 
+from service.adapters.dynamo_targets import DynamoTargetStore
 from service.adapters.queue_schema import HANDOFF
 from service.bootstrap.api import bootstrap_api
 from service.bootstrap.aws import aws_client
@@ -32,7 +33,7 @@ from service.entrypoints.local import data_file
 from service.entrypoints.local.api_key import local_api_key
 from service.entrypoints.local.aws_defaults import DEFAULT_REGION, apply_aws_defaults
 from service.entrypoints.local.banner import StackInfo, browse_url, startup_lines
-from service.entrypoints.local.consumer import Consumer
+from service.entrypoints.local.consumer import Consumer, DefaultTargetQueues
 from service.entrypoints.local.emulator import open_endpoint
 from service.entrypoints.local.lambda_invoke import TIMEOUT_SECONDS, DispatcherInvoker, account_of_queue
 from service.entrypoints.local.options import LocalOptions
@@ -101,7 +102,8 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
         _start_delivery(stack, settings, session, sqs, stage_queue, region, resources)
 
         if options.consume:
-            consumer = Consumer(sqs, [resources.queue_url])
+            targets = DynamoTargetStore(dynamodb, resources.table_name)
+            consumer = Consumer(sqs, DefaultTargetQueues(sqs, targets.every_target, resources.queue_url))
             consumer.start()
             stack.callback(consumer.stop)
 
