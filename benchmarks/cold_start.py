@@ -38,6 +38,8 @@ LAMBDA_ENV = {
     "AWS_REGION": "us-east-1",
     "SCHEDULER_TABLE_NAME": "bench",
     "SCHEDULER_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/bench",
+    # The delivery stage's queue, which the API and the dispatcher hand runs to (infra sets it).
+    "SCHEDULER_HANDOFF_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/bench-handoff",
 }
 # The warm benchmark sends thousands of requests a second with one key.
 WARM_ENV = {**LAMBDA_ENV, "SCHEDULER_RATE_LIMIT_PER_SECOND": "1000000", "SCHEDULER_RATE_LIMIT_BURST": "1000000"}
