@@ -45,7 +45,8 @@ def create_app(container: ApiContainer) -> FastAPI:
     app.include_router(backfill_router, dependencies=REST_GUARD)
     if container.settings.graphql_ide:
         mount_graphql_ide(app)
-    include_graphql(app, container.settings)  # the GraphQL schema is built at the first request to /graphql
+    # The GraphQL schema is built at the first request to /graphql, or by app.state.graphql.router().
+    app.state.graphql = include_graphql(app, container.settings)
 
     app.add_middleware(HeadAsGet)  # innermost: the log below still shows HEAD
 

@@ -5,9 +5,11 @@ the app's routes see exactly as they would see the router's own."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -49,17 +51,64 @@ print(json.dumps({"at_start": at_start, "after": graphql_loaded(), "status": ans
 """
 
 
-def test_the_app_starts_without_strawberry_and_its_first_graphql_request_through_lambda_is_answered() -> None:
+def _printed_by(script: str, env: dict[str, str] | None = None) -> Any:
+    """What ``script`` printed last, as JSON, run by a fresh interpreter at the project's root."""
     run = subprocess.run(
-        [sys.executable, "-c", FRESH_START], cwd=ROOT, capture_output=True, text=True, check=False, timeout=120
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=120
     )
-
     assert run.returncode == 0, run.stderr
-    seen = json.loads(run.stdout.splitlines()[-1])
+    return json.loads(run.stdout.splitlines()[-1])
+
+
+def test_the_app_starts_without_strawberry_and_its_first_graphql_request_through_lambda_is_answered() -> None:
+    seen = _printed_by(FRESH_START)
+
     assert seen["at_start"] == []
     assert seen["status"] == 200
     assert "UTC" in seen["body"]["data"]["timeZones"]["names"]
     assert seen["after"] == ["graphql", "strawberry"]
+
+
+# Lambda's runtime module for SnapStart's hooks, as a stand-in that records them; the handler
+# module is imported as Lambda imports it, then the hooks run as before a snapshot.
+SNAPSHOT_HOOKS = """
+hooks = []
+
+def register_before_snapshot(hook, *args, **kwargs):
+    hooks.append((hook, args, kwargs))
+"""
+BEFORE_SNAPSHOT = """
+import json, sys
+import snapshot_restore_py
+import service.entrypoints.lambda_api
+
+def graphql_loaded():
+    return sorted({name.split(".")[0] for name in sys.modules} & {"strawberry", "graphql"})
+
+at_import = graphql_loaded()
+for hook, args, kwargs in snapshot_restore_py.hooks:
+    hook(*args, **kwargs)
+print(json.dumps({"at_import": at_import, "hooks": len(snapshot_restore_py.hooks), "before_snapshot": graphql_loaded(),
+                  "schema": "service.entrypoints.graphql.schema" in sys.modules}))
+"""
+
+
+def test_with_snapstart_the_graphql_router_is_built_before_the_snapshot(tmp_path: Path) -> None:
+    (tmp_path / "snapshot_restore_py.py").write_text(SNAPSHOT_HOOKS)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "none",
+        "AWS_SECRET_ACCESS_KEY": "none",
+        "SCHEDULER_TABLE_NAME": "scheduler",
+        "SCHEDULER_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/deliveries",
+        "SCHEDULER_HANDOFF_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/handoff",
+    }
+
+    seen = _printed_by(BEFORE_SNAPSHOT, env)
+
+    assert seen == {"at_import": [], "hooks": 1, "before_snapshot": ["graphql", "strawberry"], "schema": True}
 
 
 def test_the_first_introspection_through_the_lambda_handler_serves_the_schema_unchanged(

@@ -55,13 +55,15 @@ INCLUDE: dict[str, Any] = {
 }
 
 
-def include_graphql(app: FastAPI, settings: Settings) -> None:
-    """Serve /graphql: the stand-ins now, the GraphQL router from the first request on."""
+def include_graphql(app: FastAPI, settings: Settings) -> DeferredRouter:
+    """Serve /graphql: the stand-ins now, the GraphQL router from the first request on (or
+    from a call of the answer's ``router``)."""
     router = DeferredRouter(app, lambda: _graphql_router(settings))
     app.include_router(stand_ins(router, ide=settings.graphql_ide), **INCLUDE)
     # A WebSocket route of an included router is rebuilt with the router's dependencies
     # (the key check, which the GraphQL router's own route makes): this one is the app's.
     app.router.routes.append(WebSocketRoute(PATH, router, name="websocket_endpoint"))
+    return router
 
 
 def _graphql_router(settings: Settings) -> APIRouter:
@@ -113,10 +115,6 @@ class DeferredRouter:
         self._build = build
         self._router: APIRouter | None = None
         self._lock = threading.Lock()  # two event loops (two test clients) may ask at once
-
-    @property
-    def built(self) -> bool:
-        return self._router is not None
 
     def router(self) -> APIRouter:
         with self._lock:
