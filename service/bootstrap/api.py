@@ -15,7 +15,7 @@ from service.adapters.dynamo_repository import DynamoScheduleRepository
 from service.adapters.dynamo_stats import DynamoHourlyCounts
 from service.adapters.dynamo_targets import DynamoTargetStore
 from service.adapters.ids import new_id as new_job_id
-from service.bootstrap.aws import aws_client, sqs_handoff
+from service.bootstrap.aws import client_factory, sqs_handoff
 from service.config import Settings
 from service.services.backfill import BackfillService
 from service.services.delivery_stats import DeliveryStatsService
@@ -52,16 +52,17 @@ def bootstrap_api(
     monotonic: Callable[[], float] = time.monotonic,
     new_id: Callable[[], str] = new_job_id,
 ) -> ApiContainer:
-    """The API's use cases. Clients not given come from ``session`` (boto3's default);
-    ``clock`` is the wall clock of the use cases, ``monotonic`` the limiters' and the
-    target directory's clock."""
+    """The API's use cases. Clients not given come from ``session`` (one default session
+    of boto3's for all of them); ``clock`` is the wall clock of the use cases,
+    ``monotonic`` the limiters' and the target directory's clock."""
     settings = settings or Settings.from_env()
+    client = client_factory(session)
     if dynamodb is None:
-        dynamodb = aws_client(session, "dynamodb")
+        dynamodb = client("dynamodb")
     if repository is None:
         repository = DynamoScheduleRepository(dynamodb, settings.table_name, settings.run_retention)
     if handoff is None:
-        handoff = sqs_handoff(settings, sqs if sqs is not None else aws_client(session, "sqs"), clock)
+        handoff = sqs_handoff(settings, sqs if sqs is not None else client("sqs"), clock)
     if targets is None:
         targets = TargetDirectory(
             DynamoTargetStore(dynamodb, settings.table_name), settings.queue_url, monotonic=monotonic

@@ -25,6 +25,21 @@ def aws_client(session: boto3.Session | None, service: str) -> Any:
     return (session or boto3.Session()).client(service, config=AWS_CLIENT_CONFIG)  # type: ignore[call-overload]
 
 
+def client_factory(session: boto3.Session | None) -> Callable[[str], Any]:
+    """``aws_client`` of ``session`` for each service asked, or of one default session made at
+    the first: every new session reads botocore's data files again, which is most of the
+    cost of a client at a cold start."""
+    shared = session
+
+    def client(service: str) -> Any:
+        nonlocal shared
+        if shared is None:
+            shared = boto3.Session()
+        return aws_client(shared, service)
+
+    return client
+
+
 def sqs_handoff(settings: Settings, sqs: Any, clock: Callable[[], datetime]) -> SqsHandOff:
     """The delivery stage's queue on SQS, which the settings must name."""
     if not settings.handoff_queue_url:

@@ -13,7 +13,7 @@ import boto3
 from service.adapters.dynamo_delivery_store import DynamoDeliveryStore
 from service.adapters.sqs_stage_queue import SqsStageQueue
 from service.adapters.sqs_target_sender import SqsTargetSender
-from service.bootstrap.aws import aws_client, sqs_handoff
+from service.bootstrap.aws import client_factory, sqs_handoff
 from service.bootstrap.targets import target_directory
 from service.config import ConfigError, Settings
 from service.domain.targets import TargetKind
@@ -46,15 +46,17 @@ def bootstrap_delivery(
     clock: Callable[[], datetime] = utc_now,
     sleep: Callable[[float], None] = time.sleep,
 ) -> DeliveryContainer:
-    """The delivery stage. Clients not given come from ``session`` (boto3's default); the
+    """The delivery stage. Clients not given come from ``session`` (one default session of
+    boto3's for both); the
     stage's own queue is ``SCHEDULER_HANDOFF_QUEUE_URL`` unless ``queue`` is given (the
     local stack's in-process queue), which also takes the next runs it hands off itself
     unless ``handoff`` says otherwise."""
     settings = settings or Settings.from_env()
+    client = client_factory(session)
     if dynamodb is None and (store is None or targets is None):
-        dynamodb = aws_client(session, "dynamodb")
+        dynamodb = client("dynamodb")
     if sqs is None and (senders is None or queue is None or handoff is None):
-        sqs = aws_client(session, "sqs")
+        sqs = client("sqs")
     if store is None:
         store = DynamoDeliveryStore(dynamodb, settings.table_name, settings.run_retention)
     if targets is None:

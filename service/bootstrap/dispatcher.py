@@ -12,7 +12,7 @@ import boto3
 
 from service.adapters.dynamo_due_store import DynamoDueStore
 from service.adapters.lambda_fanout import LambdaFanout
-from service.bootstrap.aws import aws_client, sqs_handoff
+from service.bootstrap.aws import client_factory, sqs_handoff
 from service.config import Settings
 from service.services.dispatch import Dispatcher, DispatchSettings, utc_now
 from service.services.due_store import DueStore
@@ -47,21 +47,23 @@ def bootstrap_dispatcher(
     clock: Callable[[], datetime] = utc_now,
     sleep: Callable[[float], None] = time.sleep,
 ) -> DispatcherContainer:
-    """The dispatcher. Clients not given come from ``session`` (boto3's default); the
-    hand-off goes to ``SCHEDULER_HANDOFF_QUEUE_URL`` unless ``handoff`` is given. On Lambda
-    (``AWS_LAMBDA_FUNCTION_NAME`` set) it may start invocations of itself unless
-    ``invocations`` says how; elsewhere only through ``invocations``."""
+    """The dispatcher. Clients not given come from ``session`` (one default session of
+    boto3's for all of them); the hand-off goes to ``SCHEDULER_HANDOFF_QUEUE_URL`` unless
+    ``handoff`` is given. On Lambda (``AWS_LAMBDA_FUNCTION_NAME`` set) it may start
+    invocations of itself unless ``invocations`` says how; elsewhere only through
+    ``invocations``."""
     settings = settings or Settings.from_env()
+    client = client_factory(session)
     if store is None:
         store = DynamoDueStore(
-            dynamodb if dynamodb is not None else aws_client(session, "dynamodb"),
+            dynamodb if dynamodb is not None else client("dynamodb"),
             settings.table_name,
             settings.run_retention,
         )
     if handoff is None:
-        handoff = sqs_handoff(settings, sqs if sqs is not None else aws_client(session, "sqs"), clock)
+        handoff = sqs_handoff(settings, sqs if sqs is not None else client("sqs"), clock)
     if invocations is None and settings.function_name:
-        invocations = LambdaFanout(aws_client(session, "lambda"), settings.function_name)
+        invocations = LambdaFanout(client("lambda"), settings.function_name)
     dispatcher = Dispatcher(store, handoff, dispatch_settings(settings), clock=clock, sleep=sleep)
     fan_out = FanOut(
         dispatcher, invocations, max_invocations=settings.dispatch_invocations, capacity=settings.dispatch_capacity

@@ -5,22 +5,19 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
 from service.bootstrap.api import ApiContainer
-from service.entrypoints.auth import GRAPHQL_GUARD, REST_GUARD
+from service.entrypoints.auth import REST_GUARD
 from service.entrypoints.docs import install_docs
 from service.entrypoints.errors import install_error_handlers
-from service.entrypoints.graphql.schema import graphql_router
-from service.entrypoints.graphql.transport import TRANSPORT_ERRORS
+from service.entrypoints.graphql.routes import include_graphql
 from service.entrypoints.graphql_ide import mount_graphql_ide
 from service.entrypoints.limits import BodyLimit, UnexpectedErrors
 from service.entrypoints.methods import HeadAsGet
 from service.entrypoints.rest.backfill import router as backfill_router
-from service.entrypoints.rest.models import ErrorBody
 from service.entrypoints.rest.routes import router as rest_router
 from service.entrypoints.rest.stats import router as stats_router
 from service.entrypoints.rest.targets import router as targets_router
@@ -29,18 +26,6 @@ from service.entrypoints.security_headers import SecurityHeaders
 logger = logging.getLogger("service.access")
 
 MAX_BODY_BYTES = 1024 * 1024  # a 256 KiB payload, JSON-escaped, fits with room to spare
-# What /graphql answers besides a GraphQL response, in the API's JSON error body.
-GRAPHQL_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": description}
-    for status, description in sorted(
-        {
-            **TRANSPORT_ERRORS,
-            401: "`unauthorized`: no valid API key",
-            413: "`request_too_large`: a body over 1 MiB",
-            429: "`rate_limited`: over the key's request rate",
-        }.items()
-    )
-}
 
 
 def create_app(container: ApiContainer) -> FastAPI:
@@ -60,16 +45,10 @@ def create_app(container: ApiContainer) -> FastAPI:
     app.include_router(targets_router, dependencies=REST_GUARD)
     app.include_router(backfill_router, dependencies=REST_GUARD)
     app.include_router(stats_router, dependencies=REST_GUARD)
-    graphql = graphql_router(container.settings)
-    if graphql.graphql_ide:
+    if container.settings.graphql_ide:
         mount_graphql_ide(app)
-    app.include_router(
-        graphql,
-        prefix="/graphql",
-        tags=["graphql"],
-        dependencies=GRAPHQL_GUARD,
-        responses=GRAPHQL_ERRORS,
-    )
+    # The GraphQL schema is built at the first request to /graphql, or by app.state.graphql.router().
+    app.state.graphql = include_graphql(app, container.settings)
 
     app.add_middleware(HeadAsGet)  # innermost: the log below still shows HEAD
 

@@ -2,12 +2,15 @@
 batches of up to 10, partial batch failures).
 
 The stage is wired once per execution environment, at import (the cold start), from the
-environment's settings, and reused by every invocation.
+environment's settings, and reused by every invocation (``cold_start``).
 """
 
 from __future__ import annotations
 
-from service.bootstrap.delivery import bootstrap_delivery
-from service.entrypoints.delivery_handler import make_handler
+from service.entrypoints.cold_start import cold_start
 
-handler = make_handler(bootstrap_delivery())
+with cold_start():
+    from service.bootstrap.delivery import bootstrap_delivery
+    from service.entrypoints.delivery_handler import make_handler
+
+    handler = make_handler(bootstrap_delivery())

@@ -4,7 +4,8 @@ Strawberry answers a request it cannot take (no JSON content type, a body that i
 JSON, no query, an operation on GET...) with a plain-text 400, and fails with a 500 on a
 body its JSON parser raises anything but ``JSONDecodeError`` for (bytes that are not
 UTF-8, nesting past the recursion limit). Here every such answer is the API's JSON error
-body (``service.entrypoints.errors``) with a stable code, as REST answers.
+body (``service.entrypoints.errors``) with a stable code, as REST answers; /openapi.json lists
+them (``graphql.routes.TRANSPORT_ERRORS``).
 """
 
 from __future__ import annotations
@@ -23,14 +24,6 @@ from strawberry.types.unset import UNSET
 from service.domain.errors import quoted
 from service.entrypoints.errors import error_body, unparsable_json
 from service.entrypoints.graphql_ide import graphql_ide_page
-
-# The answers a request to /graphql can get besides the GraphQL response itself, for /openapi.json.
-TRANSPORT_ERRORS = {
-    400: "`malformed_json`: the body is not JSON; `invalid_graphql_request`: no `query`, a `variables` "
-    "that is not an object, an unknown `operationName`, a batch",
-    405: "`method_not_allowed`: an operation sent with GET (operations are sent with POST)",
-    415: "`unsupported_media_type`: a body that is not `Content-Type: application/json`",
-}
 
 
 class _MalformedJson(HTTPException):

@@ -6,15 +6,16 @@ GraphQL as a result's ``code`` or an error's ``extensions.code``. A row without 
 result is an error no GraphQL field answers with a typed result: raised, it reaches the
 client as an error with its code (an invalid cursor), or it is answered before GraphQL
 runs (keys, rate limits).
+
+The GraphQL results are Strawberry types, imported when one is made: the table is the REST
+side's too, and REST alone never loads Strawberry (the API's cold start).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
-
-import strawberry
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from service.domain.errors import (
     DeliveryFailed,
@@ -31,16 +32,9 @@ from service.domain.keys import KeyNotFound, RateLimited, Unauthorized
 from service.domain.targets import BuiltInTarget, NoDefaultTarget, TargetExists, TargetNotFound, TargetsChanged
 from service.domain.webhook_urls import WebhookUrlRefused
 from service.entrypoints.auth import www_authenticate
-from service.entrypoints.graphql.errors import (
-    DeliveryError,
-    ErrorResult,
-    IdempotencyError,
-    InvalidStateError,
-    NotFoundError,
-    Problem,
-    ValidationError,
-    VersionConflictError,
-)
+
+if TYPE_CHECKING:
+    from service.entrypoints.graphql.errors import ErrorResult
 
 E = TypeVar("E", bound=DomainError)
 
@@ -53,9 +47,45 @@ class ErrorRow(Generic[E]):
     headers: Callable[[E], dict[str, str]] | None = None
 
 
-def _invalid(error: ValidationFailed) -> ValidationError:
-    problems = [Problem(field=p.field, message=p.message) for p in error.problems]
-    return ValidationError(code=error.code, message=error.message, problems=problems)
+def _invalid(error: ValidationFailed) -> ErrorResult:
+    from service.entrypoints.graphql import errors as gql
+
+    problems = [gql.Problem(field=p.field, message=p.message) for p in error.problems]
+    return gql.ValidationError(code=error.code, message=error.message, problems=problems)
+
+
+def _not_found(error: ScheduleNotFound) -> ErrorResult:
+    import strawberry
+
+    from service.entrypoints.graphql import errors as gql
+
+    return gql.NotFoundError(code=error.code, message=error.message, job_id=strawberry.ID(error.job_id))
+
+
+def _version_conflict(error: VersionConflict) -> ErrorResult:
+    from service.entrypoints.graphql import errors as gql
+
+    return gql.VersionConflictError(
+        code=error.code, message=error.message, expected_version=error.expected, actual_version=error.actual
+    )
+
+
+def _invalid_state(error: DomainError) -> ErrorResult:
+    from service.entrypoints.graphql import errors as gql
+
+    return gql.InvalidStateError(code=error.code, message=error.message)
+
+
+def _delivery_failed(error: DeliveryFailed) -> ErrorResult:
+    from service.entrypoints.graphql import errors as gql
+
+    return gql.DeliveryError(code=error.code, message=error.message)
+
+
+def _idempotency(error: DomainError) -> ErrorResult:
+    from service.entrypoints.graphql import errors as gql
+
+    return gql.IdempotencyError(code=error.code, message=error.message)
 
 
 ERRORS: list[ErrorRow[Any]] = [
@@ -64,25 +94,15 @@ ERRORS: list[ErrorRow[Any]] = [
     ErrorRow(NoDefaultTarget, 422, _invalid),
     ErrorRow(WebhookUrlRefused, 422, _invalid),
     ErrorRow(TargetExists, 409, _invalid),
-    ErrorRow(BuiltInTarget, 409, lambda e: InvalidStateError(code=e.code, message=e.message)),
-    ErrorRow(TargetsChanged, 409, lambda e: InvalidStateError(code=e.code, message=e.message)),
+    ErrorRow(BuiltInTarget, 409, _invalid_state),
+    ErrorRow(TargetsChanged, 409, _invalid_state),
     ErrorRow(PayloadTooLarge, 413, _invalid),
-    ErrorRow(
-        ScheduleNotFound,
-        404,
-        lambda e: NotFoundError(code=e.code, message=e.message, job_id=strawberry.ID(e.job_id)),
-    ),
-    ErrorRow(
-        VersionConflict,
-        412,
-        lambda e: VersionConflictError(
-            code=e.code, message=e.message, expected_version=e.expected, actual_version=e.actual
-        ),
-    ),
-    ErrorRow(InvalidState, 409, lambda e: InvalidStateError(code=e.code, message=e.message)),
-    ErrorRow(DeliveryFailed, 503, lambda e: DeliveryError(code=e.code, message=e.message)),
-    ErrorRow(IdempotencyKeyReused, 422, lambda e: IdempotencyError(code=e.code, message=e.message)),
-    ErrorRow(IdempotencyKeyInUse, 409, lambda e: IdempotencyError(code=e.code, message=e.message)),
+    ErrorRow(ScheduleNotFound, 404, _not_found),
+    ErrorRow(VersionConflict, 412, _version_conflict),
+    ErrorRow(InvalidState, 409, _invalid_state),
+    ErrorRow(DeliveryFailed, 503, _delivery_failed),
+    ErrorRow(IdempotencyKeyReused, 422, _idempotency),
+    ErrorRow(IdempotencyKeyInUse, 409, _idempotency),
     ErrorRow(InvalidCursor, 400),
     ErrorRow(Unauthorized, 401, headers=lambda e: {"WWW-Authenticate": www_authenticate(e)}),
     ErrorRow(RateLimited, 429, headers=lambda e: {"Retry-After": str(e.retry_after_seconds)}),
