@@ -4,21 +4,17 @@ Each setting has its environment variable (the field's alias), one default and o
 here and nowhere else: the Pulumi program reads the defaults and rules from this model
 and passes the values to the functions by these variables (``infra/settings.py``). A
 missing or bad value fails fast, with a message that names the variable.
-
-A plain pydantic model, validated from the environment's mapping: pydantic-settings read it
-the same way, and importing it (with its dotenv, secrets, command-line and cloud sources)
-cost the functions' cold starts more than the model itself.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from service.adapters.table_schema import DUE_SHARDS
 from service.domain.keys import NAMESPACE_PATTERN
@@ -63,14 +59,14 @@ Flag = Annotated[bool, BeforeValidator(_flag)]
 Required = Annotated[str, Field(min_length=1)]
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        case_sensitive=True,
         extra="ignore",  # the environment holds much else
         frozen=True,
         validate_by_name=True,  # code and tests give the fields by name
         validate_by_alias=True,  # the environment gives them by variable
         str_strip_whitespace=True,
-        validate_default=True,
     )
 
     table_name: Required = Field(validation_alias="SCHEDULER_TABLE_NAME")
@@ -87,7 +83,7 @@ class Settings(BaseModel):
     graphql_ide: Flag = Field(False, validation_alias="SCHEDULER_GRAPHQL_IDE")
     graphql_introspection: Flag = Field(True, validation_alias="SCHEDULER_GRAPHQL_INTROSPECTION")
     # Origins of a web UI served elsewhere, comma-separated; the UI served with the API needs none.
-    cors_origins: Annotated[tuple[str, ...], BeforeValidator(_comma_separated)] = Field(
+    cors_origins: Annotated[tuple[str, ...], NoDecode, BeforeValidator(_comma_separated)] = Field(
         (), validation_alias="SCHEDULER_CORS_ORIGINS"
     )
     # Occurrences missed for longer than this are recorded as missed, not delivered.
@@ -131,7 +127,7 @@ class Settings(BaseModel):
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """The settings in ``env`` by their variables, the process environment by default."""
         try:
-            return cls.model_validate(dict(os.environ if env is None else env))
+            return cls() if env is None else cls.model_validate(env)
         except ValidationError as exc:
             raise ConfigError([_problem(error) for error in exc.errors()]) from None
 
