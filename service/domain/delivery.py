@@ -19,6 +19,8 @@ occurrence itself, or an earlier one the catch-up skips over)::
     same revision, moved
       past that run       DUPLICATE: a repeat of a run already dealt with
     a manual run          DELIVER, unless the schedule is gone
+    a run resent          DELIVER, unless the schedule is gone: a webhook's retry, or a
+                          redelivery of a failed run, which its schedule dealt with already
 
 A run handed off longer ago than the catch-up window is not delivered: it is recorded
 MISSED (the stage was down that long). The window is judged from the hand-off, not from
@@ -69,14 +71,15 @@ class HandedOffRun:
     due_run_at: datetime | None  # None for a manual run
     handed_off_at: datetime
     manual: bool = False
+    resent: bool = False  # a retry or a redelivery, after its time
 
 
 def judge(run: HandedOffRun, schedule: Schedule | None, now: datetime, catch_up: timedelta) -> Judgement:
     if schedule is None:
-        if not run.manual and now - run.handed_off_at < LANDING_GRACE:
+        if not (run.manual or run.resent) and now - run.handed_off_at < LANDING_GRACE:
             return Judgement(Verdict.WAIT)  # a create whose write has not landed yet
         return Judgement(Verdict.CANCEL, CancelReason.DELETED)
-    if run.manual:
+    if run.manual or run.resent:
         return Judgement(Verdict.DELIVER)
     if schedule.revision < run.revision:
         if now - run.handed_off_at < LANDING_GRACE:
