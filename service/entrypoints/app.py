@@ -20,6 +20,7 @@ from service.entrypoints.graphql_ide import mount_graphql_ide
 from service.entrypoints.limits import BodyLimit, UnexpectedErrors
 from service.entrypoints.methods import HeadAsGet
 from service.entrypoints.rest.models import ErrorBody
+from service.entrypoints.rest.redelivery import router as redelivery_router
 from service.entrypoints.rest.routes import router as rest_router
 from service.entrypoints.rest.targets import router as targets_router
 from service.entrypoints.security_headers import SecurityHeaders
@@ -56,6 +57,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     # Every route needs a key unless auth.OPEN_ROUTES lists it: a new route is closed.
     app.include_router(rest_router, dependencies=REST_GUARD)
     app.include_router(targets_router, dependencies=REST_GUARD)
+    app.include_router(redelivery_router, dependencies=REST_GUARD)
     graphql = graphql_router(container.settings)
     if graphql.graphql_ide:
         mount_graphql_ide(app)

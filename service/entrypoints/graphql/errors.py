@@ -58,4 +58,22 @@ class DeliveryError(Error):
     pass
 
 
-ErrorResult = NotFoundError | ValidationError | VersionConflictError | InvalidStateError | DeliveryError
+@strawberry.type(description="The namespace has no target of that name.")
+class TargetNotFoundError(Error):
+    name: str
+
+
+@strawberry.type(description="Not for a key to do: an SQS target, the stack's own queue, only operators change.")
+class ForbiddenError(Error):
+    pass
+
+
+ErrorResult = (
+    NotFoundError
+    | ValidationError
+    | VersionConflictError
+    | InvalidStateError
+    | DeliveryError
+    | TargetNotFoundError
+    | ForbiddenError
+)

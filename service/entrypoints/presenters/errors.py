@@ -33,12 +33,16 @@ from service.entrypoints.auth import www_authenticate
 from service.entrypoints.graphql.errors import (
     DeliveryError,
     ErrorResult,
+    ForbiddenError,
     InvalidStateError,
     NotFoundError,
     Problem,
+    TargetNotFoundError,
     ValidationError,
     VersionConflictError,
 )
+from service.services.redelivery import RunNotFound
+from service.services.webhook_targets import OperatorTarget, UnknownTarget
 
 E = TypeVar("E", bound=DomainError)
 
@@ -64,6 +68,9 @@ ERRORS: list[ErrorRow[Any]] = [
     ErrorRow(TargetExists, 409, _invalid),
     ErrorRow(BuiltInTarget, 409, lambda e: InvalidStateError(code=e.code, message=e.message)),
     ErrorRow(TargetsChanged, 409, lambda e: InvalidStateError(code=e.code, message=e.message)),
+    ErrorRow(RunNotFound, 404, lambda e: NotFoundError(code=e.code, message=e.message, job_id=strawberry.ID(e.job_id))),
+    ErrorRow(UnknownTarget, 404, lambda e: TargetNotFoundError(code=e.code, message=e.message, name=e.name)),
+    ErrorRow(OperatorTarget, 403, lambda e: ForbiddenError(code=e.code, message=e.message)),
     ErrorRow(PayloadTooLarge, 413, _invalid),
     ErrorRow(
         ScheduleNotFound,
