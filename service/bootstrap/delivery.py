@@ -31,6 +31,7 @@ class DeliveryContainer:
     settings: Settings
     stage: DeliveryStage
     queue: StageQueue
+    senders: Mapping[TargetKind, TargetSender]
     clock: Callable[[], datetime]
 
 
@@ -81,4 +82,4 @@ def bootstrap_delivery(
     stage = DeliveryStage(
         store, targets, senders, tuning, handoff=handoff, dead_letters=dead_letters, clock=clock, sleep=sleep
     )
-    return DeliveryContainer(settings=settings, stage=stage, queue=queue, clock=clock)
+    return DeliveryContainer(settings=settings, stage=stage, queue=queue, senders=senders, clock=clock)
