@@ -51,9 +51,15 @@ delivery = Delivery(
         code=code,
         memory_mb=settings.delivery_memory_mb,
         max_concurrency=settings.delivery_max_concurrency,
-        environment={**resources_env, **settings.environment(DELIVERY_SETTINGS)},
+        environment={
+            **resources_env,
+            # Where it puts a copy of each webhook run it gives up on (the alarm watches it).
+            Settings.variable("handoff_dead_letter_queue_url"): data.handoff_dead_letter_url,
+            **settings.environment(DELIVERY_SETTINGS),
+        },
         table_arn=data.table_arn,
         handoff_arn=data.handoff_arn,
+        handoff_dead_letter_arn=data.handoff_dead_letter_arn,
         target_queue_arns=[data.queue_arn, *namespace_queues.arns.values(), *settings.target_queue_arns],
         log_group_name=f"/scheduler/{stack}/delivery",
         log_retention_days=settings.log_retention_days,

@@ -34,6 +34,7 @@ class Data(pulumi.ComponentResource):
     handoff_arn: pulumi.Output[str]
     handoff_name: pulumi.Output[str]
     handoff_dead_letter_url: pulumi.Output[str]
+    handoff_dead_letter_arn: pulumi.Output[str]
     handoff_dead_letter_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: DataArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -86,6 +87,7 @@ class Data(pulumi.ComponentResource):
         self.handoff_arn = handoff.queue.arn
         self.handoff_name = handoff.queue.name
         self.handoff_dead_letter_url = handoff.dead_letters.url
+        self.handoff_dead_letter_arn = handoff.dead_letters.arn
         self.handoff_dead_letter_name = handoff.dead_letters.name
         self.register_outputs(
             {

@@ -68,6 +68,7 @@ class DeliveryArgs:
     environment: Mapping[str, pulumi.Input[str]]
     table_arn: pulumi.Input[str]
     handoff_arn: pulumi.Input[str]
+    handoff_dead_letter_arn: pulumi.Input[str]
     # Every queue a target may name, and no other: the stack's, the namespaces', the declared ones.
     target_queue_arns: Sequence[pulumi.Input[str]]
     log_group_name: str
@@ -85,10 +86,16 @@ class Delivery(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         def policy(log_group_arn: pulumi.Output[str]) -> pulumi.Output[str]:
-            return pulumi.Output.all(args.table_arn, args.handoff_arn, log_group_arn, *args.target_queue_arns).apply(
+            return pulumi.Output.all(
+                args.table_arn, args.handoff_arn, args.handoff_dead_letter_arn, log_group_arn, *args.target_queue_arns
+            ).apply(
                 lambda arns: json.dumps(
                     iam.delivery_policy(
-                        table_arn=arns[0], handoff_arn=arns[1], log_group_arn=arns[2], target_queue_arns=arns[3:]
+                        table_arn=arns[0],
+                        handoff_arn=arns[1],
+                        handoff_dead_letter_arn=arns[2],
+                        log_group_arn=arns[3],
+                        target_queue_arns=arns[4:],
                     )
                 )
             )

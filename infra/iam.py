@@ -108,13 +108,26 @@ def dispatcher_policy(
     )
 
 
-def delivery_policy(*, table_arn: str, handoff_arn: str, target_queue_arns: list[str], log_group_arn: str) -> Policy:
-    """``target_queue_arns``: the declared target queues, each named (never a pattern)."""
+def delivery_policy(
+    *,
+    table_arn: str,
+    handoff_arn: str,
+    handoff_dead_letter_arn: str,
+    target_queue_arns: list[str],
+    log_group_arn: str,
+) -> Policy:
+    """``target_queue_arns``: the declared target queues, each named (never a pattern).
+
+    Webhooks need no statement: a Lambda outside a VPC reaches the internet by itself, and
+    the service alone decides which addresses it calls (the SSRF rules).
+    """
     return document(
         {"Sid": "Table", "Effect": "Allow", "Action": list(DELIVERY_TABLE_ACTIONS), "Resource": table_arn},
         {"Sid": "HandOff", "Effect": "Allow", "Action": list(HANDOFF_CONSUMER_ACTIONS), "Resource": handoff_arn},
         # A retry for later is a new hand-off message (with its attempt and a delay).
         {"Sid": "Retry", "Effect": "Allow", "Action": list(SEND_ACTIONS), "Resource": handoff_arn},
+        # A copy of each webhook run given up on, for the dead-letter queue's alarm.
+        {"Sid": "DeadLetters", "Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": handoff_dead_letter_arn},
         {"Sid": "Targets", "Effect": "Allow", "Action": list(SEND_ACTIONS), "Resource": list(target_queue_arns)},
         logs_statement(log_group_arn),
     )

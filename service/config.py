@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     # The delivery stage's queue (the dispatcher and the API hand runs to it, the delivery
     # function reads it). Unset only where the stage is in-process (the local stack, tests).
     handoff_queue_url: str | None = Field(None, validation_alias="SCHEDULER_HANDOFF_QUEUE_URL")
+    # Its dead-letter queue, where the delivery function also puts a copy of each webhook run
+    # it gives up on (recorded failed), for the queue's alarm. Unset: no copy is kept.
+    handoff_dead_letter_queue_url: str | None = Field(None, validation_alias="SCHEDULER_HANDOFF_DEAD_LETTER_QUEUE_URL")
     # The namespace of the local stack's key (the service itself serves every namespace).
     default_namespace: Annotated[str, AfterValidator(_namespace)] = Field(
         "default", validation_alias="SCHEDULER_NAMESPACE"

@@ -32,6 +32,14 @@ QUEUE_NAME = "scheduler-test-deliveries"
 FIFO_QUEUE_NAME = "scheduler-test-deliveries.fifo"
 # The fixed "now" of tests that need one: a Monday, in winter time in Europe and America.
 NOW = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
+# What the tests' resolver answers for a webhook's host, unless ``PRIVATE_NAMES`` has it:
+# no test asks a real DNS server, and no request goes to these addresses.
+PUBLIC_ADDRESS = "93.184.215.14"
+PRIVATE_NAMES = {"intranet.example.com": ("10.0.0.7",), "rebinding.example.com": ("93.184.215.14", "127.0.0.1")}
+
+
+def resolve_for_tests(host: str, port: int) -> tuple[str, ...]:
+    return PRIVATE_NAMES.get(host, (PUBLIC_ADDRESS,))
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,9 @@ def container(
     aws: Aws, settings: Settings, dynamodb: Any, clock: FakeClock, stage_queue: LocalStageQueue
 ) -> ApiContainer:
     """The API's real wiring on moto, its use cases reading the fake clock."""
-    return bootstrap_api(settings, session=aws.session, dynamodb=dynamodb, clock=clock, handoff=stage_queue)
+    return bootstrap_api(
+        settings, session=aws.session, dynamodb=dynamodb, clock=clock, handoff=stage_queue, resolver=resolve_for_tests
+    )
 
 
 @pytest.fixture

@@ -21,11 +21,13 @@ from service.domain.runs import Run
 from service.domain.schedule import Schedule, ScheduleInput
 from service.domain.targets import TargetKind
 from service.services.delivery import BatchResult, DeliverySettings, DeliveryStage
-from service.services.delivery_ports import DeliveryStore, Received, ScheduleRef
+from service.services.delivery_ports import DeadLetters, DeliveryStore, Received, ScheduleRef
+from service.services.delivery_retries import RetryPlanner
 from service.services.dispatch import Dispatcher, DispatchSettings
 from service.services.due_store import DueStore
 from service.services.handoff import HandOffItem
 from service.services.schedules import ScheduleService
+from service.services.target_ports import TargetSender
 from service.services.targets import TargetDirectory
 from service.services.tick_report import TickReport
 from tests.fakes import FakeClock, FakeHandOff, FakeTargetSender, InMemoryRepository, InMemoryTargets, id_factory
@@ -107,7 +109,9 @@ class InMemoryDueStore(DueStore, DeliveryStore):
     def update_last_run(self, run: Run, now: datetime) -> bool:
         with self.lock:
             current = self.repository.get(run.namespace, run.job_id)
-            if current is None or current.last_run is None or current.last_run.run_id != run.run_id:
+            last = current.last_run if current is not None else None
+            same = last is not None and (last.occurrence_id, last.trigger) == (run.occurrence_id, run.trigger)
+            if current is None or not same:
                 return False
             self.repository.put(replace(current, last_run=run, version=current.version + 1, updated_at=now))
             return True
@@ -169,6 +173,9 @@ class World:
     stage_settings: DeliverySettings
     waiting: list[tuple[datetime, Received]] = field(default_factory=list)
     message_ids: Iterator[int] = field(default_factory=itertools.count)
+    webhook_sender: TargetSender | None = None  # the stage delivers no webhook without one
+    dead_letters: DeadLetters | None = None
+    jitter_draw: float = 0.0  # what a retry policy's random draw gives: no jitter, half of each delay
 
     def dispatcher(self, **overrides: object) -> Dispatcher:
         settings = DispatchSettings(**{**self.settings.__dict__, **overrides})  # type: ignore[arg-type]
@@ -176,13 +183,19 @@ class World:
 
     def stage(self) -> DeliveryStage:
         directory = TargetDirectory(self.targets, STACK_QUEUE, cache_ttl=timedelta(0))
-        senders = {TargetKind.SQS: self.target_sender}
+        senders: dict[TargetKind, TargetSender] = {TargetKind.SQS: self.target_sender}
+        if self.webhook_sender is not None:
+            senders[TargetKind.WEBHOOK] = self.webhook_sender
+        settings = self.stage_settings
+        planner = RetryPlanner(settings.max_attempts, settings.first_retry, lambda: self.jitter_draw)
         return DeliveryStage(
             self.store,
             directory,
             senders,
-            self.stage_settings,
+            settings,
             handoff=self.handoff,
+            dead_letters=self.dead_letters,
+            planner=planner,
             clock=self.clock,
             sleep=self.sleep,
         )

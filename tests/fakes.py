@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from service.domain.about import Labels, name_key
 from service.domain.errors import InvalidCursor, ScheduleNotFound, VersionConflict
 from service.domain.idempotency import IdempotentCreate, KeyAlreadyRecorded
-from service.domain.runs import Run
+from service.domain.runs import Run, RunStatus
 from service.domain.schedule import Schedule, State
 from service.domain.targets import Target
 from service.services.handoff import HandOff, HandOffItem, HandOffOutcome
@@ -118,12 +118,18 @@ class InMemoryRepository(ScheduleRepository):
         self.runs.setdefault((run.namespace, run.job_id), {}).setdefault(_run_key(run), run)
 
     def list_runs(
-        self, schedule: Schedule, limit: int, cursor: str | None, queued_by: datetime | None = None
+        self,
+        schedule: Schedule,
+        limit: int,
+        cursor: str | None,
+        queued_by: datetime | None = None,
+        status: RunStatus | None = None,
     ) -> Page[Run]:
         stored = dict(self.runs.get((schedule.namespace, schedule.job_id), {}))
         if schedule.last_run is not None:
             stored.setdefault(_run_key(schedule.last_run), schedule.last_run)
         runs = sorted(stored.values(), key=lambda r: r.scheduled_for, reverse=True)
+        runs = [r for r in runs if status in (None, r.status)]
         start = int(cursor) if cursor else 0
         return Page(runs[start : start + limit], str(start + limit) if start + limit < len(runs) else None)
 

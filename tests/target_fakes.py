@@ -6,7 +6,8 @@ import builtins
 from dataclasses import replace
 from datetime import timedelta
 
-from service.domain.targets import Target, TargetExists, TargetKind, TargetNotFound
+from service.domain.targets import Target, TargetExists, TargetKind, TargetNotFound, TargetsChanged
+from service.domain.webhooks import WebhookConfig
 from service.services.target_admin import TargetRegistry
 from service.services.targets import TargetDirectory
 
@@ -39,6 +40,15 @@ class InMemoryTargetStore(TargetRegistry):
                     self.stored[(other.namespace, other.name)] = replace(other, default=False)
         self.stored[key] = target
         return replaced
+
+    def replace_webhook(self, target: Target, config: WebhookConfig) -> Target:
+        stored = self.stored.get((target.namespace, target.name))
+        if stored is None or stored.webhook is None or target.webhook is None:
+            raise TargetNotFound(target.namespace, target.name)
+        if stored.webhook.secret != target.webhook.secret:
+            raise TargetsChanged(target.namespace)
+        self.stored[(target.namespace, target.name)] = replace(stored, webhook=config)
+        return self.stored[(target.namespace, target.name)]
 
     def remove(self, namespace: str, name: str) -> Target:
         if (namespace, name) not in self.stored:

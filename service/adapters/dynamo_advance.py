@@ -88,20 +88,31 @@ def add_runs(client: Any, table: str, runs: Sequence[Run], retention: timedelta)
 
 
 def update_last_run(client: Any, table: str, run: Run, now: datetime) -> bool:
-    """Set ``run`` as the schedule's last run where the last run is that very run (same id)."""
-    summary = to_attributes({"lastRun": run_summary(run), ":now": text(now), ":runId": run.run_id, ":one": 1})
+    """Set ``run`` as the schedule's last run where the last run is that very run (the same
+    occurrence, trigger and id: a manual run, or a webhook's run tried again)."""
+    summary = to_attributes(
+        {
+            ":run": run_summary(run),
+            ":now": text(now),
+            ":at": run_summary(run)["scheduledFor"],
+            ":trigger": run.trigger.value,
+            ":runId": run.run_id,
+            ":one": 1,
+        }
+    )
+    same_id = "lastRun.runId = :runId" if run.run_id is not None else "attribute_type(lastRun.runId, :null)"
+    if run.run_id is None:
+        summary[":null"] = {"S": "NULL"}
     try:
         client.update_item(
             TableName=table,
             Key=schedule_key(run.namespace, run.job_id),
             UpdateExpression="SET lastRun = :run, updatedAt = :now, version = version + :one",
-            ConditionExpression="attribute_exists(pk) AND lastRun.runId = :runId",
-            ExpressionAttributeValues={
-                ":run": summary["lastRun"],
-                ":now": summary[":now"],
-                ":runId": summary[":runId"],
-                ":one": summary[":one"],
-            },
+            ConditionExpression=(
+                f"attribute_exists(pk) AND lastRun.scheduledFor = :at AND lastRun.#trigger = :trigger AND {same_id}"
+            ),
+            ExpressionAttributeNames={"#trigger": "trigger"},
+            ExpressionAttributeValues=summary,
         )
     except ClientError as exc:
         if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":

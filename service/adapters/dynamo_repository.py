@@ -39,7 +39,7 @@ from service.adapters.dynamo_payloads import read_beside
 from service.domain import runs as run_records
 from service.domain.about import Labels
 from service.domain.idempotency import IdempotentCreate, KeyAlreadyRecorded
-from service.domain.runs import Run, RunTrigger
+from service.domain.runs import Run, RunStatus, RunTrigger
 from service.domain.schedule import Schedule, State, needs_history_item
 from service.services.ports import Page, ScheduleRepository
 
@@ -204,22 +204,35 @@ class DynamoScheduleRepository(ScheduleRepository):
             # The stage delivered it before its "queued" record was written: that record stands.
 
     def list_runs(
-        self, schedule: Schedule, limit: int, cursor: str | None, queued_by: datetime | None = None
+        self,
+        schedule: Schedule,
+        limit: int,
+        cursor: str | None,
+        queued_by: datetime | None = None,
+        status: RunStatus | None = None,
     ) -> Page[Run]:
         pk = ts.runs_key(schedule.namespace, schedule.job_id)
-        query = {
+        query: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk",
             "ExpressionAttributeValues": to_attributes({":pk": pk}),
             "ScanIndexForward": False,
         }
+        if status is not None:
+            # A filter on the schedule's own history: DynamoDB reads (and bills) every run
+            # it passes over, so a page reads at most ``MAX_QUERIES_PER_PAGE`` Queries of the
+            # history and may come back short, with a cursor (see the README on run history).
+            query["FilterExpression"] = "#status = :status"
+            query["ExpressionAttributeNames"] = {"#status": "status"}
+            query["ExpressionAttributeValues"].update(to_attributes({":status": status.value}))
         after = decode_cursor(cursor) if cursor else None
         start = {"pk": pk, "sk": after} if after else None
-        items, next_key = query_page(self._client, query, limit, start, filtered=False)
+        items, next_key = query_page(self._client, query, limit, start, filtered=status is not None)
         page = [(item[ts.SORT_KEY]["S"], item_to_run(item)) for item in items]
-        if schedule.last_run is not None and not last_run_in_history(schedule):
-            page, next_key = merge_unrecorded(page, next_key, after, schedule.last_run, limit)
-        queued = self._queued(schedule, queued_by)
+        last_run = schedule.last_run
+        if last_run is not None and not last_run_in_history(schedule) and status in (None, last_run.status):
+            page, next_key = merge_unrecorded(page, next_key, after, last_run, limit)
+        queued = self._queued(schedule, queued_by) if status in (None, RunStatus.QUEUED) else None
         if queued is not None:
             page, next_key = merge_unrecorded(page, next_key, after, queued, limit)
         return Page([run for _, run in page], encode_cursor(next_key) if next_key else None)

@@ -11,6 +11,7 @@ target. A write refused because the default moved meanwhile is tried again from 
 from __future__ import annotations
 
 import builtins
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,9 @@ from botocore.exceptions import ClientError
 
 from service.adapters import table_schema as ts
 from service.adapters.dynamo_items import Item, from_attributes, to_attributes
+from service.adapters.dynamo_webhooks import WEBHOOK, webhook_of, webhook_values
 from service.domain.targets import Target, TargetExists, TargetKind, TargetNotFound, TargetsChanged
+from service.domain.webhooks import WebhookConfig
 from service.services.target_admin import TargetRegistry
 
 ATTEMPTS = 3
@@ -52,10 +55,11 @@ class DynamoTargetStore(TargetRegistry):
     def add(self, target: Target) -> str | None:
         # The record holds what a listing shows; what only delivery needs (a webhook's
         # secret) belongs in the target item alone.
-        values = _target_values(target)
         writes = [
-            self._put({**ts.target_key(target.namespace, target.name), **values}, _ABSENT),
-            self._put({**ts.target_record_key(target.namespace, target.name), **values}, _ABSENT),
+            self._put({**ts.target_key(target.namespace, target.name), **_target_values(target, True)}, _ABSENT),
+            self._put(
+                {**ts.target_record_key(target.namespace, target.name), **_target_values(target, False)}, _ABSENT
+            ),
         ]
         for _ in range(ATTEMPTS):
             current = self._default_name(target.namespace) if target.default else None
@@ -92,6 +96,27 @@ class DynamoTargetStore(TargetRegistry):
                 continue
             return _target_of(namespace, from_attributes(response["Item"]), default)
         raise TargetsChanged(namespace)
+
+    def replace_webhook(self, target: Target, config: WebhookConfig) -> Target:
+        # Conditioned on the secret read: of two rotations at once, one is refused rather
+        # than both answering with a secret while only one is kept.
+        assert target.webhook is not None
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=to_attributes(ts.target_key(target.namespace, target.name)),
+                UpdateExpression="SET #webhook = :webhook",
+                ConditionExpression="#webhook.secret = :secret",
+                ExpressionAttributeNames={"#webhook": WEBHOOK},
+                ExpressionAttributeValues=to_attributes(
+                    {":webhook": webhook_values(config, with_secrets=True), ":secret": target.webhook.secret}
+                ),
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                raise TargetsChanged(target.namespace) from exc
+            raise
+        return replace(target, webhook=config)
 
     # -- parts ---------------------------------------------------------------------
 
@@ -164,14 +189,16 @@ def _condition(condition: str | None, name: str | None) -> dict[str, Any]:
     return parts
 
 
-def _target_values(target: Target) -> dict[str, Any]:
+def _target_values(target: Target, with_secrets: bool) -> dict[str, Any]:
     created = target.created_at.isoformat() if target.created_at else None
+    webhook = webhook_values(target.webhook, with_secrets=with_secrets) if target.webhook else None
     return {
         "namespace": target.namespace,
         "name": target.name,
         "kind": target.kind.value,
         "url": target.url,
         "createdAt": created,
+        WEBHOOK: webhook,
     }
 
 
@@ -196,4 +223,5 @@ def _target_of(namespace: str, values: dict[str, Any], default: bool) -> Target:
         url=values["url"],
         default=default,
         created_at=datetime.fromisoformat(created) if created else None,
+        webhook=webhook_of(values.get(WEBHOOK)),
     )

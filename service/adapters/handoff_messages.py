@@ -50,6 +50,7 @@ def handoff_message(item: HandOffItem, now: datetime) -> Message:
         "runId": item.delivery.run_id,
         "attempt": item.delivery.attempt,
         "notBefore": _millis_text(item.not_before) if item.not_before else None,
+        "firstAttemptAt": _millis_text(item.first_attempt_at) if item.first_attempt_at else None,
     }
     attributes = {**contract_attributes(item.delivery), HANDOFF_ATTRIBUTE: json.dumps(details, separators=(",", ":"))}
     return Message(
@@ -73,6 +74,7 @@ def read_handoff(body: str, attributes: dict[str, str]) -> HandOffItem:
         )
         due = details.get("dueRunAt")
         not_before = details.get("notBefore")
+        first_attempt = details.get("firstAttemptAt")
         return HandOffItem(
             delivery=delivery,
             trigger=RunTrigger(details["trigger"]),
@@ -80,6 +82,7 @@ def read_handoff(body: str, attributes: dict[str, str]) -> HandOffItem:
             due_run_at=_parse(due) if due else None,
             handed_off_at=_parse(details["handedOffAt"]),
             not_before=_parse(not_before) if not_before else None,
+            first_attempt_at=_parse(first_attempt) if first_attempt else None,
         )
     except MalformedHandOff:
         raise

@@ -20,6 +20,8 @@ occurrence itself, or an earlier one the catch-up skips over)::
       past that run       DUPLICATE: a repeat of a run already dealt with
     a manual run, or one
       of a backfill       DELIVER, unless the schedule is gone
+    a run resent          DELIVER, unless the schedule is gone: a webhook's retry, or a
+                          redelivery of a failed run, which its schedule dealt with already
 
 A run handed off longer ago than the catch-up window is not delivered: it is recorded
 MISSED (the stage was down that long). The window is judged from the hand-off, not from
@@ -70,14 +72,15 @@ class HandedOffRun:
     due_run_at: datetime | None  # None for a manual run
     handed_off_at: datetime
     manual: bool = False  # asked for apart from the rule's course: a run now, or a backfill
+    resent: bool = False  # a retry or a redelivery, after its time
 
 
 def judge(run: HandedOffRun, schedule: Schedule | None, now: datetime, catch_up: timedelta) -> Judgement:
     if schedule is None:
-        if not run.manual and now - run.handed_off_at < LANDING_GRACE:
+        if not (run.manual or run.resent) and now - run.handed_off_at < LANDING_GRACE:
             return Judgement(Verdict.WAIT)  # a create whose write has not landed yet
         return Judgement(Verdict.CANCEL, CancelReason.DELETED)
-    if run.manual:
+    if run.manual or run.resent:
         return Judgement(Verdict.DELIVER)
     if schedule.revision < run.revision:
         if now - run.handed_off_at < LANDING_GRACE:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -146,6 +146,7 @@ def failed(
     reason: str,
     run_id: str | None = None,
     attempts: int | None = None,
+    last_error: str | None = None,
 ) -> Run:
     """The record of an occurrence its target would not take."""
     return Run(
@@ -158,7 +159,26 @@ def failed(
         run_id=run_id,
         reason=reason,
         attempts=attempts,
+        last_error=last_error,
     )
+
+
+def retrying(
+    namespace: str,
+    job_id: str,
+    scheduled_for: datetime,
+    trigger: RunTrigger,
+    recorded_at: datetime,
+    *,
+    attempts: int,
+    last_error: str,
+    next_attempt_at: datetime,
+    run_id: str | None = None,
+) -> Run:
+    """The record of an occurrence its target refused ``attempts`` times so far, to be
+    tried again at ``next_attempt_at``: still ``queued``, with what went wrong last."""
+    run = queued(namespace, job_id, scheduled_for, trigger, recorded_at, run_id)
+    return replace(run, attempts=attempts, last_error=last_error, next_attempt_at=next_attempt_at)
 
 
 def missed(namespace: str, job_id: str, scheduled_for: datetime, recorded_at: datetime) -> Run:

@@ -18,6 +18,7 @@ from service.entrypoints.graphql_ide import mount_graphql_ide
 from service.entrypoints.limits import BodyLimit, UnexpectedErrors
 from service.entrypoints.methods import HeadAsGet
 from service.entrypoints.rest.backfill import router as backfill_router
+from service.entrypoints.rest.redelivery import router as redelivery_router
 from service.entrypoints.rest.routes import router as rest_router
 from service.entrypoints.rest.stats import router as stats_router
 from service.entrypoints.rest.targets import router as targets_router
@@ -45,6 +46,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     app.include_router(targets_router, dependencies=REST_GUARD)
     app.include_router(backfill_router, dependencies=REST_GUARD)
     app.include_router(stats_router, dependencies=REST_GUARD)
+    app.include_router(redelivery_router, dependencies=REST_GUARD)
     if container.settings.graphql_ide:
         mount_graphql_ide(app)
     # The GraphQL schema is built at the first request to /graphql, or by app.state.graphql.router().

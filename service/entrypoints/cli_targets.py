@@ -1,6 +1,9 @@
 """``scheduler targets add|list|remove``: where each namespace's runs are delivered (SPEC
 section 4), in the table named by ``--table``, ``$SCHEDULER_TABLE_NAME`` or the local
-stack's default (``cli_table``). SQS targets are declared here, by operators, only.
+stack's default (``cli_table``). SQS targets are declared here, by operators, only;
+webhooks here too (``--webhook-url``, checked as a key's registration is, the secret printed
+once), or by a namespace's key (``POST /targets``). A webhook to loopback (a receiver on this
+machine, against the local stack) needs ``SCHEDULER_WEBHOOK_ALLOW_LOOPBACK=on``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from service.domain.targets import (
     BuiltInTarget,
     Target,
     TargetExists,
+    TargetKind,
     TargetNotFound,
     TargetsChanged,
 )
@@ -26,6 +30,7 @@ from service.entrypoints.cli_table import TABLE_HELP, guarded, print_rows, shown
 from service.services.target_admin import TargetAdmin
 
 _REFUSED = (TargetNotFound, TargetExists, BuiltInTarget, TargetsChanged)
+LOOPBACK_VARIABLE = "SCHEDULER_WEBHOOK_ALLOW_LOOPBACK"  # Settings.webhook_allow_loopback
 _STACK_QUEUE = "the stack's own queue"
 
 
@@ -41,10 +46,16 @@ def register(commands: Any) -> None:
     table = table_option()
     actions = targets.add_subparsers(dest="targets_command", required=True, metavar="ACTION")
 
-    add = actions.add_parser("add", parents=[table], help="add an SQS queue as a target of a namespace")
+    add = actions.add_parser("add", parents=[table], help="add an SQS queue or a webhook as a target of a namespace")
     add.add_argument("--namespace", required=True, help="the namespace whose runs it takes")
     add.add_argument("--name", required=True, help="its name there (a-z, 0-9, '-'), which schedules give as target")
-    add.add_argument("--sqs-queue-url", required=True, metavar="URL", help="the queue's URL, standard or FIFO")
+    where = add.add_mutually_exclusive_group(required=True)
+    where.add_argument("--sqs-queue-url", metavar="URL", help="the queue's URL, standard or FIFO")
+    where.add_argument(
+        "--webhook-url",
+        metavar="URL",
+        help="a webhook's URL (https, to a public address); its signing secret is printed once",
+    )
     add.add_argument("--default", action="store_true", help="make it the namespace's default (in place of any other)")
     add.set_defaults(run=_add)
 
@@ -70,14 +81,34 @@ def _guarded(action: Callable[[TargetAdmin, argparse.Namespace, TextIO], int], a
 
 def _add(args: argparse.Namespace) -> int:
     def add(admin: TargetAdmin, args: argparse.Namespace, out: TextIO) -> int:
+        if args.webhook_url is not None:
+            return _add_webhook(args, out)
         added = admin.add_sqs(args.namespace, args.name, args.sqs_queue_url, default=args.default)
-        target = added.target
-        print(f"added target {target.name} to namespace {target.namespace}: {target.kind} {target.url}", file=out)
-        if target.default:
-            print(f"it is the namespace's default target now{_in_place_of(added.replaced_default)}", file=out)
+        _print_added(added.target, added.replaced_default, out)
         return 0
 
     return _guarded(add, args)
+
+
+def _add_webhook(args: argparse.Namespace, out: TextIO) -> int:
+    from service.bootstrap.targets import bootstrap_webhook_admin
+    from service.services.webhook_targets import WebhookRegistration
+
+    loopback = os.environ.get(LOOPBACK_VARIABLE, "").strip().lower() in ("1", "true", "on", "yes")
+    webhooks = bootstrap_webhook_admin(table_name(args), allow_loopback=loopback)
+    # Whether it replaced a default is not reported here: a key's registration does not say either.
+    created = webhooks.create(args.namespace, WebhookRegistration(args.name, args.webhook_url, default=args.default))
+    _print_added(created.target, None, out)
+    print(f"its signing secret, shown this once (keep it): {created.secret}", file=out)
+    return 0
+
+
+def _print_added(target: Target, replaced_default: str | None, out: TextIO) -> None:
+    print(f"added target {target.name} to namespace {target.namespace}: {target.kind} {target.url}", file=out)
+    if target.default and target.kind is TargetKind.SQS:
+        print(f"it is the namespace's default target now{_in_place_of(replaced_default)}", file=out)
+    elif target.default:
+        print("it is the namespace's default target now", file=out)
 
 
 def _in_place_of(replaced: str | None) -> str:

@@ -18,9 +18,15 @@ One batch (up to 10 runs, as the stage's queue hands them over), in order of the
 A run is never recorded ``delivered`` before its target accepted it, and its lateness is
 measured at that acceptance. A crash after a delivery and before its record leaves the
 message on the queue: it comes again with the same occurrence id, and is delivered again
-(at least once). A run whose record failed is offered again the same way. A passing
-refusal of a target (throttling, an outage) is tried again with backoff, up to
-``max_attempts`` receives; then the run is recorded ``failed``, never left silently.
+(at least once). A run whose record failed is offered again the same way. A refusal of a
+target is decided by its kind (``delivery_retries``): an SQS target's passing refusal is
+offered again with backoff, up to ``max_attempts`` receives; a webhook's is handed off
+again for the attempt its retry policy plans, the run recorded ``queued`` with its
+attempts, its last error and its next attempt, and its schedule moved on. A run given up
+is recorded ``failed``, never left silently (a webhook's, with a copy in the dead-letter
+queue). A resent run (a retry, a redelivery) further ahead than ``max_hold`` is handed
+off again until its time, a new message each time (a queue's delay is 15 minutes at
+most), rather than received again and again.
 """
 
 from __future__ import annotations
@@ -40,16 +46,15 @@ from service.domain.errors import ValidationFailed
 from service.domain.runs import OUT_OF_COURSE, CancelReason, Run, RunTrigger
 from service.domain.schedule import Schedule, needs_history_item
 from service.domain.targets import Target, TargetKind
-from service.services.delivery_ports import DeliveryStore, Received, ScheduleRef
+from service.services.delivery_ports import DeadLetters, DeliveryStore, Received, ScheduleRef
 from service.services.delivery_report import DeliveryReport
+from service.services.delivery_retries import Next, RetryDecision, RetryPlanner, backoff
 from service.services.handoff import HandOff, HandOffItem
 from service.services.retry import Retry
 from service.services.target_ports import Delivery, DeliveryOutcome, TargetSender
 from service.services.targets import TargetDirectory
 
 logger = logging.getLogger(__name__)
-
-MAX_RETRY_DELAY = timedelta(seconds=60)
 
 
 def utc_now() -> datetime:
@@ -102,11 +107,15 @@ class DeliveryStage:
         settings: DeliverySettings,
         *,
         handoff: HandOff | None = None,
+        dead_letters: DeadLetters | None = None,
+        planner: RetryPlanner | None = None,
         clock: Callable[[], datetime] = utc_now,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._store = store
         self._handoff = handoff
+        self._dead_letters = dead_letters
+        self._planner = planner or RetryPlanner(settings.max_attempts, settings.first_retry)
         # Reads, history puts of the same keys and version-fenced advances are safe to try
         # again in place; a run is offered again only once those tries are spent.
         self._retry = Retry(attempts=settings.call_attempts, sleep=sleep)
@@ -126,9 +135,8 @@ class DeliveryStage:
             group = by_second[second]
             wait = (group[0].item.visible_at - self._clock()).total_seconds()
             if wait > self._settings.max_hold.total_seconds() or self._clock() + timedelta(seconds=wait) > deadline:
-                for received in group:  # offered again at its time (the deadline: by another invocation)
-                    result.later[received.message_id] = timedelta(seconds=max(1, round(wait)))
-                result.report.add(retried=len(group))
+                # Offered again at its time (the deadline: by another invocation).
+                self._come_again(group, timedelta(seconds=max(1, round(wait))), result)
                 continue
             self._hold(group, result.report)
             self._deliver_group(group, result)
@@ -146,6 +154,25 @@ class DeliveryStage:
             logger.warning("could not count %d ended run(s) in the hourly figures", len(runs), exc_info=True)
 
     # -- steps -------------------------------------------------------------------------
+
+    def _come_again(self, group: list[Received], wait: timedelta, result: BatchResult) -> None:
+        """A resent run far ahead goes back as a new hand-off (a receive of its message
+        would count towards the queue's dead letters); any other run, or one the hand-off
+        refuses, is offered again."""
+        resent = [r for r in group if r.item.resent and wait > self._settings.max_hold] if self._handoff else []
+        taken: set[str] = set()
+        if resent and self._handoff is not None:
+            try:
+                now = self._clock()
+                outcomes = self._handoff.hand_off([replace(r.item, handed_off_at=now) for r in resent])
+            except Exception:
+                logger.warning("could not hand off %d resent run(s) again; offered again", len(resent), exc_info=True)
+            else:
+                taken = {r.message_id for r, o in zip(resent, outcomes, strict=True) if o.handed_off}
+        for received in group:
+            if received.message_id not in taken:
+                result.later[received.message_id] = wait
+        result.report.add(retried=len(group))
 
     def _hold(self, group: list[Received], report: DeliveryReport) -> None:
         """Until every run of the group is due, by this clock: never early."""
@@ -166,6 +193,7 @@ class DeliveryStage:
             for received in group:
                 self._later(result, received, self._backoff(received))
             return
+        dead: list[_Work] = []
         now = self._clock()
         to_deliver: list[_Work] = []
         to_record: list[Run] = []
@@ -188,10 +216,13 @@ class DeliveryStage:
                 report.add(dropped=1)
         if to_record and self._add_runs(to_record, group, result):
             result.ended.extend(to_record)
-        self._send(to_deliver, settled, result)
+        self._send(to_deliver, settled, dead, result)
         self._record(settled, result)
+        self._keep_dead_letters([w for w in dead if w.received.message_id not in result.later])
 
-    def _send(self, works: list[_Work], settled: list[tuple[_Work, Run]], result: BatchResult) -> None:
+    def _send(
+        self, works: list[_Work], settled: list[tuple[_Work, Run]], dead: list[_Work], result: BatchResult
+    ) -> None:
         by_target: dict[tuple[str, str], list[_Work]] = defaultdict(list)
         targets: dict[tuple[str, str], Target] = {}
         for work in works:
@@ -213,12 +244,14 @@ class DeliveryStage:
                 continue
             outcomes = sender.deliver(target, [w.delivery for w in group])
             for work, outcome in zip(group, outcomes, strict=True):
-                run = self._settle(work, outcome, result)
+                run = self._settle(work, target, outcome, dead, result)
                 if run is not None:
                     settled.append((work, run))
 
-    def _settle(self, work: _Work, outcome: DeliveryOutcome, result: BatchResult) -> Run | None:
-        """The run's record once its target answered; None if it is to be tried again."""
+    def _settle(
+        self, work: _Work, target: Target, outcome: DeliveryOutcome, dead: list[_Work], result: BatchResult
+    ) -> Run | None:
+        """The run's record once its target answered; None if its message is offered again."""
         if outcome.accepted:
             assert outcome.accepted_at is not None
             run = run_records.delivered(
@@ -228,17 +261,59 @@ class DeliveryStage:
                 outcome.accepted_at,
                 outcome.message_id,
                 run_id=work.delivery.run_id,
+                attempts=work.delivery.attempt if work.delivery.attempt > 1 or work.item.resent else None,
             )
-            result.report.record_delivery(run.lateness_ms or 0)
+            if work.item.resent:  # late by its retries: no measure of the stage's lateness
+                result.report.add(delivered=1)
+            else:
+                result.report.record_delivery(run.lateness_ms or 0)
             return run
-        if outcome.permanent or work.received.receive_count >= self._settings.max_attempts:
-            return self._failed(work, outcome.error or "refused", result)
-        logger.warning("target refused %s (%s); offered again", work.delivery.occurrence_id, outcome.error)
-        delay = max(self._backoff(work.received), outcome.retry_after or timedelta(0))
-        self._later(result, work.received, delay)
+        error = outcome.error or "refused"
+        decision = self._planner.decide(target, work.received, outcome, self._clock())
+        if decision.action is Next.FAIL:
+            if decision.dead_letter:
+                dead.append(work)
+            return self._failed(work, error, result, attempts=decision.attempts)
+        if decision.action is Next.RETRY:
+            return self._try_again(work, error, decision, result)
+        logger.warning("target refused %s (%s); offered again", work.delivery.occurrence_id, error)
+        self._later(result, work.received, decision.delay)
         return None
 
-    def _failed(self, work: _Work, reason: str, result: BatchResult) -> Run:
+    def _try_again(self, work: _Work, error: str, decision: RetryDecision, result: BatchResult) -> Run | None:
+        """Hand the run off again for its next attempt; its record says so (None: the hand-off
+        failed, and the message is offered again, for the same attempt)."""
+        assert decision.at is not None
+        now = self._clock()
+        item = replace(
+            work.item,
+            delivery=replace(work.delivery, attempt=decision.attempts + 1),
+            handed_off_at=now,
+            not_before=decision.at,
+            first_attempt_at=decision.first_attempt_at,
+        )
+        try:
+            handed_off = self._handoff is not None and self._handoff.hand_off([item])[0].handed_off
+        except Exception:
+            handed_off = False
+        if not handed_off:
+            logger.warning("could not hand off the next attempt of %s; offered again", work.delivery.occurrence_id)
+            self._later(result, work.received, self._backoff(work.received))
+            return None
+        logger.info("target refused %s (%s); next attempt at %s", work.delivery.occurrence_id, error, decision.at)
+        result.report.add(retried=1)
+        return run_records.retrying(
+            *_ids(work),
+            work.delivery.scheduled_for,
+            work.item.trigger,
+            now,
+            attempts=decision.attempts,
+            last_error=error,
+            next_attempt_at=decision.at,
+            run_id=work.delivery.run_id,
+        )
+
+    def _failed(self, work: _Work, reason: str, result: BatchResult, attempts: int | None = None) -> Run:
         result.report.add(failed=1)
         return run_records.failed(
             *_ids(work),
@@ -247,8 +322,18 @@ class DeliveryStage:
             self._clock(),
             reason,
             run_id=work.delivery.run_id,
-            attempts=work.received.receive_count,
+            attempts=attempts if attempts is not None else work.received.receive_count,
+            last_error=reason,
         )
+
+    def _keep_dead_letters(self, dead: list[_Work]) -> None:
+        dead_letters = self._dead_letters
+        if not dead or dead_letters is None:
+            return
+        try:
+            self._retry.call(lambda: dead_letters.keep([w.item for w in dead]), _failed_call("dead letters"))
+        except Exception:  # recorded failed all the same, and redeliverable
+            logger.exception("could not keep %d failed run(s) in the dead-letter queue", len(dead))
 
     def _record(self, settled: list[tuple[_Work, Run]], result: BatchResult) -> None:
         """Record each run and move its schedule past it (a manual run moves nothing)."""
@@ -256,11 +341,13 @@ class DeliveryStage:
         moves: list[tuple[_Work, Run, Schedule, list[Run]]] = []
         for work, run in settled:
             schedule = work.schedule
-            if schedule is None or run.trigger in OUT_OF_COURSE:
+            # A run out of its rule's course (a run now, a backfill) or a resent one (a retry, a
+            # redelivery) is none of its schedule's pending runs: it moves nothing.
+            if schedule is None or run.trigger in OUT_OF_COURSE or work.item.resent:
                 recorded = self._add_runs([run], [work.received], result)
                 if recorded:
                     result.ended.append(run)
-                if recorded and schedule is not None and run.trigger is RunTrigger.MANUAL:
+                if recorded and schedule is not None and run.trigger is not RunTrigger.BACKFILL:
                     self._update_last_run(run, now)
                 continue
             skipped, _ = missed_before(schedule, run.scheduled_for)
@@ -348,8 +435,7 @@ class DeliveryStage:
         result.report.add(retried=1)
 
     def _backoff(self, received: Received) -> timedelta:
-        seconds = self._settings.first_retry.total_seconds() * 2 ** (received.receive_count - 1)
-        return min(MAX_RETRY_DELAY, timedelta(seconds=seconds))
+        return backoff(received.receive_count, self._settings.first_retry)
 
 
 def _failed_call(what: str) -> Callable[[Exception], None]:
@@ -392,4 +478,5 @@ def _handed_off_run(item: HandOffItem) -> HandedOffRun:
         due_run_at=item.due_run_at,
         handed_off_at=item.handed_off_at,
         manual=item.trigger in OUT_OF_COURSE,
+        resent=item.resent,
     )

@@ -57,3 +57,12 @@ class StageQueue(abc.ABC):
     @abc.abstractmethod
     def retry_later(self, runs: Sequence[tuple[Received, timedelta]]) -> None:
         """Offer each received run again after its delay (the message stays on the queue)."""
+
+
+class DeadLetters(abc.ABC):
+    """Where a copy of a run given up on goes (the hand-off queue's dead-letter queue), for
+    an alarm to see and an operator to inspect; the run itself is recorded ``failed``."""
+
+    @abc.abstractmethod
+    def keep(self, items: Sequence[HandOffItem]) -> None:
+        """Keep a copy of each run's message; raises if any is refused."""

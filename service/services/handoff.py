@@ -30,8 +30,16 @@ class HandOffItem:
     # an earlier one the catch-up skips. None for a manual run, which is no occurrence of the rule.
     due_run_at: datetime | None
     handed_off_at: datetime
-    attempt: int = 1  # the delivery attempt this hand-off is for (a webhook's retries)
-    not_before: datetime | None = None  # for a retry: when it may be tried again
+    # A run handed off again after its time (a webhook's retry, a redelivery) says when it
+    # may be tried (its attempt is ``delivery.attempt``). Its schedule has dealt with it
+    # already: it is delivered unless the schedule is gone, and it moves nothing.
+    not_before: datetime | None = None
+    # A retry's first attempt, from which its retry policy's maximum age runs.
+    first_attempt_at: datetime | None = None
+
+    @property
+    def resent(self) -> bool:
+        return self.not_before is not None
 
     @property
     def visible_at(self) -> datetime:

@@ -11,7 +11,7 @@ from typing import Generic, TypeVar
 
 from service.domain.about import Labels
 from service.domain.idempotency import IdempotentCreate
-from service.domain.runs import Run
+from service.domain.runs import Run, RunStatus
 from service.domain.schedule import MAX_PAYLOAD_BYTES, Schedule, State
 
 T = TypeVar("T")
@@ -145,8 +145,14 @@ class ScheduleRepository(abc.ABC):
 
     @abc.abstractmethod
     def list_runs(
-        self, schedule: Schedule, limit: int, cursor: str | None, queued_by: datetime | None = None
+        self,
+        schedule: Schedule,
+        limit: int,
+        cursor: str | None,
+        queued_by: datetime | None = None,
+        status: RunStatus | None = None,
     ) -> Page[Run]:
         """The run history of ``schedule`` as read, newest first, its last run included, and
         its pending run as ``queued`` if it is in the delivery stage (looked for only if it
-        is due by ``queued_by``: later than that, nothing has handed it off yet)."""
+        is due by ``queued_by``: later than that, nothing has handed it off yet); with
+        ``status``, only the runs of that status."""

@@ -28,7 +28,7 @@ from service.domain.idempotency import (
 )
 from service.domain.ids import is_job_id
 from service.domain.recurrence import RecurrenceKind
-from service.domain.runs import Run, RunTrigger
+from service.domain.runs import Run, RunStatus, RunTrigger
 from service.domain.schedule import Definition, Schedule, ScheduleInput, State, define
 from service.services.handoff import HandOff, HandOffItem
 from service.services.ports import Page, ScheduleRepository
@@ -108,16 +108,21 @@ class ScheduleService:
             namespace, limit, cursor, state, max_bytes=max_bytes, labels=labels, name_prefix=name_prefix
         )
 
-    def runs(self, namespace: str, job_id: str, limit: int = 50, cursor: str | None = None) -> Page[Run]:
+    def runs(
+        self, namespace: str, job_id: str, limit: int = 50, cursor: str | None = None, status: RunStatus | None = None
+    ) -> Page[Run]:
         _check_range("limit", limit, 1, MAX_PAGE_SIZE)
-        return self.runs_of(self.get(namespace, job_id), limit, cursor)
+        return self.runs_of(self.get(namespace, job_id), limit, cursor, status)
 
-    def runs_of(self, schedule: Schedule, limit: int = 50, cursor: str | None = None) -> Page[Run]:
-        """The run history of a schedule already read (GraphQL reads it once per node)."""
+    def runs_of(
+        self, schedule: Schedule, limit: int = 50, cursor: str | None = None, status: RunStatus | None = None
+    ) -> Page[Run]:
+        """The run history of a schedule already read (GraphQL reads it once per node); with
+        ``status``, its runs of that status only (``failed``: the ones to redeliver)."""
         _check_range("limit", limit, 1, MAX_PAGE_SIZE)
         # The dispatcher hands runs off up to its lookahead ahead: later ones are not queued.
         queued_by = self._now() + self.lookahead + timedelta(seconds=5)
-        return self.repository.list_runs(schedule, limit, cursor, queued_by)
+        return self.repository.list_runs(schedule, limit, cursor, queued_by, status=status)
 
     def next_runs(self, namespace: str, job_id: str, count: int) -> tuple[Schedule, builtins.list[datetime]]:
         """The schedule and its next ``count`` run instants."""

@@ -25,6 +25,7 @@ from service.domain.targets import (
     check_target_name,
     is_built_in,
 )
+from service.domain.webhooks import WebhookConfig
 from service.services.target_ports import TargetStore
 from service.services.targets import TargetDirectory
 
@@ -45,7 +46,12 @@ class TargetRegistry(TargetStore):
 
     @abc.abstractmethod
     def every_target(self) -> builtins.list[Target]:
-        """The stored targets of every namespace."""
+        """The stored targets of every namespace (a webhook's without its secrets)."""
+
+    @abc.abstractmethod
+    def replace_webhook(self, target: Target, config: WebhookConfig) -> Target:
+        """Store a webhook target's new settings (a rotated secret) if its secret is still the
+        one ``target`` has; ``TargetsChanged`` if another change came first."""
 
 
 def utc_now() -> datetime:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,9 +13,12 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketDenialResponse
 
 from service.bootstrap.api import ApiContainer
+from service.domain import runs as run_records
+from service.domain.runs import RunTrigger, occurrence_id
 from service.entrypoints.app import create_app
 from service.entrypoints.graphql.schema import build_schema
 from service.services.dispatch import Dispatcher
+from service.services.webhook_targets import WebhookRegistration
 from tests.api.conftest import LambdaApi, bearer
 from tests.api.events import LambdaContext, LambdaResponse, json_event
 from tests.conftest import Aws, table_items
@@ -49,7 +53,14 @@ REST_CALLS = [
     RestCall("POST", "/schedules/{jobId}/backfill", {"from": "2027-01-01T00:00:00Z", "to": "2027-01-02T00:00:00Z"}),
     RestCall("GET", "/targets"),
     RestCall("GET", "/stats/deliveries", query="hours=24"),
+    RestCall("POST", "/targets", {"name": "billing", "kind": "webhook", "url": "https://hooks.example.com/billing"}),
+    RestCall("DELETE", "/targets/{name}"),
+    RestCall("POST", "/targets/{name}/rotate-secret"),
+    RestCall("POST", "/schedules/{jobId}/runs/{occurrenceId}/redeliver"),
 ]
+# What the walk's calls act on besides the schedule: a webhook of its namespace, and a failed run.
+WEBHOOK = "walk"
+FAILED_AT = datetime(2027, 1, 3, 9, 0, tzinfo=UTC)
 
 SELECTION = "__typename ... on Schedule { jobId state } ... on Error { code message }"
 GRAPHQL_CALLS: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
@@ -88,6 +99,23 @@ GRAPHQL_CALLS: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
         'to: "2027-01-02T00:00:00Z") { __typename ... on Error { code message } } }',
         lambda job: {"id": job},
     ),
+    "createWebhookTarget": (
+        "mutation($input: WebhookTargetInput!) { createWebhookTarget(input: $input) { __typename } }",
+        lambda _: {"input": {"name": "billing", "url": "https://hooks.example.com/billing"}},
+    ),
+    "deleteTarget": (
+        "mutation($name: String!) { deleteTarget(name: $name) { __typename } }",
+        lambda _: {"name": WEBHOOK},
+    ),
+    "rotateTargetSecret": (
+        "mutation($name: String!) { rotateTargetSecret(name: $name) { __typename } }",
+        lambda _: {"name": WEBHOOK},
+    ),
+    "redeliverRun": (
+        "mutation($id: ID!, $occurrence: String!) { redeliverRun(jobId: $id, occurrenceId: $occurrence) "
+        "{ __typename } }",
+        lambda job: {"id": job, "occurrence": occurrence_id(job, FAILED_AT)},
+    ),
 }
 
 
@@ -98,8 +126,19 @@ def _create(client: TestClient, headers: dict[str, str] | None = None, **overrid
     return job_id
 
 
+def _with_webhook_and_failed_run(container: ApiContainer, job_id: str) -> None:
+    """The walk's webhook in the default namespace, and a failed run of ``job_id``."""
+    container.webhooks.create("default", WebhookRegistration(WEBHOOK, "https://hooks.example.com/walk"))
+    failed = run_records.failed("default", job_id, FAILED_AT, RunTrigger.SCHEDULE, FAILED_AT, "HTTP 500", attempts=8)
+    container.schedules.repository.add_run(failed)
+
+
 def _rest(client: TestClient, call: RestCall, job_id: str, headers: dict[str, str]) -> Any:
-    path = call.path.replace("{jobId}", job_id) + (f"?{call.query}" if call.query else "")
+    path = (
+        call.path.replace("{jobId}", job_id)
+        .replace("{name}", WEBHOOK)
+        .replace("{occurrenceId}", occurrence_id(job_id, FAILED_AT))
+    ) + (f"?{call.query}" if call.query else "")
     return client.request(call.method, path, json=call.body, headers=headers)
 
 
@@ -168,8 +207,9 @@ def test_every_rest_route_refuses_a_request_without_a_valid_key(
 
 
 @pytest.mark.parametrize("call", REST_CALLS, ids=lambda c: f"{c.method} {c.path}")
-def test_every_rest_route_answers_a_valid_key(client: TestClient, call: RestCall) -> None:
+def test_every_rest_route_answers_a_valid_key(client: TestClient, container: ApiContainer, call: RestCall) -> None:
     job_id = _create(client)
+    _with_webhook_and_failed_run(container, job_id)
     if call.path.endswith("/resume"):
         client.post(f"/schedules/{job_id}/pause")
 
@@ -195,8 +235,11 @@ def test_every_graphql_operation_is_refused_with_http_401_without_a_valid_key(
 
 
 @pytest.mark.parametrize("operation", sorted(GRAPHQL_CALLS))
-def test_every_graphql_operation_answers_a_valid_key(client: TestClient, operation: str) -> None:
+def test_every_graphql_operation_answers_a_valid_key(
+    client: TestClient, container: ApiContainer, operation: str
+) -> None:
     job_id = _create(client)
+    _with_webhook_and_failed_run(container, job_id)
     if operation == "resumeSchedule":
         client.post(f"/schedules/{job_id}/pause")
 
@@ -208,7 +251,16 @@ def test_every_graphql_operation_answers_a_valid_key(client: TestClient, operati
     result = body["data"][operation]
     assert result is not None
     if isinstance(result, dict) and "__typename" in result:
-        assert result["__typename"] in ("Schedule", "DeletedSchedule", "Preview", "Backfill"), result
+        answers = (
+            "Schedule",
+            "DeletedSchedule",
+            "Preview",
+            "Backfill",
+            "WebhookTargetWithSecret",
+            "DeletedTarget",
+            "Run",
+        )
+        assert result["__typename"] in answers, result
 
 
 def test_health_and_the_api_description_need_no_key(anonymous: TestClient) -> None:
@@ -266,14 +318,16 @@ def test_a_key_of_the_lambda_handler_arrives_in_the_api_gateway_event(lambda_api
 
 
 @pytest.fixture
-def foreign_job(client: TestClient) -> str:
-    """A schedule of the default namespace with a large payload (an item of its own) and a run."""
+def foreign_job(client: TestClient, container: ApiContainer) -> str:
+    """A schedule of the default namespace with a large payload (an item of its own), a run
+    and a failed run; and a webhook of that namespace."""
     job_id = _create(client, payload="p" * 2000)
     assert client.post(f"/schedules/{job_id}/run").status_code == 200
+    _with_webhook_and_failed_run(container, job_id)
     return job_id
 
 
-CROSS_NAMESPACE = [c for c in REST_CALLS if "{jobId}" in c.path]
+CROSS_NAMESPACE = [c for c in REST_CALLS if "{jobId}" in c.path or "{name}" in c.path]
 
 
 @pytest.mark.parametrize("call", CROSS_NAMESPACE, ids=lambda c: f"{c.method} {c.path}")
@@ -292,7 +346,16 @@ def test_another_namespaces_schedule_is_not_found_and_left_unchanged(
 @pytest.mark.parametrize(
     "operation",
     sorted(
-        set(GRAPHQL_CALLS) - {"schedules", "createSchedule", "previewSchedule", "timeZones", "targets", "deliveryStats"}
+        set(GRAPHQL_CALLS)
+        - {
+            "schedules",
+            "createSchedule",
+            "previewSchedule",
+            "timeZones",
+            "targets",
+            "deliveryStats",
+            "createWebhookTarget",
+        }
     ),
 )
 def test_another_namespaces_schedule_is_not_found_through_graphql_either(
@@ -302,7 +365,7 @@ def test_another_namespaces_schedule_is_not_found_through_graphql_either(
 
     result = _graphql(client, operation, foreign_job, bearer(other_key)).json()["data"][operation]
 
-    assert result is None or result["__typename"] == "NotFoundError"
+    assert result is None or result["__typename"] in ("NotFoundError", "TargetNotFoundError")
     assert table_items(aws) == before
 
 

@@ -57,10 +57,10 @@ class HeldRepository(InMemoryRepository):
         return super().list(namespace, limit, cursor, state, **kwargs)
 
     def list_runs(
-        self, schedule: Schedule, limit: int, cursor: str | None, queued_by: datetime | None = None
+        self, schedule: Schedule, limit: int, cursor: str | None, queued_by: datetime | None = None, **kwargs: Any
     ) -> Page[Run]:
         self._hold("list_runs")
-        return super().list_runs(schedule, limit, cursor, queued_by)
+        return super().list_runs(schedule, limit, cursor, queued_by, **kwargs)
 
     def _hold(self, method: str) -> None:
         if method != self.held:

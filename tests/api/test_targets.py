@@ -15,7 +15,10 @@ from tests.conftest import Aws, table_items
 from tests.target_setup import add_target
 
 LATER = {"payload": "report", "runAt": "2027-02-01T09:00:00Z"}
-TARGETS = "query { targets { name kind url default builtIn createdAt } }"
+TARGETS = (
+    "query { targets { name kind url default builtIn createdAt timeoutSeconds contentType "
+    "retry { maxAttempts maxAgeSeconds } } }"
+)
 RESULT = (
     "__typename ... on Schedule { jobId target } ... on ValidationError { code message problems { field message } }"
 )
@@ -56,8 +59,17 @@ def test_the_default_namespace_has_the_stacks_queue_as_its_built_in_default(clie
     response = client.get("/targets")
 
     assert response.status_code == 200
+    webhook_settings = {"timeoutSeconds": None, "contentType": None, "retry": None}  # a queue has none
     assert response.json() == [
-        {"name": "default", "kind": "sqs", "url": aws.queue_url, "default": True, "builtIn": True, "createdAt": None}
+        {
+            "name": "default",
+            "kind": "sqs",
+            "url": aws.queue_url,
+            "default": True,
+            "builtIn": True,
+            "createdAt": None,
+            **webhook_settings,
+        }
     ]
 
 
@@ -101,7 +113,8 @@ def test_the_openapi_document_describes_the_targets(anonymous: TestClient) -> No
         "$ref": "#/components/schemas/TargetPublic"
     }
     schema = document["components"]["schemas"]["TargetPublic"]
-    assert set(schema["properties"]) == {"name", "kind", "url", "default", "builtIn", "createdAt"}
+    shown = {"name", "kind", "url", "default", "builtIn", "createdAt", "timeoutSeconds", "contentType", "retry"}
+    assert set(schema["properties"]) == shown  # never a secret
 
 
 # -- choosing one on a schedule ---------------------------------------------------------

@@ -47,7 +47,16 @@ def test_delivery_environment_names_the_table_both_queues_and_leaves_the_rest_to
         # The stack's queue: the default namespace's built-in target.
         "SCHEDULER_QUEUE_URL": prod.named("data-deliveries").outputs["url"],
         "SCHEDULER_HANDOFF_QUEUE_URL": prod.named("data-handoff").outputs["url"],
+        # A copy of each webhook run given up on goes there; its alarm fires.
+        "SCHEDULER_HANDOFF_DEAD_LETTER_QUEUE_URL": prod.named("data-handoff-dead-letters").outputs["url"],
     }
+
+
+@pytest.mark.parametrize("function", ["api", "dispatcher", "delivery"])
+def test_no_function_in_the_cloud_lets_webhooks_reach_loopback(prod: Deployment, function: str) -> None:
+    env = prod.one(FUNCTION, function).inputs["environment"]["variables"]
+
+    assert "SCHEDULER_WEBHOOK_ALLOW_LOOPBACK" not in env  # the service's default: off
 
 
 def test_delivery_gets_the_retention_and_catch_up_it_reads_and_none_of_the_dispatchers_settings(

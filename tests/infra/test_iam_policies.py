@@ -177,7 +177,7 @@ def test_the_delivery_function_reads_and_records_in_its_table_and_consumes_the_h
     statements = _statements(prod, "delivery-policy")
     handoff = prod.named("data-handoff").outputs["arn"]
 
-    assert set(statements) == {"Table", "HandOff", "Retry", "Targets", "OwnLogs"}
+    assert set(statements) == {"Table", "HandOff", "Retry", "DeadLetters", "Targets", "OwnLogs"}
     assert set(statements["Table"]["Action"]) == DELIVERY_TABLE_ACTIONS
     assert statements["Table"]["Resource"] == prod.one("aws:dynamodb/table:Table").outputs["arn"]
     assert set(statements["HandOff"]["Action"]) == HANDOFF_CONSUMER_ACTIONS
@@ -185,6 +185,18 @@ def test_the_delivery_function_reads_and_records_in_its_table_and_consumes_the_h
     # A retry for later is a new hand-off message.
     assert (statements["Retry"]["Action"], statements["Retry"]["Resource"]) == (["sqs:SendMessage"], handoff)
     assert statements["OwnLogs"]["Resource"] == prod.named("delivery-logs").outputs["arn"] + ":*"
+
+
+def test_the_delivery_function_alone_puts_a_copy_of_a_failed_webhook_run_in_the_handoff_dead_letter_queue(
+    prod: Deployment,
+) -> None:
+    dead_letters = prod.named("data-handoff-dead-letters").outputs["arn"]
+
+    statement = _statements(prod, "delivery-policy")["DeadLetters"]
+    naming_it = [name for name, document in _documents(prod) if dead_letters in json.dumps(document)]
+
+    assert (statement["Action"], statement["Resource"]) == (["sqs:SendMessage"], dead_letters)
+    assert naming_it == ["delivery-policy"]
 
 
 def test_by_default_the_delivery_function_sends_to_the_stack_queue_alone(prod: Deployment) -> None:

@@ -288,11 +288,19 @@ def test_four_concurrent_dispatchers_hand_off_2000_due_occurrences_once_each(
     expected = _store_due(aws, clock, one_time=1800, daily=200)
     handoff = RecordingHandOff()
     dispatchers = [
-        # Leases on the real clock: a waiting dispatcher really waits for the holder.
+        # Leases on the real clock: a waiting dispatcher really waits for the holder. Long
+        # ones, which a step of in-process moto on a loaded machine cannot outlast: a lease
+        # that lapses mid-step is a take-over, whose re-sends are tested on their own.
         Dispatcher(
             DynamoDueStore(aws.dynamodb, aws.table_name),
             handoff,
-            tuning(shard_workers=4, write_workers=4, busy_poll=timedelta(seconds=1)),
+            tuning(
+                shard_workers=4,
+                write_workers=4,
+                busy_poll=timedelta(seconds=1),
+                lease_period=timedelta(minutes=2),
+                renew_margin=timedelta(seconds=90),
+            ),
         )
         for _ in range(4)
     ]

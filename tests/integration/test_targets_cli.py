@@ -185,3 +185,60 @@ def test_targets_take_the_table_from_the_flag(cli_env: None, capsys: pytest.Capt
 
     assert code == 1
     assert "ResourceNotFoundException" in capsys.readouterr().err
+
+
+# -- webhooks ---------------------------------------------------------------------------
+
+
+def test_an_operator_adds_a_webhook_and_is_shown_its_secret_once(
+    cli_env: None, aws: Aws, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SCHEDULER_WEBHOOK_ALLOW_LOOPBACK", "on")  # as against the local stack
+
+    code = main(
+        ["targets", "add", "--namespace", "team-a", "--name", "hook", "--webhook-url", "http://127.0.0.1:9000/hook"]
+    )
+    listed = main(["targets", "list", "--namespace", "team-a"])
+
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert (code, listed, err) == (0, 0, "")
+    assert lines[0] == "added target hook to namespace team-a: webhook http://127.0.0.1:9000/hook"
+    secret = lines[1].rsplit(" ", 1)[-1]
+    assert lines[1].startswith("its signing secret, shown this once") and secret.startswith("whsec_")
+    assert lines[3].split()[:4] == ["team-a", "hook", "webhook", "no"]
+    assert secret not in "\n".join(lines[2:])
+
+
+def test_a_webhook_url_the_ssrf_rules_refuse_is_refused_by_the_command_too(
+    cli_env: None, aws: Aws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        ["targets", "add", "--namespace", "team-a", "--name", "hook", "--webhook-url", "http://127.0.0.1:9000/hook"]
+    )
+
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert "url: must be an https URL" in err
+    assert [i for i in table_items(aws) if i["pk"]["S"].startswith("TARGETS")] == []
+
+
+def test_an_add_names_a_queue_or_a_webhook_not_both(cli_env: None, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(
+            [
+                "targets",
+                "add",
+                "--namespace",
+                "a",
+                "--name",
+                "b",
+                "--sqs-queue-url",
+                ORDERS,
+                "--webhook-url",
+                "https://x.example.com/",
+            ]
+        )
+
+    assert exited.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err

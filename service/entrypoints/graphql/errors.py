@@ -58,6 +58,16 @@ class DeliveryError(Error):
     pass
 
 
+@strawberry.type(description="The namespace has no target of that name.")
+class TargetNotFoundError(Error):
+    name: str
+
+
+@strawberry.type(description="Not for a key to do: an SQS target, the stack's own queue, only operators change.")
+class ForbiddenError(Error):
+    pass
+
+
 @strawberry.type(
     description="An idempotency key used before with another input (`idempotency_key_reused`), or whose first "
     "request is still running (`idempotency_key_in_use`: retry shortly)."
@@ -67,5 +77,12 @@ class IdempotencyError(Error):
 
 
 ErrorResult = (
-    NotFoundError | ValidationError | VersionConflictError | InvalidStateError | DeliveryError | IdempotencyError
+    NotFoundError
+    | ValidationError
+    | VersionConflictError
+    | InvalidStateError
+    | DeliveryError
+    | IdempotencyError
+    | TargetNotFoundError
+    | ForbiddenError
 )

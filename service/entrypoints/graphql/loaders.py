@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from strawberry.dataloader import DataLoader
 
 from service.domain.errors import DomainError
-from service.domain.runs import Run
+from service.domain.runs import Run, RunStatus
 from service.domain.schedule import Schedule
 from service.services.ports import Page
 from service.services.schedules import ScheduleService
@@ -27,6 +27,7 @@ class RunsRequest:
     schedule: Schedule
     first: int
     after: str | None
+    status: RunStatus | None = None
 
 
 class Loaders:
@@ -40,7 +41,7 @@ class Loaders:
         pages: list[Page[Run] | BaseException] = []
         for request in requests:
             try:
-                pages.append(self._schedules.runs_of(request.schedule, request.first, request.after))
+                pages.append(self._schedules.runs_of(request.schedule, request.first, request.after, request.status))
             except DomainError as exc:
                 pages.append(exc)
         return pages

@@ -29,7 +29,14 @@ from service.domain.errors import DomainError
 from service.domain.keys import Principal
 from service.domain.schedule import State
 from service.entrypoints.auth import require_principal
-from service.entrypoints.dependencies import get_backfill, get_schedules, get_stats, get_targets
+from service.entrypoints.dependencies import (
+    get_backfill,
+    get_redeliveries,
+    get_schedules,
+    get_stats,
+    get_targets,
+    get_webhooks,
+)
 from service.entrypoints.graphql.backfill import backfill_schedule
 from service.entrypoints.graphql.cost import CONNECTION_PAGE_BYTES
 from service.entrypoints.graphql.cost_limit import CostLimit
@@ -45,7 +52,16 @@ from service.entrypoints.graphql.errors import (
 )
 from service.entrypoints.graphql.guards import ClippedMessages, OperationNameRequired
 from service.entrypoints.graphql.loaders import Loaders
-from service.entrypoints.graphql.targets import Target, namespace_targets
+from service.entrypoints.graphql.targets import (
+    CreateWebhookTargetResult,
+    DeleteTargetResult,
+    RotateTargetSecretResult,
+    Target,
+    create_webhook_target,
+    delete_target,
+    namespace_targets,
+    rotate_target_secret,
+)
 from service.entrypoints.graphql.threaded import ThreadedSchema
 from service.entrypoints.graphql.transport import JsonErrorsGraphQLRouter
 from service.entrypoints.graphql.types import (
@@ -55,6 +71,7 @@ from service.entrypoints.graphql.types import (
     Long,
     PageInfo,
     Preview,
+    Run,
     RunTime,
     Schedule,
     ScheduleConnection,
@@ -65,8 +82,10 @@ from service.entrypoints.presenters.errors import graphql_result
 from service.entrypoints.presenters.schedules import label_pairs, schedule_input
 from service.services.backfill import BackfillService
 from service.services.delivery_stats import DeliveryStatsService
+from service.services.redelivery import Redelivery
 from service.services.schedules import ScheduleService
 from service.services.targets import TargetDirectory
+from service.services.webhook_targets import WebhookTargets
 
 MAX_DEPTH = 8
 MAX_TOKENS = 2000
@@ -85,6 +104,9 @@ ScheduleResult = Annotated[
 ]
 DeleteResult = Annotated[DeletedSchedule | NotFoundError | VersionConflictError, strawberry.union("DeleteResult")]
 PreviewResult = Annotated[Preview | ValidationError, strawberry.union("PreviewResult")]
+RedeliverRunResult = Annotated[
+    Run | NotFoundError | InvalidStateError | DeliveryError, strawberry.union("RedeliverRunResult")
+]
 
 
 class Context(BaseContext):
@@ -95,12 +117,16 @@ class Context(BaseContext):
         targets: TargetDirectory,
         backfill: BackfillService,
         stats: DeliveryStatsService,
+        webhooks: WebhookTargets,
+        redeliveries: Redelivery,
     ) -> None:
         super().__init__()
         self.schedules = schedules
         self.targets = targets
         self.backfill = backfill
         self.stats = stats
+        self.webhooks = webhooks
+        self.redeliveries = redeliveries
         self.namespace = namespace
         self.loaders = Loaders(schedules)  # one set per request: a loader caches what it loaded
 
@@ -169,7 +195,7 @@ def _schedule_result(action: Callable[[], object]) -> ScheduleResult:
     try:
         schedule = action()
     except DomainError as exc:
-        return graphql_result(exc)
+        return graphql_result(exc)  # type: ignore[return-value]
     return Schedule.from_domain(schedule)  # type: ignore[arg-type]
 
 
@@ -242,6 +268,29 @@ class Mutation:
         ctx = info.context
         return _schedule_result(lambda: ctx.schedules.run_now(ctx.namespace, str(job_id)))
 
+    @strawberry.mutation(
+        description="Deliver a failed run again, now, with the same occurrenceId; the answer is the run, queued."
+    )  # type: ignore[untyped-decorator]
+    def redeliver_run(self, info: Info[Context, None], job_id: strawberry.ID, occurrence_id: str) -> RedeliverRunResult:
+        ctx = info.context
+        try:
+            run = ctx.redeliveries.redeliver(ctx.namespace, str(job_id), occurrence_id)
+        except DomainError as exc:
+            return graphql_result(exc)  # type: ignore[return-value]
+        return Run.from_domain(run)
+
+    create_webhook_target: CreateWebhookTargetResult = strawberry.mutation(
+        resolver=create_webhook_target,
+        description="Register a webhook of the namespace; the answer holds its signing secret, shown this once.",
+    )
+    delete_target: DeleteTargetResult = strawberry.mutation(
+        resolver=delete_target, description="Remove a webhook of the namespace (SQS targets: operators only)."
+    )
+    rotate_target_secret: RotateTargetSecretResult = strawberry.mutation(
+        resolver=rotate_target_secret,
+        description="A new signing secret for a webhook, shown this once; the old one still signs for 24 hours.",
+    )
+
 
 def _should_mask(error: GraphQLError) -> bool:
     """Hide only unexpected failures; syntax, validation, limits and domain errors stay readable."""
@@ -279,11 +328,15 @@ async def _context(
     targets: Annotated[TargetDirectory, Depends(get_targets)],
     backfill: Annotated[BackfillService, Depends(get_backfill)],
     stats: Annotated[DeliveryStatsService, Depends(get_stats)],
+    webhooks: Annotated[WebhookTargets, Depends(get_webhooks)],
+    redeliveries: Annotated[Redelivery, Depends(get_redeliveries)],
     principal: Annotated[Principal | None, Depends(require_principal)],
 ) -> Context:
     # A key is checked before anything executes: without one the answer is HTTP 401.
     # Only a GET has no principal, and a GET serves the IDE's page, never an operation.
-    return Context(schedules, principal.namespace if principal else "", targets, backfill, stats)
+    return Context(
+        schedules, principal.namespace if principal else "", targets, backfill, stats, webhooks, redeliveries
+    )
 
 
 def graphql_router(settings: Settings) -> GraphQLRouter[Context, None]:

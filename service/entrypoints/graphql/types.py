@@ -136,10 +136,12 @@ class Schedule:
             runs = info.context.schedules.upcoming(self.stored, count)
         return [RunTime.at(r, self.timezone) for r in runs]
 
-    @strawberry.field(description="Run history, newest first (1 to 100).")  # type: ignore[untyped-decorator]
-    async def runs(self, info: Info, first: int = 20, after: str | None = None) -> RunConnection:
+    @strawberry.field(description="Run history, newest first (1 to 100); with `status`, its runs of that status only.")  # type: ignore[untyped-decorator]
+    async def runs(
+        self, info: Info, first: int = 20, after: str | None = None, status: RunStatus | None = None
+    ) -> RunConnection:
         with expected_failures():
-            page = await info.context.loaders.runs.load(RunsRequest(self.stored, first, after))
+            page = await info.context.loaders.runs.load(RunsRequest(self.stored, first, after, status))
         return RunConnection(
             nodes=[Run.from_domain(r) for r in page.items],
             page_info=PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor),

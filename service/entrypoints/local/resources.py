@@ -17,6 +17,7 @@ class Resources:
     # The delivery stage's queue, when it lives in the emulator (an AWS_ENDPOINT_URL shared
     # by several stacks); None when the stage's queue is this process's own.
     handoff_queue_url: str | None = None
+    handoff_dead_letter_queue_url: str | None = None
 
 
 def ensure_resources(
@@ -24,9 +25,13 @@ def ensure_resources(
 ) -> Resources:
     ensure_table(dynamodb, table_name)
     queue_url, dead_letter_url = ensure_queue_pair(sqs, queue)
-    handoff_url = ensure_queue_pair(sqs, handoff)[0] if handoff is not None else None
+    handoff_url, handoff_dead_letter_url = ensure_queue_pair(sqs, handoff) if handoff is not None else (None, None)
     return Resources(
-        table_name=table_name, queue_url=queue_url, dead_letter_queue_url=dead_letter_url, handoff_queue_url=handoff_url
+        table_name=table_name,
+        queue_url=queue_url,
+        dead_letter_queue_url=dead_letter_url,
+        handoff_queue_url=handoff_url,
+        handoff_dead_letter_queue_url=handoff_dead_letter_url,
     )
 
 

@@ -135,15 +135,18 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
 
 
 def local_settings(env: Mapping[str, str], resources: Resources) -> Settings:
-    """The service's settings from the environment, on the resources of this stack; the
-    GraphQL IDE, off by default (the cloud), is on unless turned off: here is where it is wanted."""
+    """The service's settings from the environment, on the resources of this stack. The
+    GraphQL IDE and webhooks to loopback (a receiver on this machine), off by default (the
+    cloud), are on unless turned off: here is where they are wanted."""
     return Settings.from_env(
         {
             Settings.variable("graphql_ide"): "on",
+            Settings.variable("webhook_allow_loopback"): "on",
             **env,
             Settings.variable("table_name"): resources.table_name,
             Settings.variable("queue_url"): resources.queue_url,
             Settings.variable("handoff_queue_url"): resources.handoff_queue_url or "",
+            Settings.variable("handoff_dead_letter_queue_url"): resources.handoff_dead_letter_queue_url or "",
         }
     )
 

@@ -32,6 +32,8 @@ from service.domain.keys import KeyNotFound, RateLimited, Unauthorized
 from service.domain.targets import BuiltInTarget, NoDefaultTarget, TargetExists, TargetNotFound, TargetsChanged
 from service.domain.webhook_urls import WebhookUrlRefused
 from service.entrypoints.auth import www_authenticate
+from service.services.redelivery import RunNotFound
+from service.services.webhook_targets import OperatorTarget, UnknownTarget
 
 if TYPE_CHECKING:
     from service.entrypoints.graphql.errors import ErrorResult
@@ -88,6 +90,26 @@ def _idempotency(error: DomainError) -> ErrorResult:
     return gql.IdempotencyError(code=error.code, message=error.message)
 
 
+def _run_not_found(error: RunNotFound) -> ErrorResult:
+    import strawberry
+
+    from service.entrypoints.graphql import errors as gql
+
+    return gql.NotFoundError(code=error.code, message=error.message, job_id=strawberry.ID(error.job_id))
+
+
+def _unknown_target(error: UnknownTarget) -> ErrorResult:
+    from service.entrypoints.graphql import errors as gql
+
+    return gql.TargetNotFoundError(code=error.code, message=error.message, name=error.name)
+
+
+def _forbidden(error: OperatorTarget) -> ErrorResult:
+    from service.entrypoints.graphql import errors as gql
+
+    return gql.ForbiddenError(code=error.code, message=error.message)
+
+
 ERRORS: list[ErrorRow[Any]] = [
     ErrorRow(ValidationFailed, 422, _invalid),
     ErrorRow(TargetNotFound, 422, _invalid),
@@ -96,6 +118,9 @@ ERRORS: list[ErrorRow[Any]] = [
     ErrorRow(TargetExists, 409, _invalid),
     ErrorRow(BuiltInTarget, 409, _invalid_state),
     ErrorRow(TargetsChanged, 409, _invalid_state),
+    ErrorRow(RunNotFound, 404, _run_not_found),
+    ErrorRow(UnknownTarget, 404, _unknown_target),
+    ErrorRow(OperatorTarget, 403, _forbidden),
     ErrorRow(PayloadTooLarge, 413, _invalid),
     ErrorRow(ScheduleNotFound, 404, _not_found),
     ErrorRow(VersionConflict, 412, _version_conflict),

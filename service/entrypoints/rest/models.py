@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, field_validator
 from pydantic.alias_generators import to_camel
 
 from service.domain.lifecycle import CatchUp
@@ -161,13 +161,57 @@ class DeliveryStatsPublic(BaseModel):
     hours: list[DeliveryHourPublic]
 
 
+class RetryCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", alias_generator=to_camel)
+
+    max_attempts: StrictInt | None = Field(None, description="Attempts in all, 1..10 (default 8, about a day).")
+    max_age_seconds: StrictInt | None = Field(
+        None, description="No attempt later than this after the first, 1..345600 (default 115200, 32 h)."
+    )
+
+
+class TargetCreate(BaseModel):
+    """A webhook, as a key registers it with ``POST /targets``."""
+
+    model_config = ConfigDict(extra="forbid", alias_generator=to_camel)
+
+    name: StrictStr = Field(description="Its name in the namespace (a-z, 0-9, '-'), which schedules give as target.")
+    kind: StrictStr = Field(
+        "webhook", description="`webhook`: the only kind a key registers (SQS targets are added by operators)."
+    )
+    url: StrictStr = Field(description="Where each run is POSTed: https, to a public address.")
+    default: StrictBool = Field(False, description="Make it the namespace's default target.")
+    timeout_seconds: StrictInt | StrictFloat | None = Field(
+        None, description="A delivery succeeds on a 2xx within this, 1..30 seconds (default 10)."
+    )
+    content_type: StrictStr | None = Field(
+        None, description="The deliveries' content-type; default: JSON's for a JSON payload, else UTF-8 text."
+    )
+    retry: RetryCreate | None = Field(None, description="Its retry policy; default: the Standard Webhooks schedule.")
+
+
+class RetryPublic(Presented):
+    max_attempts: int
+    max_age_seconds: int
+
+
 class TargetPublic(Presented):
     name: str = Field(description="What a schedule gives as its `target`.")
-    kind: TargetKind = Field(description="`sqs`: one message on a queue per run.")
-    url: str = Field(description="The queue's URL.")
+    kind: TargetKind = Field(description="`sqs`: one message on a queue per run; `webhook`: one signed POST.")
+    url: str = Field(description="The queue's URL, or the webhook's.")
     default: bool = Field(description="Takes the runs of the namespace's schedules that name no target.")
     built_in: bool = Field(description="The stack's own queue (the `default` namespace's): not removable.")
-    created_at: str | None = Field(description="When an operator added it; null for the built-in one.")
+    created_at: str | None = Field(description="When it was added; null for the built-in one.")
+    timeout_seconds: float | None = Field(None, description="A webhook's timeout; null for a queue.")
+    content_type: str | None = Field(None, description="A webhook's own content-type, if it has one.")
+    retry: RetryPublic | None = Field(None, description="A webhook's retry policy; null for a queue.")
+
+
+class TargetWithSecret(Presented):
+    target: TargetPublic
+    secret: str = Field(
+        description="The webhook's signing secret (Standard Webhooks, `whsec_...`): shown this once, keep it."
+    )
 
 
 class RunTime(Presented):

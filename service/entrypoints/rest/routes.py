@@ -15,6 +15,7 @@ from pydantic import TypeAdapter
 
 from service.domain.about import MAX_LABELS, MAX_NAME, parse_label_filter
 from service.domain.errors import ValidationFailed, quoted
+from service.domain.runs import RunStatus
 from service.domain.schedule import Schedule, State
 from service.entrypoints.dependencies import Namespace, Schedules
 from service.entrypoints.offload import in_thread
@@ -235,8 +236,12 @@ async def list_runs(
     namespace: Namespace,
     limit: Limit = 50,
     cursor: Cursor = None,
+    status: Annotated[
+        RunStatus | None,
+        Query(description="Only the runs of this status (`failed`: the runs to redeliver)."),
+    ] = None,
 ) -> list[RunPublic]:
-    page = await in_thread(schedules.runs, namespace, jobId, limit, cursor)
+    page = await in_thread(schedules.runs, namespace, jobId, limit, cursor, status)
     _next_link(request, response, page.next_cursor)
     return [RunPublic.present(present_run(r)) for r in page.items]
 
