@@ -19,6 +19,7 @@ function schedule(changes: Partial<Schedule> = {}): Schedule {
     createdAt: '2027-01-01T00:00:00Z',
     updatedAt: '2027-01-01T00:00:00Z',
     lastRun: null,
+    target: null,
     ...changes,
   };
 }
