@@ -6,6 +6,7 @@ const RUN_FIELDS = `occurrenceId scheduledFor status trigger recordedAt messageI
 
 const SCHEDULE_FIELDS = `
   __typename jobId payload recurring minute runAt timezone cron state version createdAt updatedAt target
+  name description labels { key value } startAt endAt maxRuns remainingRuns interval catchUp pauseNote
   lastRun { ${RUN_FIELDS} }
 `;
 
@@ -17,8 +18,8 @@ const FAILURES = `
 `;
 
 export const SCHEDULES_QUERY = `
-query Schedules($first: Int!, $after: String, $state: ScheduleState) {
-  schedules(first: $first, after: $after, state: $state) {
+query Schedules($first: Int!, $after: String, $state: ScheduleState, $labels: [LabelInput!], $namePrefix: String) {
+  schedules(first: $first, after: $after, state: $state, labels: $labels, namePrefix: $namePrefix) {
     nodes { ${SCHEDULE_FIELDS} }
     pageInfo { hasNextPage endCursor }
   }

@@ -14,6 +14,7 @@ import {
 } from './documents';
 import { graphqlBaseQuery } from './graphqlBaseQuery';
 import type {
+  Label,
   Preview,
   Schedule,
   ScheduleConnection,
@@ -30,6 +31,10 @@ export interface ListArgs {
   state: ScheduleState | null;
   after: string | null;
   first?: number;
+  /** Every one must match. */
+  labels?: Label[] | null;
+  /** Of the name, whatever its case; the API then orders by name. */
+  namePrefix?: string | null;
 }
 
 type Tag = { type: 'Schedule'; id: string };
@@ -46,9 +51,9 @@ export const schedulerApi = createApi({
   tagTypes: ['Schedule'],
   endpoints: (build) => ({
     listSchedules: build.query<ScheduleConnection, ListArgs>({
-      query: ({ state, after, first = PAGE_SIZE }) => ({
+      query: ({ state, after, first = PAGE_SIZE, labels = null, namePrefix = null }) => ({
         document: SCHEDULES_QUERY,
-        variables: { first, after, state },
+        variables: { first, after, state, labels: labels?.length ? labels : null, namePrefix: namePrefix || null },
         field: 'schedules',
       }),
       providesTags: (result) => [LIST, ...(result?.nodes.map((s) => one(s.jobId)) ?? [])],
