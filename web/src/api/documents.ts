@@ -74,8 +74,8 @@ mutation UpdateSchedule($jobId: ID!, $input: ScheduleInput!, $expectedVersion: I
 }`;
 
 export const PAUSE_MUTATION = `
-mutation PauseSchedule($jobId: ID!) {
-  pauseSchedule(jobId: $jobId) ${scheduleResult}
+mutation PauseSchedule($jobId: ID!, $note: String) {
+  pauseSchedule(jobId: $jobId, note: $note) ${scheduleResult}
 }`;
 
 export const RESUME_MUTATION = `

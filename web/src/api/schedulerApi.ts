@@ -99,14 +99,14 @@ export const schedulerApi = createApi({
       }),
       invalidatesTags: (_result, _error, { jobId }) => changed(jobId),
     }),
-    pauseSchedule: build.mutation<Schedule, string>({
-      query: (jobId) => ({
+    pauseSchedule: build.mutation<Schedule, { jobId: string; note?: string | null }>({
+      query: ({ jobId, note }) => ({
         document: PAUSE_MUTATION,
-        variables: { jobId },
+        variables: note ? { jobId, note } : { jobId },
         field: 'pauseSchedule',
         expect: 'Schedule',
       }),
-      invalidatesTags: (_result, _error, jobId) => changed(jobId),
+      invalidatesTags: (_result, _error, { jobId }) => changed(jobId),
     }),
     resumeSchedule: build.mutation<Schedule, string>({
       query: (jobId) => ({
