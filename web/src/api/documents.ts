@@ -64,8 +64,8 @@ query SignInCheck {
 const scheduleResult = `{ ... on Schedule { ${SCHEDULE_FIELDS} } ${FAILURES} }`;
 
 export const CREATE_MUTATION = `
-mutation CreateSchedule($input: ScheduleInput!) {
-  createSchedule(input: $input) ${scheduleResult}
+mutation CreateSchedule($input: ScheduleInput!, $idempotencyKey: String) {
+  createSchedule(input: $input, idempotencyKey: $idempotencyKey) ${scheduleResult}
 }`;
 
 export const UPDATE_MUTATION = `

@@ -37,6 +37,12 @@ export interface ListArgs {
   namePrefix?: string | null;
 }
 
+export interface CreateArgs {
+  input: ScheduleInput;
+  /** The same key gets the first answer back and creates nothing (24 h). */
+  idempotencyKey: string;
+}
+
 type Tag = { type: 'Schedule'; id: string };
 const LIST: Tag = { type: 'Schedule', id: 'LIST' };
 const one = (jobId: string): Tag => ({ type: 'Schedule', id: jobId });
@@ -81,10 +87,10 @@ export const schedulerApi = createApi({
       query: () => ({ document: TARGETS_QUERY, field: 'targets' }),
       keepUnusedDataFor: 300,
     }),
-    createSchedule: build.mutation<Schedule, ScheduleInput>({
-      query: (input) => ({
+    createSchedule: build.mutation<Schedule, CreateArgs>({
+      query: ({ input, idempotencyKey }) => ({
         document: CREATE_MUTATION,
-        variables: { input },
+        variables: { input, idempotencyKey },
         field: 'createSchedule',
         expect: 'Schedule',
       }),
