@@ -55,6 +55,12 @@ query Targets {
   targets { name kind url default builtIn createdAt }
 }`;
 
+/** The namespace's deliveries per hour, oldest hour first. */
+export const DELIVERY_STATS_QUERY = `
+query DeliveryStats($hours: Int!) {
+  deliveryStats(hours: $hours) { hours { start delivered failed missed canceled late } }
+}`;
+
 /** Used at sign-in: the cheapest request that needs a valid key. */
 export const WHOAMI_QUERY = `
 query SignInCheck {

@@ -2,6 +2,7 @@ import { createApi } from '@reduxjs/toolkit/query/react';
 import {
   CREATE_MUTATION,
   DELETE_MUTATION,
+  DELIVERY_STATS_QUERY,
   PAUSE_MUTATION,
   PREVIEW_QUERY,
   RESUME_MUTATION,
@@ -14,6 +15,7 @@ import {
 } from './documents';
 import { graphqlBaseQuery } from './graphqlBaseQuery';
 import type {
+  DeliveryStats,
   Label,
   Preview,
   Schedule,
@@ -43,18 +45,21 @@ export interface CreateArgs {
   idempotencyKey: string;
 }
 
-type Tag = { type: 'Schedule'; id: string };
+type Tag = { type: 'Schedule' | 'Deliveries'; id: string };
+const DELIVERIES: Tag = { type: 'Deliveries', id: 'LIST' };
 const LIST: Tag = { type: 'Schedule', id: 'LIST' };
 const one = (jobId: string): Tag => ({ type: 'Schedule', id: jobId });
 
 // Any change to a schedule can move it between pages and state filters, so it refreshes the
 // list as well as the schedule itself.
 const changed = (jobId: string): Tag[] => [one(jobId), LIST];
+// A run delivered now shows in this hour's figures.
+const ran = (jobId: string): Tag[] => [...changed(jobId), DELIVERIES];
 
 export const schedulerApi = createApi({
   reducerPath: 'schedulerApi',
   baseQuery: graphqlBaseQuery,
-  tagTypes: ['Schedule'],
+  tagTypes: ['Schedule', 'Deliveries'],
   endpoints: (build) => ({
     listSchedules: build.query<ScheduleConnection, ListArgs>({
       query: ({ state, after, first = PAGE_SIZE, labels = null, namePrefix = null }) => ({
@@ -87,6 +92,10 @@ export const schedulerApi = createApi({
       query: () => ({ document: TARGETS_QUERY, field: 'targets' }),
       keepUnusedDataFor: 300,
     }),
+    deliveryStats: build.query<DeliveryStats, number>({
+      query: (hours) => ({ document: DELIVERY_STATS_QUERY, variables: { hours }, field: 'deliveryStats' }),
+      providesTags: [DELIVERIES],
+    }),
     createSchedule: build.mutation<Schedule, CreateArgs>({
       query: ({ input, idempotencyKey }) => ({
         document: CREATE_MUTATION,
@@ -94,7 +103,7 @@ export const schedulerApi = createApi({
         field: 'createSchedule',
         expect: 'Schedule',
       }),
-      invalidatesTags: [LIST],
+      invalidatesTags: [LIST, DELIVERIES],
     }),
     updateSchedule: build.mutation<Schedule, { jobId: string; input: ScheduleInput; expectedVersion?: number }>({
       query: ({ jobId, input, expectedVersion }) => ({
@@ -130,7 +139,7 @@ export const schedulerApi = createApi({
         field: 'runScheduleNow',
         expect: 'Schedule',
       }),
-      invalidatesTags: (_result, _error, jobId) => changed(jobId),
+      invalidatesTags: (_result, _error, jobId) => ran(jobId),
     }),
     deleteSchedule: build.mutation<{ jobId: string }, string>({
       query: (jobId) => ({
@@ -150,6 +159,7 @@ export const {
   usePreviewScheduleQuery,
   useTimeZonesQuery,
   useTargetsQuery,
+  useDeliveryStatsQuery,
   useCreateScheduleMutation,
   useUpdateScheduleMutation,
   usePauseScheduleMutation,

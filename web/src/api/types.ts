@@ -113,6 +113,22 @@ export interface Target {
   createdAt: string | null;
 }
 
+/** One hour of the namespace's deliveries; `late` counts the delivered ones more than 1 s after their time. */
+export interface DeliveryHour {
+  /** The hour's start, ISO-8601 UTC. */
+  start: string;
+  delivered: number;
+  failed: number;
+  missed: number;
+  canceled: number;
+  late: number;
+}
+
+export interface DeliveryStats {
+  /** One per hour, oldest first. */
+  hours: DeliveryHour[];
+}
+
 export interface Problem {
   field: string;
   message: string;
