@@ -114,7 +114,10 @@ def test_a_person_manages_a_future_job_from_the_browser(open_page: OpenPage, sta
 
     # Pause and resume it
     row.get_by_role("button", name="Pause").click()
+    page.get_by_test_id("pause-note-input").fill("office closed until Monday")
+    page.get_by_test_id("confirm-pause").click()
     expect(row.get_by_test_id("state-badge")).to_have_text("paused", ignore_case=True)
+    expect(row.get_by_test_id("pause-note")).to_have_text("Paused: office closed until Monday")
     row.get_by_role("button", name="Resume").click()
     expect(row.get_by_test_id("state-badge")).to_have_text("active", ignore_case=True)
 

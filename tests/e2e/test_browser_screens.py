@@ -178,6 +178,7 @@ def test_messages_never_cover_the_list_and_never_pile_up(open_page: OpenPage, sc
     card.scroll_into_view_if_needed()
 
     card.get_by_role("button", name="Pause").click()
+    page.get_by_test_id("confirm-pause").click()
     card.get_by_role("button", name="Resume").click()
     card.get_by_role("button", name="Run now").click()
 

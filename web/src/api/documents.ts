@@ -6,6 +6,7 @@ const RUN_FIELDS = `occurrenceId scheduledFor status trigger recordedAt messageI
 
 const SCHEDULE_FIELDS = `
   __typename jobId payload recurring minute runAt timezone cron state version createdAt updatedAt target
+  name description labels { key value } startAt endAt maxRuns remainingRuns interval catchUp pauseNote
   lastRun { ${RUN_FIELDS} }
 `;
 
@@ -17,8 +18,8 @@ const FAILURES = `
 `;
 
 export const SCHEDULES_QUERY = `
-query Schedules($first: Int!, $after: String, $state: ScheduleState) {
-  schedules(first: $first, after: $after, state: $state) {
+query Schedules($first: Int!, $after: String, $state: ScheduleState, $labels: [LabelInput!], $namePrefix: String) {
+  schedules(first: $first, after: $after, state: $state, labels: $labels, namePrefix: $namePrefix) {
     nodes { ${SCHEDULE_FIELDS} }
     pageInfo { hasNextPage endCursor }
   }
@@ -54,6 +55,12 @@ query Targets {
   targets { name kind url default builtIn createdAt }
 }`;
 
+/** The namespace's deliveries per hour, oldest hour first. */
+export const DELIVERY_STATS_QUERY = `
+query DeliveryStats($hours: Int!) {
+  deliveryStats(hours: $hours) { hours { start delivered failed missed canceled late } }
+}`;
+
 /** Used at sign-in: the cheapest request that needs a valid key. */
 export const WHOAMI_QUERY = `
 query SignInCheck {
@@ -63,8 +70,8 @@ query SignInCheck {
 const scheduleResult = `{ ... on Schedule { ${SCHEDULE_FIELDS} } ${FAILURES} }`;
 
 export const CREATE_MUTATION = `
-mutation CreateSchedule($input: ScheduleInput!) {
-  createSchedule(input: $input) ${scheduleResult}
+mutation CreateSchedule($input: ScheduleInput!, $idempotencyKey: String) {
+  createSchedule(input: $input, idempotencyKey: $idempotencyKey) ${scheduleResult}
 }`;
 
 export const UPDATE_MUTATION = `
@@ -73,8 +80,8 @@ mutation UpdateSchedule($jobId: ID!, $input: ScheduleInput!, $expectedVersion: I
 }`;
 
 export const PAUSE_MUTATION = `
-mutation PauseSchedule($jobId: ID!) {
-  pauseSchedule(jobId: $jobId) ${scheduleResult}
+mutation PauseSchedule($jobId: ID!, $note: String) {
+  pauseSchedule(jobId: $jobId, note: $note) ${scheduleResult}
 }`;
 
 export const RESUME_MUTATION = `

@@ -44,7 +44,7 @@ describe('graphqlBaseQuery', () => {
       }),
     });
     const store = makeStore({ auth: { apiKey: 'k', reason: null } });
-    const result = await store.dispatch(schedulerApi.endpoints.pauseSchedule.initiate('job-9'));
+    const result = await store.dispatch(schedulerApi.endpoints.pauseSchedule.initiate({ jobId: 'job-9' }));
     expect('error' in result && result.error).toEqual({
       kind: 'result',
       typename: 'NotFoundError',

@@ -2,6 +2,7 @@ import { createApi } from '@reduxjs/toolkit/query/react';
 import {
   CREATE_MUTATION,
   DELETE_MUTATION,
+  DELIVERY_STATS_QUERY,
   PAUSE_MUTATION,
   PREVIEW_QUERY,
   RESUME_MUTATION,
@@ -14,6 +15,8 @@ import {
 } from './documents';
 import { graphqlBaseQuery } from './graphqlBaseQuery';
 import type {
+  DeliveryStats,
+  Label,
   Preview,
   Schedule,
   ScheduleConnection,
@@ -30,25 +33,38 @@ export interface ListArgs {
   state: ScheduleState | null;
   after: string | null;
   first?: number;
+  /** Every one must match. */
+  labels?: Label[] | null;
+  /** Of the name, whatever its case; the API then orders by name. */
+  namePrefix?: string | null;
 }
 
-type Tag = { type: 'Schedule'; id: string };
+export interface CreateArgs {
+  input: ScheduleInput;
+  /** The same key gets the first answer back and creates nothing (24 h). */
+  idempotencyKey: string;
+}
+
+type Tag = { type: 'Schedule' | 'Deliveries'; id: string };
+const DELIVERIES: Tag = { type: 'Deliveries', id: 'LIST' };
 const LIST: Tag = { type: 'Schedule', id: 'LIST' };
 const one = (jobId: string): Tag => ({ type: 'Schedule', id: jobId });
 
 // Any change to a schedule can move it between pages and state filters, so it refreshes the
 // list as well as the schedule itself.
 const changed = (jobId: string): Tag[] => [one(jobId), LIST];
+// A run delivered now shows in this hour's figures.
+const ran = (jobId: string): Tag[] => [...changed(jobId), DELIVERIES];
 
 export const schedulerApi = createApi({
   reducerPath: 'schedulerApi',
   baseQuery: graphqlBaseQuery,
-  tagTypes: ['Schedule'],
+  tagTypes: ['Schedule', 'Deliveries'],
   endpoints: (build) => ({
     listSchedules: build.query<ScheduleConnection, ListArgs>({
-      query: ({ state, after, first = PAGE_SIZE }) => ({
+      query: ({ state, after, first = PAGE_SIZE, labels = null, namePrefix = null }) => ({
         document: SCHEDULES_QUERY,
-        variables: { first, after, state },
+        variables: { first, after, state, labels: labels?.length ? labels : null, namePrefix: namePrefix || null },
         field: 'schedules',
       }),
       providesTags: (result) => [LIST, ...(result?.nodes.map((s) => one(s.jobId)) ?? [])],
@@ -76,14 +92,18 @@ export const schedulerApi = createApi({
       query: () => ({ document: TARGETS_QUERY, field: 'targets' }),
       keepUnusedDataFor: 300,
     }),
-    createSchedule: build.mutation<Schedule, ScheduleInput>({
-      query: (input) => ({
+    deliveryStats: build.query<DeliveryStats, number>({
+      query: (hours) => ({ document: DELIVERY_STATS_QUERY, variables: { hours }, field: 'deliveryStats' }),
+      providesTags: [DELIVERIES],
+    }),
+    createSchedule: build.mutation<Schedule, CreateArgs>({
+      query: ({ input, idempotencyKey }) => ({
         document: CREATE_MUTATION,
-        variables: { input },
+        variables: { input, idempotencyKey },
         field: 'createSchedule',
         expect: 'Schedule',
       }),
-      invalidatesTags: [LIST],
+      invalidatesTags: [LIST, DELIVERIES],
     }),
     updateSchedule: build.mutation<Schedule, { jobId: string; input: ScheduleInput; expectedVersion?: number }>({
       query: ({ jobId, input, expectedVersion }) => ({
@@ -94,14 +114,14 @@ export const schedulerApi = createApi({
       }),
       invalidatesTags: (_result, _error, { jobId }) => changed(jobId),
     }),
-    pauseSchedule: build.mutation<Schedule, string>({
-      query: (jobId) => ({
+    pauseSchedule: build.mutation<Schedule, { jobId: string; note?: string | null }>({
+      query: ({ jobId, note }) => ({
         document: PAUSE_MUTATION,
-        variables: { jobId },
+        variables: note ? { jobId, note } : { jobId },
         field: 'pauseSchedule',
         expect: 'Schedule',
       }),
-      invalidatesTags: (_result, _error, jobId) => changed(jobId),
+      invalidatesTags: (_result, _error, { jobId }) => changed(jobId),
     }),
     resumeSchedule: build.mutation<Schedule, string>({
       query: (jobId) => ({
@@ -119,7 +139,7 @@ export const schedulerApi = createApi({
         field: 'runScheduleNow',
         expect: 'Schedule',
       }),
-      invalidatesTags: (_result, _error, jobId) => changed(jobId),
+      invalidatesTags: (_result, _error, jobId) => ran(jobId),
     }),
     deleteSchedule: build.mutation<{ jobId: string }, string>({
       query: (jobId) => ({
@@ -139,6 +159,7 @@ export const {
   usePreviewScheduleQuery,
   useTimeZonesQuery,
   useTargetsQuery,
+  useDeliveryStatsQuery,
   useCreateScheduleMutation,
   useUpdateScheduleMutation,
   usePauseScheduleMutation,

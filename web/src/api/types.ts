@@ -1,13 +1,21 @@
 // The GraphQL API's shapes, as the UI selects them (see docs/schema.graphql).
 
-export type Recurring = 'NONE' | 'DAILY' | 'WEEKLY' | 'CRON';
+export type Recurring = 'NONE' | 'DAILY' | 'WEEKLY' | 'CRON' | 'INTERVAL';
 export type ScheduleState = 'ACTIVE' | 'PAUSED' | 'COMPLETED';
 export type RunStatus = 'QUEUED' | 'DELIVERED' | 'CANCELED' | 'MISSED' | 'FAILED';
-export type RunTrigger = 'SCHEDULE' | 'IMMEDIATE' | 'MANUAL';
+export type RunTrigger = 'SCHEDULE' | 'IMMEDIATE' | 'MANUAL' | 'BACKFILL';
+/** What a recurring schedule does with the runs that fell due while the service was late. */
+export type CatchUp = 'LATEST' | 'ALL' | 'NONE';
 
 export interface PageInfo {
   hasNextPage: boolean;
   endCursor: string | null;
+}
+
+/** A label, in Kubernetes label syntax; a schedule has each key once. */
+export interface Label {
+  key: string;
+  value: string;
 }
 
 export interface Run {
@@ -20,8 +28,11 @@ export interface Run {
   latenessMs: number | null;
   /** Why it was canceled or failed. */
   reason?: string | null;
+  /** Deliveries tried so far. */
   attempts?: number | null;
+  /** The last attempt's status or error, while it retries. */
   lastError?: string | null;
+  /** When it is tried again, while it retries. */
   nextAttemptAt?: string | null;
 }
 
@@ -47,6 +58,21 @@ export interface Schedule {
   lastRun: Run | null;
   /** A target of the namespace by name; null: the namespace's default target. */
   target: string | null;
+  name: string | null;
+  description: string | null;
+  labels: Label[];
+  /** No run before it (UTC). */
+  startAt: string | null;
+  /** No run after it (UTC). */
+  endAt: string | null;
+  maxRuns: number | null;
+  /** Runs it delivers before it completes, with maxRuns. */
+  remainingRuns: number | null;
+  /** Of an interval rule: an ISO-8601 duration, in its canonical form (PT1H30M). */
+  interval: string | null;
+  catchUp: CatchUp;
+  /** Why it is paused, while it is. */
+  pauseNote: string | null;
 }
 
 export interface ScheduleDetail extends Schedule {
@@ -67,9 +93,17 @@ export interface ScheduleInput {
   cron?: string | null;
   immediate?: boolean;
   target?: string | null;
+  name?: string | null;
+  description?: string | null;
+  labels?: Label[] | null;
+  startAt?: string | null;
+  endAt?: string | null;
+  maxRuns?: number | null;
+  interval?: string | null;
+  catchUp?: CatchUp | null;
 }
 
-/** Where a namespace's runs can go (operators add them: `scheduler targets add`). */
+/** Where a namespace's runs can go: an SQS queue, or a webhook. */
 export interface Target {
   name: string;
   kind: 'SQS' | 'WEBHOOK';
@@ -77,6 +111,22 @@ export interface Target {
   default: boolean;
   builtIn: boolean;
   createdAt: string | null;
+}
+
+/** One hour of the namespace's deliveries; `late` counts the delivered ones more than 1 s after their time. */
+export interface DeliveryHour {
+  /** The hour's start, ISO-8601 UTC. */
+  start: string;
+  delivered: number;
+  failed: number;
+  missed: number;
+  canceled: number;
+  late: number;
+}
+
+export interface DeliveryStats {
+  /** One per hour, oldest first. */
+  hours: DeliveryHour[];
 }
 
 export interface Problem {
@@ -100,6 +150,16 @@ export type ApiError =
 
 export function isApiError(value: unknown): value is ApiError {
   return typeof value === 'object' && value !== null && 'kind' in value && 'message' in value;
+}
+
+/** Whether an error is the typed result `typename` (with `code`, when given). */
+export function isResult(error: unknown, typename: string, code?: string): boolean {
+  return (
+    isApiError(error) &&
+    error.kind === 'result' &&
+    error.typename === typename &&
+    (code === undefined || error.code === code)
+  );
 }
 
 export interface TimeZoneList {

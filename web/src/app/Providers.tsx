@@ -8,15 +8,18 @@ interface Props {
   store: AppStore;
   children: ReactNode;
   defaultColorScheme?: MantineColorScheme;
+  /** "test" under jsdom, which has no layout: Mantine then skips transitions and portals. */
+  env?: 'default' | 'test';
 }
 
-export function Providers({ store, children, defaultColorScheme = 'auto' }: Props) {
+export function Providers({ store, children, defaultColorScheme = 'auto', env = 'default' }: Props) {
   return (
     <Provider store={store}>
       <MantineProvider
         theme={theme}
         defaultColorScheme={defaultColorScheme}
         cssVariablesResolver={cssVariablesResolver}
+        env={env}
       >
         {children}
       </MantineProvider>

@@ -1,4 +1,4 @@
-import type { Schedule, Target } from '../api/types';
+import type { Run, Schedule, Target } from '../api/types';
 
 let counter = 0;
 
@@ -19,6 +19,16 @@ export function aSchedule(overrides: Partial<Schedule> = {}): Schedule {
     updatedAt: '2030-01-01T00:00:00Z',
     lastRun: null,
     target: null,
+    name: null,
+    description: null,
+    labels: [],
+    startAt: null,
+    endAt: null,
+    maxRuns: null,
+    remainingRuns: null,
+    interval: null,
+    catchUp: 'LATEST',
+    pauseNote: null,
     ...overrides,
   };
 }
@@ -31,6 +41,19 @@ export function aTarget(overrides: Partial<Target> = {}): Target {
     default: false,
     builtIn: false,
     createdAt: '2030-01-01T00:00:00Z',
+    ...overrides,
+  };
+}
+
+export function aRun(overrides: Partial<Run> = {}): Run {
+  return {
+    occurrenceId: 'job/2030-01-14T09:00:00Z',
+    scheduledFor: '2030-01-14T09:00:00Z',
+    status: 'DELIVERED',
+    trigger: 'SCHEDULE',
+    recordedAt: '2030-01-14T09:00:00Z',
+    messageId: 'm-1',
+    latenessMs: 120,
     ...overrides,
   };
 }

@@ -7,7 +7,7 @@ import { makeStore, type RootState } from '../app/store';
 export function renderWithStore(ui: ReactElement, preloadedState: Partial<RootState> = {}) {
   const store = makeStore({ auth: { apiKey: 'test-key', reason: null }, ...preloadedState });
   const result = render(
-    <Providers store={store} defaultColorScheme="light">
+    <Providers store={store} defaultColorScheme="light" env="test">
       {ui}
     </Providers>,
   );

@@ -13,12 +13,13 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { IconCheck, IconCopy } from '@tabler/icons-react';
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy, Suspense } from 'react';
 import { ErrorBoundary } from 'react-error-boundary';
 import type { Run } from '../../api/types';
-import { formatInZone, formatLateness } from '../../lib/time';
+import { formatInZone, formatLateness, relativeTo } from '../../lib/time';
 import { useNow } from '../../lib/useNow';
-import { runStatusAt } from './scheduleText';
+import { Fact, Facts } from './Facts';
+import { runNote, runStatusAt } from './scheduleText';
 import { RunStatusBadge } from './StateBadge';
 import classes from './RunHistory.module.css';
 
@@ -30,15 +31,6 @@ interface Props {
   onShowMore: (() => void) | null;
   viewerZone: string;
   scheduleZone: string;
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <>
-      <dt className={classes.term}>{label}</dt>
-      <dd className={classes.value}>{children}</dd>
-    </>
-  );
 }
 
 function Copyable({ value, label }: { value: string; label: string }) {
@@ -60,8 +52,9 @@ function Copyable({ value, label }: { value: string; label: string }) {
 
 /** Everything recorded about one run. */
 export function RunDetail({ run, viewerZone, scheduleZone }: { run: Run; viewerZone: string; scheduleZone: string }) {
+  const now = useNow();
   return (
-    <dl className={classes.facts} data-testid="run-detail">
+    <Facts testId="run-detail">
       <Fact label="Occurrence id">
         <Copyable value={run.occurrenceId} label="occurrence id" />
       </Fact>
@@ -74,8 +67,14 @@ export function RunDetail({ run, viewerZone, scheduleZone }: { run: Run; viewerZ
       <Fact label="Lateness">{formatLateness(run.latenessMs)}</Fact>
       <Fact label="Trigger">{run.trigger.toLowerCase()}</Fact>
       {run.attempts != null && <Fact label="Attempts">{run.attempts}</Fact>}
+      {run.reason != null && <Fact label="Reason">{run.reason}</Fact>}
       {run.lastError != null && <Fact label="Last error">{run.lastError}</Fact>}
-    </dl>
+      {run.nextAttemptAt != null && (
+        <Fact label="Next attempt">
+          {formatInZone(run.nextAttemptAt, viewerZone)} ({relativeTo(run.nextAttemptAt, now)})
+        </Fact>
+      )}
+    </Facts>
   );
 }
 
@@ -125,11 +124,8 @@ export function RunHistory({ runs, hasMore, onShowMore, viewerZone, scheduleZone
                         {formatInZone(run.scheduledFor, viewerZone)}
                       </Text>
                       <RunStatusBadge status={status} />
-                      <Text size="xs" c="dimmed">
-                        {run.trigger.toLowerCase()}
-                        {status === 'DELIVERED' &&
-                          run.latenessMs !== null &&
-                          ` · late ${formatLateness(run.latenessMs)}`}
+                      <Text size="xs" c="dimmed" className={classes.note} data-testid="run-note">
+                        {runNote(run, status, now)}
                       </Text>
                     </Group>
                   </Accordion.Control>

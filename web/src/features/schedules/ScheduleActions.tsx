@@ -1,9 +1,10 @@
 import { ActionIcon, Box, Button, Tooltip } from '@mantine/core';
 import { IconEdit, IconPlayerPause, IconPlayerPlay, IconSend, IconTrash } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
-import { usePauseScheduleMutation, useResumeScheduleMutation, useRunScheduleNowMutation } from '../../api/schedulerApi';
+import { forwardRef, type ReactNode } from 'react';
+import { useResumeScheduleMutation, useRunScheduleNowMutation } from '../../api/schedulerApi';
 import type { Schedule } from '../../api/types';
 import { notifyFailure, notifySuccess, pageNotifications, type NotificationsStore } from '../../lib/notify';
+import { PausePopover } from './PausePopover';
 import classes from './ScheduleActions.module.css';
 
 interface Props {
@@ -22,29 +23,41 @@ interface ActionProps {
   icon: ReactNode;
   color?: string;
   loading?: boolean;
-  onClick: () => void;
+  /** None when a popover opens it. */
+  onClick?: () => void;
 }
 
-function IconAction({ label, testId, icon, color, loading, onClick }: ActionProps) {
+// Both forward their ref and props, so that a popover can open from them.
+const IconAction = forwardRef<HTMLButtonElement, ActionProps>(function IconAction(
+  { label, testId, icon, color, loading, onClick, ...popoverProps },
+  ref,
+) {
   return (
     <Tooltip label={label}>
       <ActionIcon
+        ref={ref}
         variant="subtle"
         color={color}
         aria-label={label}
         data-testid={testId}
         loading={loading}
         onClick={onClick}
+        {...popoverProps}
       >
         {icon}
       </ActionIcon>
     </Tooltip>
   );
-}
+});
 
-function ButtonAction({ label, testId, icon, color, loading, onClick }: ActionProps) {
+const ButtonAction = forwardRef<HTMLButtonElement, ActionProps>(function ButtonAction(
+  { label, testId, icon, color, loading, onClick, ...popoverProps },
+  ref,
+) {
   return (
     <Button
+      ref={ref}
+      {...popoverProps}
       variant="default"
       size="xs"
       justify="flex-start"
@@ -60,14 +73,13 @@ function ButtonAction({ label, testId, icon, color, loading, onClick }: ActionPr
       {label}
     </Button>
   );
-}
+});
 
 /**
- * What can be done to a schedule: edit, pause or resume, run now, delete. A completed schedule
- * has nothing left to run, so only deleting it is offered.
+ * What can be done to a schedule: edit, pause (with a note) or resume, run now, delete. A
+ * completed schedule has nothing left to run, so only deleting it is offered.
  */
 export function ScheduleActions({ schedule, onEdit, onDelete, layout, notifications = pageNotifications }: Props) {
-  const [pause, pausing] = usePauseScheduleMutation();
   const [resume, resuming] = useResumeScheduleMutation();
   const [runNow, running] = useRunScheduleNowMutation();
   const { jobId, state } = schedule;
@@ -100,14 +112,9 @@ export function ScheduleActions({ schedule, onEdit, onDelete, layout, notificati
             onClick={() => perform('resume the schedule', () => resume(jobId).unwrap(), 'Schedule resumed')}
           />
         ) : (
-          <Action
-            label="Pause"
-            testId="action-pause"
-            color="yellow"
-            icon={<IconPlayerPause size={size} />}
-            loading={pausing.isLoading}
-            onClick={() => perform('pause the schedule', () => pause(jobId).unwrap(), 'Schedule paused')}
-          />
+          <PausePopover schedule={schedule} notifications={notifications}>
+            <Action label="Pause" testId="action-pause" color="yellow" icon={<IconPlayerPause size={size} />} />
+          </PausePopover>
         ))}
       {live && (
         <Action

@@ -2,6 +2,7 @@ import { Group, Paper, Stack, Text } from '@mantine/core';
 import { memo } from 'react';
 import type { Schedule } from '../../api/types';
 import { describeRule } from './recurrenceText';
+import { DescriptionLine, LabelList, PauseNoteLine } from './ScheduleAbout';
 import { ScheduleActions } from './ScheduleActions';
 import { TitleButton, type ScheduleViewProps } from './ScheduleTable';
 import { TargetName } from './ScheduleTarget';
@@ -20,7 +21,7 @@ function Labelled({ label, children }: { label: string; children: React.ReactNod
   );
 }
 
-const Card = memo(function Card({ schedule, viewerZone, onOpen, onEdit, onDelete }: CardProps) {
+const Card = memo(function Card({ schedule, viewerZone, onOpen, onEdit, onDelete, onLabel }: CardProps) {
   return (
     <Paper
       component="li"
@@ -35,9 +36,12 @@ const Card = memo(function Card({ schedule, viewerZone, onOpen, onEdit, onDelete
           <TitleButton schedule={schedule} onOpen={onOpen} className={classes.title} />
           <StateBadge state={schedule.state} />
         </Group>
+        <DescriptionLine schedule={schedule} />
+        <LabelList labels={schedule.labels} onPick={onLabel} />
         <Text size="sm" data-testid="rule">
           {describeRule(schedule)}
         </Text>
+        <PauseNoteLine schedule={schedule} />
         <Labelled label={`Next run (${viewerZone})`}>
           <NextRun schedule={schedule} viewerZone={viewerZone} />
         </Labelled>

@@ -1,12 +1,16 @@
-import { Code, Group, ScrollArea, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Code, Group, ScrollArea, Stack, Text, Title } from '@mantine/core';
+import { IconPlayerPause } from '@tabler/icons-react';
 import type { Schedule, ScheduleDetail } from '../../api/types';
 import { NotificationRegion } from '../../lib/NotificationRegion';
 import type { NotificationsStore } from '../../lib/notify';
 import { browserTimeZone, formatInZone, relativeTo } from '../../lib/time';
 import { useNow } from '../../lib/useNow';
 import { describeRule } from './recurrenceText';
+import { PausePopover } from './PausePopover';
 import { RunHistory } from './RunHistory';
+import { LabelList } from './ScheduleAbout';
 import { ScheduleActions } from './ScheduleActions';
+import { ScheduleBounds } from './ScheduleBounds';
 import { TargetDetail } from './ScheduleTarget';
 import { StateBadge } from './StateBadge';
 
@@ -39,7 +43,37 @@ function NextRuns({ schedule, viewerZone }: { schedule: ScheduleDetail; viewerZo
   );
 }
 
-/** The drawer's content for one schedule: its rule, actions, next runs, payload and run history. */
+/** Why it is paused, as whoever paused it said, with a way to change what it says. */
+function PauseNote({ schedule, notifications }: { schedule: ScheduleDetail; notifications: NotificationsStore }) {
+  if (schedule.state !== 'PAUSED') return null;
+  return (
+    <Alert
+      color="orange"
+      variant="light"
+      icon={<IconPlayerPause />}
+      role="note"
+      aria-label="Why it is paused"
+      data-testid="drawer-pause-note"
+    >
+      <Stack gap={6} align="flex-start">
+        <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }} data-testid="pause-note-text">
+          <strong>Paused: </strong>
+          {schedule.pauseNote ?? 'no note says why.'}
+        </Text>
+        <PausePopover schedule={schedule} notifications={notifications}>
+          <Button variant="default" size="compact-xs" data-testid="change-pause-note">
+            {schedule.pauseNote ? 'Change the note' : 'Add a note'}
+          </Button>
+        </PausePopover>
+      </Stack>
+    </Alert>
+  );
+}
+
+/**
+ * The drawer's content for one schedule: its rule, description and labels, actions, next
+ * runs, bounds, target, payload and run history.
+ */
 export function ScheduleDetails({ schedule, notifications, onEdit, onDelete, onShowMoreRuns }: Props) {
   const viewerZone = browserTimeZone();
   return (
@@ -50,6 +84,13 @@ export function ScheduleDetails({ schedule, notifications, onEdit, onDelete, onS
           {describeRule(schedule)}
         </Text>
       </Group>
+      {schedule.description && (
+        <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }} data-testid="drawer-description">
+          {schedule.description}
+        </Text>
+      )}
+      <LabelList labels={schedule.labels} />
+      <PauseNote schedule={schedule} notifications={notifications} />
       <div>
         <ScheduleActions
           schedule={schedule}
@@ -66,6 +107,7 @@ export function ScheduleDetails({ schedule, notifications, onEdit, onDelete, onS
         </Title>
         <NextRuns schedule={schedule} viewerZone={viewerZone} />
       </Stack>
+      <ScheduleBounds schedule={schedule} viewerZone={viewerZone} />
       <Stack gap={4}>
         <Title order={3} size="h6">
           Target

@@ -404,4 +404,50 @@ describe('ScheduleForm target', () => {
     const refusal = await screen.findByText("target namespace 'team-a' has no target 'audit'");
     expect(targetBox()).toHaveAttribute('aria-describedby', expect.stringContaining(refusal.id));
   });
+
+  it('creates an interval rule with its end, most runs and catch-up policy', async () => {
+    const { api, onDone } = renderForm();
+    await userEvent.click(screen.getByText('Recurring'));
+    await userEvent.click(screen.getByText('Interval'));
+    fireEvent.change(screen.getByRole('textbox', { name: 'Every' }), { target: { value: '2' } });
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Unit' }), 'hours');
+    enterDateAndTime('2030-03-31', '09:00:00');
+    await userEvent.click(screen.getByRole('button', { name: 'Start, end, most runs and catch-up' }));
+    fireEvent.change(screen.getByTestId('end-date-input'), { target: { value: '2030-04-30' } });
+    fireEvent.change(screen.getByRole('textbox', { name: /Most runs/ }), { target: { value: '10' } });
+    await userEvent.selectOptions(screen.getByTestId('catch-up-select'), 'ALL');
+    await userEvent.type(payloadBox(), 'tick');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Create schedule' }));
+
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    expect(api.callsOf('CreateSchedule')[0].variables.input).toMatchObject({
+      recurring: 'INTERVAL',
+      interval: 'PT2H',
+      runAt: '2030-03-31T09:00:00',
+      endAt: '2030-04-30T00:00:00',
+      maxRuns: 10,
+      catchUp: 'ALL',
+    });
+  });
+
+  it('sends one idempotency key for every try of the same form, so a retry creates nothing new', async () => {
+    let tries = 0;
+    const { api, onDone } = renderForm({
+      CreateSchedule: (variables) =>
+        (tries += 1) === 1 ? Response.json({ error: 'internal_error' }, { status: 500 }) : created(variables),
+    });
+    await userEvent.click(screen.getByText('Immediate'));
+    await userEvent.type(payloadBox(), 'hello');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Create schedule' }));
+    await screen.findByTestId('form-errors');
+    await userEvent.click(screen.getByRole('button', { name: 'Create schedule' }));
+
+    await waitFor(() => expect(onDone).toHaveBeenCalled());
+    const keys = api.callsOf('CreateSchedule').map((call) => call.variables.idempotencyKey);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toEqual(expect.any(String));
+    expect(keys[1]).toBe(keys[0]);
+  });
 });

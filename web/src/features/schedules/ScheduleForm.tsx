@@ -1,20 +1,22 @@
 import '@mantine/dates/styles.css';
-import { Alert, Button, Group, Select, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Select, Stack } from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import {
+  schedulerApi,
   useCreateScheduleMutation,
   useTargetsQuery,
   useTimeZonesQuery,
   useUpdateScheduleMutation,
 } from '../../api/schedulerApi';
-import { isApiError, type Schedule } from '../../api/types';
+import { isApiError, isResult, type Schedule, type ScheduleInput } from '../../api/types';
+import { useAppDispatch } from '../../app/hooks';
+import { newIdempotencyKey } from '../../lib/idempotency';
 import { errorMessage, notifySuccess } from '../../lib/notify';
 import { browserTimeZone, canonicalZone, zoneChoices } from '../../lib/time';
+import { AboutFields, NameField } from './AboutFields';
 import {
   emptyValues,
-  needsCron,
-  needsRunAt,
   payloadSizeError,
   problemsByField,
   toScheduleInput,
@@ -23,15 +25,11 @@ import {
   type FieldName,
   type FormErrors,
   type FormValues,
-  type Repeat,
-  type When,
 } from './formModel';
-import { describeCron } from './recurrenceText';
-import { ChoiceField } from './ChoiceField';
 import { PayloadField } from './PayloadField';
 import { RunPreview } from './RunPreview';
-import { RunTimeFields } from './RunTimeFields';
 import { DEFAULT_CHOICE, targetChoices, targetError, targetUrl } from './targetText';
+import { TimingFields } from './TimingFields';
 import { useRunPreview } from './useRunPreview';
 import classes from './ScheduleForm.module.css';
 
@@ -41,33 +39,42 @@ export interface ScheduleFormProps {
   onDone: (saved: Schedule | null) => void;
 }
 
-const WHEN_OPTIONS: { value: When; label: string }[] = [
-  { value: 'immediate', label: 'Immediate' },
-  { value: 'future', label: 'Future' },
-  { value: 'recurring', label: 'Recurring' },
-];
-const REPEAT_OPTIONS: { value: Repeat; label: string }[] = [
-  { value: 'DAILY', label: 'Daily' },
-  { value: 'WEEKLY', label: 'Weekly' },
-  { value: 'CRON', label: 'Cron' },
-];
-
 // A date or time typed in full is judged at once; a part-typed one when its field is left.
+const DATE = /^\s*\d{4}-\d{2}-\d{2}\s*$/;
+const TIME = /^\s*\d{1,2}:\d{2}:\d{2}\s*$/;
 const COMPLETE: Partial<Record<FieldName, RegExp>> = {
-  date: /^\s*\d{4}-\d{2}-\d{2}\s*$/,
-  time: /^\s*\d{1,2}:\d{2}:\d{2}\s*$/,
+  date: DATE,
+  time: TIME,
+  startDate: DATE,
+  startTime: TIME,
+  endDate: DATE,
+  endTime: TIME,
 };
+const JUDGED_EARLY = Object.keys(COMPLETE).concat('maxRuns') as FieldName[];
+
+// While the first request with a key is still delivering a run due at once, the API asks the
+// second to retry shortly (idempotency_key_in_use): the form does, a second apart.
+const IN_USE_RETRIES = 5;
+const IN_USE_WAIT_MS = 1000;
+
+const KEY_REUSED =
+  'An earlier try of this form created the schedule already, with the values it had then; it is in the list. ' +
+  'Close the form and open that schedule to change it.';
 
 export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
+  const dispatch = useAppDispatch();
   const [values, setValues] = useState<FormValues>(() =>
     schedule ? valuesFromSchedule(schedule) : emptyValues(browserTimeZone()),
   );
+  // One key for every Save of this form: a retried click never creates a second schedule.
+  const [idempotencyKey] = useState(newIdempotencyKey);
   const [attempted, setAttempted] = useState(false);
   const [left, setLeft] = useState<Set<FieldName>>(() => new Set());
   const [serverErrors, setServerErrors] = useState<FormErrors>({});
   const [generalErrors, setGeneralErrors] = useState<string[]>([]);
   const [create, creating] = useCreateScheduleMutation();
   const [update, updating] = useUpdateScheduleMutation();
+  const [retrying, setRetrying] = useState(false);
   const { data: acceptedZones } = useTimeZonesQuery();
   const zones = useMemo(() => zoneChoices(acceptedZones, values.timezone), [acceptedZones, values.timezone]);
   const { data: targets } = useTargetsQuery();
@@ -94,8 +101,9 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
   const judged = (field: FieldName) =>
     attempted || left.has(field) || (COMPLETE[field]?.test(String(values[field as keyof FormValues])) ?? false);
   const early: FormErrors = {};
-  for (const field of ['date', 'time'] as const)
-    if (judged(field) && clientErrors[field]) early[field] = clientErrors[field];
+  for (const field of JUDGED_EARLY) if (judged(field) && clientErrors[field]) early[field] = clientErrors[field];
+  // Labels and the interval are judged as they are entered: a pill or a number is whole at once.
+  for (const field of ['labels', 'interval'] as const) if (clientErrors[field]) early[field] = clientErrors[field];
   const tooLarge = payloadSizeError(values.payload);
   if (tooLarge) early.payload = tooLarge;
 
@@ -103,6 +111,20 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
     ...preview.problems,
     ...(attempted ? clientErrors : early),
     ...serverErrors,
+  };
+
+  const createOnce = async (input: ScheduleInput): Promise<Schedule> => {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await create({ input, idempotencyKey }).unwrap();
+      } catch (error) {
+        if (attempt >= IN_USE_RETRIES || !isResult(error, 'IdempotencyError', 'idempotency_key_in_use')) throw error;
+        setRetrying(true);
+        await new Promise((resolve) => window.setTimeout(resolve, IN_USE_WAIT_MS));
+      } finally {
+        setRetrying(false);
+      }
+    }
   };
 
   const submit = async (event: FormEvent) => {
@@ -114,18 +136,23 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
     try {
       const saved = schedule
         ? await update({ jobId: schedule.jobId, input, expectedVersion: schedule.version }).unwrap()
-        : await create(input).unwrap();
+        : await createOnce(input);
       notifySuccess(schedule ? 'Schedule saved' : 'Schedule created');
       onDone(saved);
     } catch (error) {
-      if (isApiError(error) && error.kind === 'result' && error.typename === 'ValidationError') {
+      if (isResult(error, 'ValidationError') && isApiError(error) && error.kind === 'result') {
         const { fields, general } = problemsByField(error.problems);
         setServerErrors(fields);
         setGeneralErrors(general);
         return;
       }
-      if (isApiError(error) && error.kind === 'result' && error.typename === 'VersionConflictError') {
+      if (isResult(error, 'VersionConflictError')) {
         setGeneralErrors(['Someone else changed this schedule since you opened it. Close the form and open it again.']);
+        return;
+      }
+      if (isResult(error, 'IdempotencyError', 'idempotency_key_reused')) {
+        dispatch(schedulerApi.util.invalidateTags([{ type: 'Schedule', id: 'LIST' }]));
+        setGeneralErrors([KEY_REUSED]);
         return;
       }
       // A rejected key signs the user out, which says why; anything else is told here, beside the form.
@@ -134,7 +161,8 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
     }
   };
 
-  const cronWords = needsCron(values) && values.cron.trim() ? describeCron(values.cron.trim()) : null;
+  const counted =
+    schedule?.maxRuns != null && schedule.remainingRuns != null ? schedule.maxRuns - schedule.remainingRuns : null;
   return (
     <form
       onSubmit={submit}
@@ -143,65 +171,8 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
       data-testid="schedule-form"
     >
       <Stack gap="md">
-        <ChoiceField
-          label="When"
-          options={WHEN_OPTIONS}
-          value={values.when}
-          onChange={(v) => set('when', v)}
-          testId="when"
-        />
-        {values.when === 'recurring' && (
-          <ChoiceField
-            label="Repeat"
-            options={REPEAT_OPTIONS}
-            value={values.repeat}
-            onChange={(v) => set('repeat', v)}
-            error={shown.repeat}
-            testId="repeat"
-          />
-        )}
-        {needsRunAt(values) && (
-          <RunTimeFields
-            values={values}
-            dateError={shown.date}
-            timeError={shown.time}
-            onDate={(text) => set('date', text)}
-            onTime={(text) => set('time', text)}
-            onBlur={leave}
-          />
-        )}
-        {needsCron(values) && (
-          <TextInput
-            label="Cron expression"
-            description={cronWords ?? 'Five fields: minute hour day-of-month month day-of-week, e.g. 0 9 * * 1-5'}
-            placeholder="0 9 * * 1-5"
-            value={values.cron}
-            onChange={(event) => set('cron', event.currentTarget.value)}
-            error={shown.cron}
-            required
-            classNames={{ input: classes.code }}
-            data-testid="cron-input"
-          />
-        )}
-        {values.when !== 'immediate' && (
-          <Select
-            label="Time zone"
-            description={
-              values.when === 'recurring'
-                ? 'Runs keep their wall-clock time in this zone across DST changes.'
-                : undefined
-            }
-            data={zones}
-            value={values.timezone}
-            onChange={(value) => value && set('timezone', value)}
-            searchable
-            allowDeselect={false}
-            nothingFoundMessage="No such zone"
-            limit={100}
-            error={shown.timezone}
-            data-testid="timezone-select"
-          />
-        )}
+        <NameField name={values.name} error={shown.name} onName={(text) => set('name', text)} />
+        <TimingFields values={values} errors={shown} zones={zones} counted={counted} set={set} leave={leave} />
         <Select
           label="Target"
           description={targetQueue ? `Runs go to ${targetQueue}` : "Where the runs go, among your namespace's targets."}
@@ -213,6 +184,13 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
           data-testid="target-select"
         />
         <PayloadField value={values.payload} onChange={(text) => set('payload', text)} error={shown.payload} />
+        <AboutFields
+          description={values.description}
+          labels={values.labels}
+          errors={shown}
+          onDescription={(text) => set('description', text)}
+          onLabels={(texts) => set('labels', texts)}
+        />
         <RunPreview {...preview} />
         <div className={classes.actions} data-testid="form-actions">
           {generalErrors.length > 0 && (
@@ -226,7 +204,11 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
             <Button variant="default" onClick={() => onDone(null)}>
               Cancel
             </Button>
-            <Button type="submit" loading={creating.isLoading || updating.isLoading} data-testid="save-schedule">
+            <Button
+              type="submit"
+              loading={creating.isLoading || updating.isLoading || retrying}
+              data-testid="save-schedule"
+            >
               {schedule ? 'Save changes' : 'Create schedule'}
             </Button>
           </Group>

@@ -194,8 +194,8 @@ describe('ScheduleList', () => {
     expect(screen.getByTestId('page-number')).toHaveTextContent('Page 2');
     expect(screen.getByTestId('page-next')).toBeDisabled();
     expect(api.callsOf('Schedules').map((call) => call.variables)).toEqual([
-      { first: 50, after: null, state: null },
-      { first: 50, after: 'cursor-1', state: null },
+      { first: 50, after: null, state: null, labels: null, namePrefix: null },
+      { first: 50, after: 'cursor-1', state: null, labels: null, namePrefix: null },
     ]);
 
     await userEvent.click(screen.getByTestId('page-previous'));
@@ -213,7 +213,13 @@ describe('ScheduleList', () => {
 
     expect(await screen.findByTestId('schedules-empty')).toHaveTextContent('No paused schedules');
     await waitFor(() =>
-      expect(api.callsOf('Schedules').at(-1)?.variables).toEqual({ first: 50, after: null, state: 'PAUSED' }),
+      expect(api.callsOf('Schedules').at(-1)?.variables).toEqual({
+        first: 50,
+        after: null,
+        state: 'PAUSED',
+        labels: null,
+        namePrefix: null,
+      }),
     );
   });
 

@@ -1,35 +1,28 @@
-import { Alert, Button, Center, Group, Loader, NativeSelect, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Alert, Button, Center, Group, Loader, Stack, Text } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { IconAlertCircle, IconCalendarOff, IconChevronLeft, IconChevronRight } from '@tabler/icons-react';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useListSchedulesQuery } from '../../api/schedulerApi';
-import type { Schedule, ScheduleState } from '../../api/types';
+import type { Label, Schedule } from '../../api/types';
 import { errorMessage } from '../../lib/notify';
 import { browserTimeZone } from '../../lib/time';
 import { useScreenAtLeast } from '../../lib/useScreenAtLeast';
+import { ListFilters } from './ListFilters';
+import {
+  appliedOrder,
+  emptyText,
+  isFiltered,
+  NO_FILTERS,
+  orderChoices,
+  type ListFilters as Filters,
+} from './listFilters';
 import { CALM_REFRESH_MS, refreshInterval } from './liveRefresh';
 import { ScheduleCards } from './ScheduleCards';
 import { ScheduleTable } from './ScheduleTable';
 import { sortSchedules, type SortOrder } from './sortSchedules';
-import classes from './ScheduleList.module.css';
 
-type Filter = 'ALL' | ScheduleState;
-
-const FILTERS: { value: Filter; label: string }[] = [
-  { value: 'ALL', label: 'All' },
-  { value: 'ACTIVE', label: 'Active' },
-  { value: 'PAUSED', label: 'Paused' },
-  { value: 'COMPLETED', label: 'Completed' },
-];
-
-const ORDER_LABELS: Record<SortOrder, string> = { stored: 'Oldest first', nextRun: 'Next run first' };
-
-/** The orders on offer; with more than one page, sorting covers the page shown. */
-function orders(paged: boolean) {
-  return (Object.keys(ORDER_LABELS) as SortOrder[]).map((value) => ({
-    value,
-    label: paged && value !== 'stored' ? `${ORDER_LABELS[value]} (this page)` : ORDER_LABELS[value],
-  }));
-}
+// Each keystroke of a name search would be a request: the list asks once typing pauses.
+const SEARCH_DELAY_MS = 300;
 
 interface Props {
   onOpen: (schedule: Schedule) => void;
@@ -40,24 +33,32 @@ interface Props {
   onPageChange?: () => void;
 }
 
-/** The schedules, a server page at a time, with their state filter and order. */
+/** The schedules, a server page at a time, found by name, labels and state, in the order chosen. */
 export function ScheduleList({ onCreate, onPageChange, ...handlers }: Props) {
-  const [filter, setFilter] = useState<Filter>('ALL');
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [order, setOrder] = useState<SortOrder>('stored');
   // The cursor that starts each page seen so far: page n starts after cursors[n].
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const page = cursors.length - 1;
   const wide = useScreenAtLeast('md');
   const viewerZone = browserTimeZone();
+  const [namePrefix] = useDebouncedValue(filters.name.trim(), SEARCH_DELAY_MS);
   const [pollingInterval, setPollingInterval] = useState(CALM_REFRESH_MS);
   const { data, error, isLoading, isFetching, refetch } = useListSchedulesQuery(
-    { state: filter === 'ALL' ? null : filter, after: cursors[page] },
+    {
+      state: filters.state === 'ALL' ? null : filters.state,
+      after: cursors[page],
+      labels: filters.labels,
+      namePrefix: namePrefix || null,
+    },
     { pollingInterval, skipPollingIfUnfocused: true },
   );
   useEffect(() => {
     setPollingInterval(refreshInterval(data?.nodes ?? [], Date.now()));
   }, [data]);
-  const shown = useMemo(() => (data ? sortSchedules(data.nodes, order) : []), [data, order]);
+  const byName = namePrefix !== '';
+  const { shown: shownOrder, sort } = appliedOrder(order, byName);
+  const shown = useMemo(() => (data ? sortSchedules(data.nodes, sort) : []), [data, sort]);
 
   // Deleting or completing the last rows of a later page leaves it empty: show the one before.
   const emptiedLaterPage = page > 0 && data !== undefined && data.nodes.length === 0 && !isFetching;
@@ -65,10 +66,19 @@ export function ScheduleList({ onCreate, onPageChange, ...handlers }: Props) {
     if (emptiedLaterPage) setCursors((current) => current.slice(0, -1));
   }, [emptiedLaterPage]);
 
-  const changeFilter = (value: string) => {
-    setFilter(value as Filter);
+  const changeFilters = useCallback((next: Filters) => {
+    setFilters(next);
     setCursors([null]);
-  };
+  }, []);
+  // A label of a schedule, picked: the list shows the schedules that have it too.
+  const pickLabel = useCallback(
+    (label: Label) =>
+      changeFilters({
+        ...filters,
+        labels: [...filters.labels.filter((known) => known.key !== label.key), label],
+      }),
+    [changeFilters, filters],
+  );
   const next = () => {
     if (data?.pageInfo.endCursor) setCursors([...cursors, data.pageInfo.endCursor]);
     onPageChange?.();
@@ -97,11 +107,21 @@ export function ScheduleList({ onCreate, onPageChange, ...handlers }: Props) {
       </Alert>
     );
   } else if (shown.length === 0) {
+    const filtered = isFiltered(filters);
     body = (
       <Stack align="center" py="xl" gap="xs" data-testid="schedules-empty">
         <IconCalendarOff size={40} aria-hidden />
-        <Text fw={500}>{filter === 'ALL' ? 'No schedules yet' : `No ${filter.toLowerCase()} schedules`}</Text>
-        {filter === 'ALL' && (
+        <Text fw={500}>{emptyText(filters)}</Text>
+        {byName && (
+          <Text size="sm" c="dimmed" ta="center">
+            A search by name finds only schedules that have a name.
+          </Text>
+        )}
+        {filtered ? (
+          <Button variant="light" onClick={() => changeFilters(NO_FILTERS)}>
+            Clear the filters
+          </Button>
+        ) : (
           <Button variant="light" onClick={onCreate}>
             Create your first schedule
           </Button>
@@ -110,31 +130,20 @@ export function ScheduleList({ onCreate, onPageChange, ...handlers }: Props) {
     );
   } else {
     const View = wide ? ScheduleTable : ScheduleCards;
-    body = <View schedules={shown} viewerZone={viewerZone} {...handlers} />;
+    body = <View schedules={shown} viewerZone={viewerZone} onLabel={pickLabel} {...handlers} />;
   }
 
   return (
     <Stack gap="md">
-      <div className={classes.filters} role="group" aria-label="Filter and order" data-testid="filter-bar">
-        <SegmentedControl
-          aria-label="Filter by state"
-          data={FILTERS}
-          value={filter}
-          onChange={changeFilter}
-          fullWidth={!wide}
-          className={classes.stateFilter}
-          data-testid="state-filter"
-        />
-        <NativeSelect
-          aria-label="Order"
-          data={orders(Boolean(data?.pageInfo.hasNextPage) || page > 0)}
-          value={order}
-          onChange={(event) => setOrder(event.currentTarget.value as SortOrder)}
-          className={classes.order}
-          data-testid="sort-order"
-        />
-        {isFetching && !isLoading && <Loader size="xs" aria-label="Refreshing" />}
-      </div>
+      <ListFilters
+        filters={filters}
+        onChange={changeFilters}
+        order={shownOrder}
+        orders={orderChoices(Boolean(data?.pageInfo.hasNextPage) || page > 0, byName)}
+        onOrder={setOrder}
+        refreshing={isFetching && !isLoading}
+        wide={wide}
+      />
       {body}
       <Group justify="flex-end" gap="xs" aria-label="Pages" role="navigation">
         <Text size="sm" c="dimmed" data-testid="page-number">

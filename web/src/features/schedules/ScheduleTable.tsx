@@ -1,7 +1,8 @@
-import { Table, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import { Stack, Table, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { memo } from 'react';
-import type { Schedule } from '../../api/types';
+import type { Label, Schedule } from '../../api/types';
 import { describeRule } from './recurrenceText';
+import { DescriptionLine, LabelList, PauseNoteLine } from './ScheduleAbout';
 import { ScheduleActions } from './ScheduleActions';
 import { scheduleTitle } from './scheduleText';
 import { TargetName } from './ScheduleTarget';
@@ -15,6 +16,8 @@ export interface ScheduleViewProps {
   onOpen: (schedule: Schedule) => void;
   onEdit: (schedule: Schedule) => void;
   onDelete: (schedule: Schedule) => void;
+  /** A label picked on a schedule, to find the others that have it. */
+  onLabel: (label: Label) => void;
 }
 
 type ItemProps = Omit<ScheduleViewProps, 'schedules'> & { schedule: Schedule };
@@ -39,11 +42,16 @@ export function TitleButton({
   );
 }
 
-const Row = memo(function Row({ schedule, viewerZone, onOpen, onEdit, onDelete }: ItemProps) {
+const Row = memo(function Row({ schedule, viewerZone, onOpen, onEdit, onDelete, onLabel }: ItemProps) {
   return (
     <Table.Tr data-testid="schedule-row" data-job-id={schedule.jobId}>
       <Table.Td>
-        <TitleButton schedule={schedule} onOpen={onOpen} className={classes.title} />
+        <Stack gap={4} className={classes.about}>
+          <TitleButton schedule={schedule} onOpen={onOpen} className={classes.title} />
+          <DescriptionLine schedule={schedule} />
+          <LabelList labels={schedule.labels} onPick={onLabel} />
+          <PauseNoteLine schedule={schedule} />
+        </Stack>
       </Table.Td>
       <Table.Td data-testid="rule">{describeRule(schedule)}</Table.Td>
       <Table.Td>

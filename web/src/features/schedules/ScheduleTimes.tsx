@@ -39,7 +39,7 @@ export function NextRun({ schedule, viewerZone }: Props) {
   );
 }
 
-/** The last run: its status at this moment, when it was due, and how late it became visible. */
+/** The last run: its status at this moment, when it was due, how late it became visible, and its attempts. */
 export function LastRun({ schedule }: Pick<Props, 'schedule'>) {
   const now = useNow();
   const run = schedule.lastRun;
@@ -52,12 +52,14 @@ export function LastRun({ schedule }: Pick<Props, 'schedule'>) {
   }
   const status = runStatusAt(run, now);
   const lateness = status === 'DELIVERED' && run.latenessMs !== null ? ` · late ${formatLateness(run.latenessMs)}` : '';
+  const attempts = run.attempts != null && run.attempts > 1 ? ` · ${run.attempts} attempts` : '';
   return (
     <Group gap={6} wrap="wrap" align="center">
       <RunStatusBadge status={status} />
       <Text className={classes.secondary} data-testid="last-run">
         {runWhen(run, now)}
         {lateness}
+        {attempts}
       </Text>
     </Group>
   );

@@ -41,7 +41,7 @@ async function firstRow() {
 }
 
 describe('SchedulesPage', () => {
-  it('pauses a schedule from its row and says so', async () => {
+  it('pauses a schedule from its row, with a note that says why, and says so', async () => {
     const api = fakeGraphql({
       Schedules: list([job]),
       PauseSchedule: () => ({ pauseSchedule: { ...job, state: 'PAUSED', version: 2 } }),
@@ -49,9 +49,11 @@ describe('SchedulesPage', () => {
     renderWithStore(<SchedulesPage />);
 
     await userEvent.click((await firstRow()).getByRole('button', { name: 'Pause' }));
+    const box = within(await screen.findByRole('dialog', { name: 'Pause' }));
+    await userEvent.type(box.getByRole('textbox', { name: 'Why? (optional)' }), 'office closed until Monday{Enter}');
 
     expect(await screen.findByText('Schedule paused')).toBeInTheDocument();
-    expect(api.callsOf('PauseSchedule')[0].variables).toEqual({ jobId: 'job-7' });
+    expect(api.callsOf('PauseSchedule')[0].variables).toEqual({ jobId: 'job-7', note: 'office closed until Monday' });
     // the list is asked again, since the change may move the row between filters
     await waitFor(() => expect(api.callsOf('Schedules')).toHaveLength(2));
   });
@@ -186,6 +188,7 @@ describe('SchedulesPage', () => {
     const drawer = within(await screen.findByRole('dialog', { name: 'nightly export' }));
 
     await userEvent.click(await drawer.findByRole('button', { name: 'Pause' }));
+    await userEvent.click(await screen.findByTestId('confirm-pause'));
 
     const messages = await drawer.findByRole('region', { name: 'Messages about this schedule' });
     expect(await within(messages).findByText('Schedule paused')).toBeInTheDocument();
@@ -203,6 +206,7 @@ describe('SchedulesPage', () => {
     const row = await firstRow();
 
     await userEvent.click(row.getByRole('button', { name: 'Pause' }));
+    await userEvent.click(await screen.findByTestId('confirm-pause'));
     await userEvent.click(row.getByRole('button', { name: 'Run now' }));
     await userEvent.click(row.getByRole('button', { name: 'Run now' }));
 

@@ -3,6 +3,7 @@ import {
   Button,
   Center,
   Container,
+  Drawer,
   Group,
   Loader,
   Modal,
@@ -11,13 +12,15 @@ import {
   useComputedColorScheme,
   useMantineColorScheme,
 } from '@mantine/core';
-import { IconClockHour4, IconLogout, IconMoon, IconPlus, IconSun } from '@tabler/icons-react';
+import { IconClockHour4, IconLogout, IconMoon, IconPlus, IconSun, IconTargetArrow } from '@tabler/icons-react';
 import { lazy, Suspense, useCallback, useRef, useState } from 'react';
 import type { Schedule } from '../../api/types';
 import { useAppDispatch } from '../../app/hooks';
 import { NotificationRegion } from '../../lib/NotificationRegion';
 import { useScreenAtLeast } from '../../lib/useScreenAtLeast';
 import { signedOut } from '../auth/authSlice';
+import { DeliveriesPanel } from '../deliveries/DeliveriesPanel';
+import { TargetsPanel } from '../targets/TargetsPanel';
 import { ConfirmDelete } from './ConfirmDelete';
 import { ScheduleDrawer } from './ScheduleDrawer';
 import { ScheduleList } from './ScheduleList';
@@ -56,6 +59,7 @@ export function SchedulesPage() {
   const [editing, setEditing] = useState<Editing>(null);
   const [detailsOf, setDetailsOf] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Schedule | null>(null);
+  const [showTargets, setShowTargets] = useState(false);
   const main = useRef<HTMLElement>(null);
   const roomy = useScreenAtLeast('sm');
 
@@ -69,12 +73,13 @@ export function SchedulesPage() {
     <div className={classes.page}>
       <header className={classes.header}>
         <Group gap="xs" wrap="nowrap">
-          <IconClockHour4 size={26} aria-hidden />
+          {/* On a phone the four buttons need the room the clock takes. */}
+          <IconClockHour4 size={26} aria-hidden className={classes.wideOnly} />
           <Title order={1} size="h3">
             Scheduler
           </Title>
         </Group>
-        <Group gap="xs" wrap="nowrap">
+        <Group gap={roomy ? 'xs' : 6} wrap="nowrap">
           <Button
             leftSection={<IconPlus size={16} />}
             onClick={openCreate}
@@ -83,6 +88,17 @@ export function SchedulesPage() {
           >
             New<span className={classes.wideOnly}>&nbsp;schedule</span>
           </Button>
+          <Tooltip label="Targets">
+            <ActionIcon
+              variant="default"
+              size="lg"
+              aria-label="Targets"
+              onClick={() => setShowTargets(true)}
+              data-testid="show-targets"
+            >
+              <IconTargetArrow size={18} />
+            </ActionIcon>
+          </Tooltip>
           <ThemeToggle />
           <Tooltip label="Sign out">
             <ActionIcon
@@ -99,6 +115,9 @@ export function SchedulesPage() {
       </header>
       <main className={classes.main} ref={main}>
         <Container size="xl" py="md" px={{ base: 'sm', sm: 'md' }} component="section" aria-label="Schedules">
+          <div className={classes.deliveries}>
+            <DeliveriesPanel />
+          </div>
           <ScheduleList
             onCreate={openCreate}
             onEdit={openEdit}
@@ -132,6 +151,18 @@ export function SchedulesPage() {
           </Suspense>
         )}
       </Modal>
+      <Drawer
+        opened={showTargets}
+        onClose={() => setShowTargets(false)}
+        position="right"
+        size={roomy ? 'md' : '100%'}
+        title="Targets"
+        closeButtonProps={{ 'aria-label': 'Close the targets' }}
+        styles={{ title: { fontWeight: 700, fontSize: 'var(--mantine-font-size-lg)' } }}
+        data-testid="targets-drawer"
+      >
+        <TargetsPanel />
+      </Drawer>
       <ConfirmDelete
         schedule={deleting}
         onClose={() => setDeleting(null)}

@@ -2,12 +2,21 @@ import type { Problem, Recurring, Schedule, ScheduleInput } from '../../api/type
 import { formatByteCount, MAX_PAYLOAD_BYTES, utf8Length } from '../../lib/payload';
 import { dayjs, wallTime } from '../../lib/time';
 import { parseDate, parseTime } from './clockFields';
+import {
+  lifecycleErrors,
+  lifecycleInput,
+  lifecycleValues,
+  NO_LIFECYCLE,
+  type LifecycleField,
+  type LifecycleValues,
+} from './formLifecycle';
+import { describeDuration } from './intervalText';
 
 export type When = 'immediate' | 'future' | 'recurring';
-export type Repeat = 'DAILY' | 'WEEKLY' | 'CRON';
+export type Repeat = 'DAILY' | 'WEEKLY' | 'CRON' | 'INTERVAL';
 
-/** What the form edits: wall-clock date and time in `timezone`, never an instant. */
-export interface FormValues {
+/** What the form edits: wall-clock dates and times in `timezone`, never an instant. */
+export interface FormValues extends LifecycleValues {
   when: When;
   repeat: Repeat;
   date: string; // YYYY-MM-DD once valid; as typed until then
@@ -18,11 +27,22 @@ export interface FormValues {
   target: string | null; // null: the namespace's default target
 }
 
-export type FieldName = 'when' | 'repeat' | 'date' | 'time' | 'timezone' | 'cron' | 'payload' | 'target';
+export type FieldName =
+  'when' | 'repeat' | 'date' | 'time' | 'timezone' | 'cron' | 'payload' | 'target' | LifecycleField;
 export type FormErrors = Partial<Record<FieldName, string>>;
 
 export function emptyValues(timezone: string): FormValues {
-  return { when: 'future', repeat: 'DAILY', date: '', time: '', timezone, cron: '', payload: '', target: null };
+  return {
+    when: 'future',
+    repeat: 'DAILY',
+    date: '',
+    time: '',
+    timezone,
+    cron: '',
+    payload: '',
+    target: null,
+    ...NO_LIFECYCLE,
+  };
 }
 
 /** The form's values for an existing schedule, read in the schedule's own zone. */
@@ -38,16 +58,21 @@ export function valuesFromSchedule(schedule: Schedule): FormValues {
     cron: schedule.cron ?? '',
     payload: schedule.payload,
     target: schedule.target,
+    ...lifecycleValues(schedule),
   };
 }
 
-/** Whether the form asks for a date and time (everything but "immediate" and cron rules). */
+/** Whether the form asks for a date and time (everything but "immediate" and cron rules; an interval's is its phase). */
 export function needsRunAt(values: Pick<FormValues, 'when' | 'repeat'>): boolean {
   return values.when === 'future' || (values.when === 'recurring' && values.repeat !== 'CRON');
 }
 
 export function needsCron(values: Pick<FormValues, 'when' | 'repeat'>): boolean {
   return values.when === 'recurring' && values.repeat === 'CRON';
+}
+
+export function needsInterval(values: Pick<FormValues, 'when' | 'repeat'>): boolean {
+  return values.when === 'recurring' && values.repeat === 'INTERVAL';
 }
 
 export function payloadSizeError(payload: string): string | undefined {
@@ -76,7 +101,7 @@ export function validate(values: FormValues): FormErrors {
     errors.cron = 'A cron expression is required for a cron schedule';
   }
   if (values.when !== 'immediate' && !values.timezone) errors.timezone = 'Pick a time zone';
-  return errors;
+  return { ...errors, ...lifecycleErrors(values, values.when === 'recurring', needsInterval(values)) };
 }
 
 /**
@@ -89,7 +114,7 @@ export function toScheduleInput(values: FormValues): ScheduleInput {
   if (values.when === 'immediate') input.immediate = true;
   if (needsRunAt(values)) input.runAt = `${values.date.trim()}T${parseTime(values.time).value ?? values.time}`;
   if (needsCron(values)) input.cron = values.cron.trim();
-  return input;
+  return { ...input, ...lifecycleInput(values, values.when === 'recurring', needsInterval(values)) };
 }
 
 const FIELD_OF_PROBLEM: Record<string, FieldName> = {
@@ -101,6 +126,14 @@ const FIELD_OF_PROBLEM: Record<string, FieldName> = {
   recurring: 'repeat',
   immediate: 'when',
   target: 'target',
+  name: 'name',
+  description: 'description',
+  labels: 'labels',
+  interval: 'interval',
+  startAt: 'startDate',
+  endAt: 'endDate',
+  maxRuns: 'maxRuns',
+  catchUp: 'catchUp',
 };
 
 /** The API's validation problems, placed beside the fields they name; the rest stay general. */
@@ -108,7 +141,8 @@ export function problemsByField(problems: Problem[]): { fields: FormErrors; gene
   const fields: FormErrors = {};
   const general: string[] = [];
   for (const { field, message } of problems) {
-    const name = FIELD_OF_PROBLEM[field];
+    // A problem of one label names it: `labels.team`.
+    const name = FIELD_OF_PROBLEM[field] ?? FIELD_OF_PROBLEM[field.split('.')[0]];
     const text = `${field} ${message}`;
     if (!name) general.push(text);
     else fields[name] = fields[name] ? `${fields[name]}; ${text}` : text;
@@ -116,19 +150,41 @@ export function problemsByField(problems: Problem[]): { fields: FormErrors; gene
   return { fields, general };
 }
 
-const TIMING_FIELDS: FieldName[] = ['date', 'time', 'timezone', 'cron', 'repeat'];
+const TIMING_FIELDS: FieldName[] = [
+  'date',
+  'time',
+  'timezone',
+  'cron',
+  'repeat',
+  'interval',
+  'startDate',
+  'startTime',
+  'endDate',
+  'endTime',
+  'maxRuns',
+  'catchUp',
+];
 
 /** The errors about when a schedule runs (what a preview depends on), without the payload's. */
 export function timingErrors(errors: FormErrors): FormErrors {
   return Object.fromEntries(Object.entries(errors).filter(([field]) => TIMING_FIELDS.includes(field as FieldName)));
 }
 
-/** What a daily or weekly rule will do, from its first run's wall time: "Every Monday at 09:00:00". */
+/**
+ * What a daily, weekly or interval rule will do, from its first run's wall time:
+ * "Every Monday at 09:00:00", "Every 15 minutes from then".
+ */
 export function repeatHint(values: FormValues): string | undefined {
   const time = parseTime(values.time).value;
   if (values.when !== 'recurring' || parseDate(values.date).error || !time) return undefined;
   if (values.repeat === 'DAILY') return `Every day at ${time}`;
   if (values.repeat === 'WEEKLY') return `Every ${dayjs(values.date).format('dddd')} at ${time}`;
+  if (values.repeat === 'INTERVAL') {
+    const { interval } = lifecycleInput(values, true, true);
+    return interval && !lifecycleErrors(values, true, true).interval
+      ? `Every ${describeDuration(interval)} from then`
+      : undefined;
+  }
   return undefined;
 }
 

@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import type { Run, Schedule } from '../../api/types';
+import { aSchedule } from '../../test/builders';
 import { CALM_REFRESH_MS, QUICK_REFRESH_MS, refreshInterval } from './liveRefresh';
 
 const NOW = Date.parse('2027-01-04T12:00:00Z');
 
 function schedule(changes: Partial<Schedule> = {}): Schedule {
-  return {
-    jobId: 'job',
-    payload: 'p',
-    recurring: 'NONE',
-    minute: null,
-    runAt: '2027-01-05T12:00:00Z',
-    timezone: 'UTC',
-    cron: null,
-    state: 'ACTIVE',
-    version: 1,
-    createdAt: '2027-01-01T00:00:00Z',
-    updatedAt: '2027-01-01T00:00:00Z',
-    lastRun: null,
-    target: null,
-    ...changes,
-  };
+  return aSchedule({ jobId: 'job', runAt: '2027-01-05T12:00:00Z', ...changes });
 }
 
 function run(status: Run['status']): Run {

@@ -47,6 +47,18 @@ describe('describeRule', () => {
     );
   });
 
+  it('describes an interval rule by its period alone: it counts in absolute time, in no zone', () => {
+    expect(
+      describeRule({
+        recurring: 'INTERVAL',
+        runAt: '2030-01-15T08:07:00Z',
+        timezone: 'Europe/Berlin',
+        cron: null,
+        interval: 'PT1H30M',
+      }),
+    ).toBe('every 1 hour 30 minutes');
+  });
+
   it('describes a one-time schedule by its date and time', () => {
     expect(
       describeRule({ recurring: 'NONE', runAt: '2030-01-15T08:00:00Z', timezone: 'Europe/Berlin', cron: null }),

@@ -1,6 +1,7 @@
 import cronstrue from 'cronstrue';
 import type { Recurring } from '../../api/types';
 import { dayjs } from '../../lib/time';
+import { describeDuration } from './intervalText';
 
 export interface RuleParts {
   recurring: Recurring;
@@ -8,6 +9,8 @@ export interface RuleParts {
   runAt: string | null;
   timezone: string;
   cron: string | null;
+  /** Of an interval rule: its ISO-8601 duration. */
+  interval?: string | null;
 }
 
 function clock(local: dayjs.Dayjs): string {
@@ -26,9 +29,11 @@ export function describeCron(expression: string): string | null {
 /**
  * The rule of a schedule in words: "daily at 09:00 Europe/Berlin",
  * "weekly on Monday at 09:00 America/New_York", "At 09:00, Monday through Friday (UTC)",
- * "once at 28 Nov 2026 09:00 Europe/Berlin".
+ * "every 15 minutes", "once at 28 Nov 2026 09:00 Europe/Berlin".
  */
-export function describeRule({ recurring, runAt, timezone, cron }: RuleParts): string {
+export function describeRule({ recurring, runAt, timezone, cron, interval }: RuleParts): string {
+  // An interval counts in absolute time, so no zone belongs to it.
+  if (recurring === 'INTERVAL') return interval ? `every ${describeDuration(interval)}` : 'at an interval';
   if (recurring === 'CRON') {
     const expression = cron ?? '';
     const words = describeCron(expression);

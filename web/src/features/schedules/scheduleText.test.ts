@@ -16,6 +16,10 @@ const run = (overrides: Partial<Run>): Run => ({
 });
 
 describe('scheduleTitle', () => {
+  it('is the name, when the schedule has one', () => {
+    expect(scheduleTitle({ payload: '{"a": 1}', name: 'Morning numbers' })).toBe('Morning numbers');
+  });
+
   it('is the first line of the payload that has text, with its white space folded', () => {
     expect(scheduleTitle({ payload: '\n   \n  nightly   export \nsecond line' })).toBe('nightly export');
   });

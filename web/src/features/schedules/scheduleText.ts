@@ -1,14 +1,20 @@
 import type { Run, Schedule } from '../../api/types';
-import { isAfter, relativeTo } from '../../lib/time';
+import { formatLateness, isAfter, relativeTo } from '../../lib/time';
 
 const TITLE_CHARS = 80;
 
 /**
- * What names a schedule in lists and dialogs: the first line of its payload that has text,
- * with runs of white space folded into one.
+ * What names a schedule in lists and dialogs: its name, or else the first line of its payload
+ * that has text, with runs of white space folded into one.
  */
-export function scheduleTitle(schedule: Pick<Schedule, 'payload'>): string {
-  const line = schedule.payload
+export function scheduleTitle(schedule: Pick<Schedule, 'payload'> & { name?: string | null }): string {
+  if (schedule.name) return schedule.name;
+  return payloadLine(schedule.payload);
+}
+
+/** The first line of a payload that has text, folded and cut to a title's length. */
+export function payloadLine(payload: string): string {
+  const line = payload
     .split(/\r?\n/)
     .map((text) => text.replace(/\s+/g, ' ').trim())
     .find((text) => text.length > 0);
@@ -45,4 +51,19 @@ export function describeNextRun(schedule: Pick<Schedule, 'state' | 'runAt'>, now
   if (schedule.state === 'COMPLETED' || !schedule.runAt) return null;
   if (schedule.state === 'PAUSED') return 'paused';
   return `due ${relativeTo(schedule.runAt, now)}`;
+}
+
+/**
+ * What a run's line says beside its status: its trigger, then how late it was (delivered),
+ * its attempts and why (failed, or queued for another attempt), or why it was canceled.
+ */
+export function runNote(run: Run, status: string, now: Date): string {
+  const parts = [run.trigger.toLowerCase()];
+  if (status === 'DELIVERED' && run.latenessMs !== null) parts.push(`late ${formatLateness(run.latenessMs)}`);
+  if (run.attempts != null && (run.attempts > 1 || (run.attempts === 1 && status === 'FAILED')))
+    parts.push(`${run.attempts} ${run.attempts === 1 ? 'attempt' : 'attempts'}`);
+  if (status === 'QUEUED' && run.nextAttemptAt) parts.push(`next attempt ${relativeTo(run.nextAttemptAt, now)}`);
+  const why = run.reason ?? run.lastError;
+  if (why && status !== 'DELIVERED') parts.push(why);
+  return parts.join(' · ');
 }

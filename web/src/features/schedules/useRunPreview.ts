@@ -28,6 +28,15 @@ export interface RunPreviewState {
   problems: FormErrors;
 }
 
+/** What the form needs before the next runs can be shown. */
+function idleReason(values: FormValues): string {
+  const errors = timingErrors(validate(values));
+  if (needsCron(values)) return 'Enter a cron expression to see the next runs.';
+  if (errors.date || errors.time) return 'Pick a date and time to see the next runs.';
+  if (errors.interval) return 'Say how often it runs to see the next runs.';
+  return 'Correct the fields marked above to see the next runs.';
+}
+
 /**
  * The next runs of the definition being edited, asked of the API a moment after the last change.
  * Only the timing is sent: the payload (up to 256 KiB) plays no part in when a schedule runs.
@@ -37,18 +46,22 @@ export function useRunPreview(values: FormValues): RunPreviewState {
   const input = useMemo(() => {
     if (debounced.when === 'immediate') return null;
     if (Object.keys(timingErrors(validate(debounced))).length) return null;
-    // Nor the target: where runs go plays no part in when, and a new choice asks nothing again.
-    const { target: _target, ...timing } = toScheduleInput(debounced);
+    // Nor the target, name, description or labels: they play no part in when, and a change
+    // to them asks nothing again.
+    const {
+      target: _target,
+      name: _name,
+      description: _description,
+      labels: _labels,
+      ...timing
+    } = toScheduleInput(debounced);
     return { ...timing, payload: 'preview' };
   }, [debounced]);
   const query = usePreviewScheduleQuery(input ? { input, count: PREVIEW_COUNT } : skipToken);
   const error = input ? ((query.error as ApiError | undefined) ?? null) : null;
 
   let idleText: string | null = null;
-  if (values.when !== 'immediate' && !input)
-    idleText = needsCron(values)
-      ? 'Enter a cron expression to see the next runs.'
-      : 'Pick a date and time to see the next runs.';
+  if (values.when !== 'immediate' && !input) idleText = idleReason(debounced);
 
   return {
     preview: input ? query.data : undefined,
