@@ -40,7 +40,11 @@ from service.entrypoints.local.options import LocalOptions
 from service.entrypoints.local.resources import Resources, ensure_resources
 from service.entrypoints.local.server import ApiServer, bind
 from service.entrypoints.local.signals import StopRequest
-from service.entrypoints.local.sqs_stage_runner import SqsStageRunner
+from service.entrypoints.local.sqs_stage_runner import (
+    OTHERS_POLL_INTERVAL_SECONDS,
+    POLL_INTERVAL_SECONDS,
+    SqsStageRunner,
+)
 from service.entrypoints.local.stage_queue import LocalStageQueue
 from service.entrypoints.local.stage_runner import StageRunner
 from service.entrypoints.local.ticker import Ticker
@@ -162,9 +166,17 @@ def _start_delivery(
     # Each batch's summary line stays at debug level here: stdout shows the deliveries.
     logging.getLogger("scheduler-delivery").setLevel(logging.WARNING)
     from_emulator = make_delivery_handler(bootstrap_delivery(settings, session=session), emit_metrics=False)
-    workers = SHARED_WORKERS if stage_queue is None else OTHERS_WORKERS
+    shared = stage_queue is None
     runners: list[StageRunner | SqsStageRunner] = [
-        SqsStageRunner(from_emulator, sqs, resources.handoff_queue_url, region, account, workers=workers)
+        SqsStageRunner(
+            from_emulator,
+            sqs,
+            resources.handoff_queue_url,
+            region,
+            account,
+            workers=SHARED_WORKERS if shared else OTHERS_WORKERS,
+            poll_interval=POLL_INTERVAL_SECONDS if shared else OTHERS_POLL_INTERVAL_SECONDS,
+        )
     ]
     if stage_queue is not None:
         own = make_delivery_handler(
