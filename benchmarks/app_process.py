@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.dispatch import free_port, session, start_moto
+from benchmarks.moto_server import free_port, session, start_moto
 from service.adapters.dynamo_keys import DynamoKeyStore
 from service.adapters.dynamo_repository import DynamoScheduleRepository
 from service.adapters.table_schema import ensure_table

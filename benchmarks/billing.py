@@ -4,8 +4,9 @@ DynamoDB on-demand: a write is one unit per started KB of the larger of the item
 and after; an index entry added or removed is one more write, one whose key changes is two
 (delete and put), one whose projected attributes change is one; a transaction counts
 double; a read is one unit per started 4 KB, half for an eventually consistent read, and a
-Query is billed on the total size of the items it evaluated. SQS: a request is billed per
-started 64 KB of its messages. Item sizes follow DynamoDB's documented rules.
+Query is billed on the total size of the items it evaluated. SQS: every action is a billed
+request, one per started 64 KB of the messages it carries (sent, or received). Item sizes
+follow DynamoDB's documented rules.
 
 The meter looks at items before and after each write through a second, unmetered client.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -71,17 +72,21 @@ class Meter:
     calls: Counter[str] = field(default_factory=Counter)
     items_read: int = 0
     overhead_cpu: float = 0.0  # our own bookkeeping, subtracted from the measured CPU
+    overhead_seconds: float = 0.0  # and from the measured wall time (its look-ups are round trips)
+    # Billed units by the call that spent them: what each write and read buys.
+    units_by_call: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     _before: dict[int, Any] = field(default_factory=dict)
 
     def reset(self) -> None:
-        self.write_units = self.read_units = self.overhead_cpu = 0
+        self.write_units = self.read_units = self.overhead_cpu = self.overhead_seconds = 0
         self.sqs_requests = self.items_read = 0
         self.calls.clear()
+        self.units_by_call.clear()
 
     # -- hooks -----------------------------------------------------------------------
 
     def _before_call(self, params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any) -> None:
-        started = time.process_time()
+        started, wall = time.process_time(), time.perf_counter()
         if model.name in ("PutItem", "UpdateItem", "DeleteItem"):
             key = params.get("Key") or {k: params["Item"][k] for k in self.key_names}
             context["meter_key"] = key
@@ -89,27 +94,47 @@ class Meter:
         elif model.name in ("TransactWriteItems", "BatchWriteItem"):
             context["meter_keys"] = _write_keys(model.name, params, self.key_names)
             context["meter_olds"] = [self._get(key) for key in context["meter_keys"]]
-        self.overhead_cpu += time.process_time() - started
+        self._overhead(started, wall)
 
     def _after_call(
         self, http_response: Any, parsed: dict[str, Any], model: Any, context: dict[str, Any], **_: Any
     ) -> None:
-        started = time.process_time()
-        self.calls[model.name] += 1
-        if model.name in ("SendMessage", "SendMessageBatch"):
-            request = context.get("meter_sqs_bytes", 0)
-            self.sqs_requests += max(1, math.ceil(request / (64 * 1024)))
-        elif model.name in ("PutItem", "UpdateItem", "DeleteItem") and "Error" not in parsed:
-            self.write_units += self._write(context["meter_old"], self._get(context["meter_key"]))
-        elif model.name in ("TransactWriteItems", "BatchWriteItem") and "Error" not in parsed:
+        started, wall = time.process_time(), time.perf_counter()
+        if model.service_model.service_name == "sqs":
+            sent, received = context.get("meter_sqs_bytes", 0), received_bytes(parsed.get("Messages", []))
+            self.charge_sqs(model.name, sent + received)
+        else:
+            self.calls[model.name] += 1
+            self.units_by_call[model.name] += self._dynamodb(model.name, parsed, context)
+        self._overhead(started, wall)
+
+    def _dynamodb(self, operation: str, parsed: dict[str, Any], context: dict[str, Any]) -> float:
+        """The units a DynamoDB call spent, added to the totals."""
+        units = 0.0
+        if operation in ("PutItem", "UpdateItem", "DeleteItem") and "Error" not in parsed:
+            units = self._write(context["meter_old"], self._get(context["meter_key"]))
+            self.write_units += units
+        elif operation in ("TransactWriteItems", "BatchWriteItem") and "Error" not in parsed:
             news = [self._get(key) for key in context["meter_keys"]]
             units = sum(self._write(old, new) for old, new in zip(context["meter_olds"], news, strict=True))
-            self.write_units += units * (2 if model.name == "TransactWriteItems" else 1)
-        elif model.name in ("Query", "GetItem", "BatchGetItem"):
-            self._read(model.name, parsed, context)
-        self.overhead_cpu += time.process_time() - started
+            units *= 2 if operation == "TransactWriteItems" else 1
+            self.write_units += units
+        elif operation in ("Query", "GetItem", "BatchGetItem"):
+            before = self.read_units
+            self._read(operation, parsed, context)
+            units = self.read_units - before
+        return units
+
+    def _overhead(self, cpu_started: float, wall_started: float) -> None:
+        self.overhead_cpu += time.process_time() - cpu_started
+        self.overhead_seconds += time.perf_counter() - wall_started
 
     # -- accounting ----------------------------------------------------------------
+
+    def charge_sqs(self, operation: str, payload_bytes: int = 0) -> None:
+        """One SQS request, billed per started 64 KB of its messages."""
+        self.calls[operation] += 1
+        self.sqs_requests += max(1, math.ceil(payload_bytes / (64 * 1024)))
 
     def _write(self, old: dict[str, Any] | None, new: dict[str, Any] | None) -> float:
         units = float(write_units(max(item_size(old), item_size(new))))
@@ -172,14 +197,22 @@ def _write_keys(operation: str, params: dict[str, Any], key_names: tuple[str, ..
     return keys
 
 
+def message_bytes(body: str, attributes: dict[str, Any]) -> int:
+    """Bytes SQS bills for a message: its body, and each attribute's name, type and value."""
+    size = len(body.encode("utf-8"))
+    for name, value in attributes.items():
+        size += len(name) + len(value["DataType"]) + len(value.get("StringValue", "").encode("utf-8"))
+    return size
+
+
 def sqs_request_bytes(params: dict[str, Any]) -> int:
     entries = params.get("Entries") or [params]
-    total = 0
-    for entry in entries:
-        total += len(entry["MessageBody"].encode("utf-8"))
-        for name, value in entry.get("MessageAttributes", {}).items():
-            total += len(name) + len(value["DataType"]) + len(value.get("StringValue", "").encode("utf-8"))
-    return total
+    return sum(message_bytes(entry["MessageBody"], entry.get("MessageAttributes", {})) for entry in entries)
+
+
+def received_bytes(messages: list[dict[str, Any]]) -> int:
+    """What a receive carries: its messages' bodies and attributes."""
+    return sum(message_bytes(m.get("Body", ""), m.get("MessageAttributes", {})) for m in messages)
 
 
 def attach_sqs(meter: Meter, client: Any) -> None:
@@ -193,7 +226,10 @@ def attach_sqs(meter: Meter, client: Any) -> None:
 
 def attach_dynamodb(meter: Meter, client: Any) -> None:
     def consistent(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-        context["meter_consistent"] = params.get("ConsistentRead", False)
+        # BatchGetItem says it per table, the other reads for the call.
+        requests = params.get("RequestItems", {}).values()
+        per_table = [request.get("ConsistentRead", False) for request in requests if isinstance(request, dict)]
+        context["meter_consistent"] = params.get("ConsistentRead", False) or any(per_table)
 
     client.meta.events.register("provide-client-params.dynamodb", consistent)
     client.meta.events.register("provide-client-params.dynamodb", meter._before_call)

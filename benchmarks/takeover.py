@@ -1,20 +1,24 @@
-"""``kill -9`` one of two dispatchers mid-tick: how soon the other takes its shards over.
+"""``kill -9`` one of two dispatchers mid-tick: how soon the other takes its shards over,
+and what reaches the target.
 
     python -m benchmarks.takeover            (or: make bench)
 
 A moto server runs in a process of its own; two dispatchers, each the real handler run by
 ``scheduler dispatch --once`` in a process of its own, tick against it with thousands of
-runs due, handing them to the delivery stage's queue on that server. The first holds every
-busy shard and is handing off when it gets SIGKILL; the second, started a second before
-the kill, waits for those shards. Everything is measured from the data: the dead one's
-leases as its lease items show them right after the kill, the survivor's leases
-afterwards, and each hand-off message's ``SentTimestamp``. What the stage then does with
-a repeat (it drops a run it has delivered) is tested with the stage.
+runs due, handing them to the delivery stage's queue on that server. The delivery function
+(the real handler, here, in the events of Lambda's event source: ``benchmarks.event_source``)
+takes them from that queue and delivers them to the target queue, which a consumer reads.
+The first dispatcher holds every busy shard and is handing off when it gets SIGKILL; the
+second, started a second before the kill, waits for those shards. Everything is measured
+from the data: the dead one's leases as its lease items show them right after the kill,
+the survivor's leases afterwards, each hand-off message's ``SentTimestamp``, and the
+messages on the target (the stage drops a repeat of a run it has already delivered).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shlex
 import signal
@@ -29,13 +33,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.dispatch import fill, session, start_moto
+from benchmarks.event_source import EventSource
+from benchmarks.moto_server import fill, queue_depth, session, start_moto
 from service.adapters.dynamo_items import schedule_to_item
 from service.adapters.table_schema import DUE_SHARDS, all_shards, due_shard, ensure_table, runs_key
+from service.bootstrap.delivery import bootstrap_delivery
+from service.config import Settings
 from service.domain.recurrence import RecurrenceKind
 from service.domain.schedule import Schedule, State
+from service.entrypoints.delivery_handler import make_handler
 
 TABLE = "takeover"
+DELIVERY_TIMEOUT = 180.0  # after the last tick: for every run, the crons' next minute included
 NS = "default"
 
 
@@ -54,15 +63,21 @@ class Takeover:
     dead_leases: dict[str, Lease]  # the killed dispatcher's, read right after the kill
     leases_after: dict[str, Lease]  # as the survivor's tick left them
     received: Counter[str]  # occurrence id: copies handed off (one-time runs only)
+    delivered: Counter[str]  # occurrence id: copies on the target (one-time runs only)
     first_send: dict[str, float]  # shard: the survivor's first hand-off from it, once it took it
     survivor: dict[str, Any]  # the survivor's tick summary
     extra_ticks: int  # ticks needed after the survivor's to finish (a slow machine)
     missed: int  # runs recorded missed
-    crons_delivered: int  # crons whose next run was handed off
+    crons_delivered: int  # crons whose next run reached the target
 
     @property
     def repeats(self) -> int:
+        """Runs handed off again (by the survivor, of what the dead one had handed off)."""
         return sum(self.received.values()) - len(self.received)
+
+    @property
+    def delivered_repeats(self) -> int:
+        return sum(self.delivered.values()) - len(self.delivered)
 
     def takeover_seconds(self) -> list[float]:
         """From the kill to the survivor's lease on each shard the dead one held."""
@@ -139,9 +154,9 @@ class Consumer:
         for thread in self._threads:
             thread.start()
 
-    def received(self) -> int:
+    def snapshot(self) -> list[dict[str, Any]]:
         with self._lock:
-            return len(self.messages)
+            return list(self.messages)
 
     def drain(self) -> list[dict[str, Any]]:
         """Every message received, once the visible ones are all taken."""
@@ -169,6 +184,16 @@ class Consumer:
                 time.sleep(0.2)
 
 
+def _until(condition: Any, timeout: float) -> bool:
+    """Whether ``condition`` came true within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
 def _wait_for(condition: Any, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -183,49 +208,65 @@ def kill_one_of_two(endpoint: str, one_time: int = 2000, crons: int = 50, kill_a
     ensure_table(dynamodb, TABLE)
     queue_url = sqs.create_queue(QueueName=f"takeover-{uuid.uuid4().hex[:8]}")["QueueUrl"]
     handoff_url = sqs.create_queue(QueueName=f"takeover-{uuid.uuid4().hex[:8]}-handoff")["QueueUrl"]
-    now = datetime.now(UTC)
+    # Whole seconds, as the API stores a runAt: the stage matches a run to its schedule's.
+    now = datetime.now(UTC).replace(microsecond=0)
     schedules = [_schedule(i, now, cron=i >= one_time) for i in range(one_time + crons)]
     fill(dynamodb, TABLE, [schedule_to_item(s) for s in schedules])
     expected = {f"{s.job_id}/{s.run_at:%Y-%m-%dT%H:%M:%SZ}" for s in schedules[:one_time]}
 
-    consumer = Consumer(endpoint, handoff_url)
-    doomed = _dispatch_once(endpoint, queue_url, handoff_url)
-    _wait_for(lambda: len(_leases(dynamodb)) == DUE_SHARDS, 60, "the first dispatcher to lease every shard")
-    doomed_owner = {lease.owner.split("/")[0] for lease in _leases(dynamodb).values()}
-    _wait_for(lambda: consumer.received() >= kill_after_sent, 120, "the first dispatcher to send")
-    # The survivor starts now, so that its budget is not spent before the kill: it finds the
-    # shards leased and waits for them.
-    survivor = _dispatch_once(endpoint, queue_url, handoff_url)
-    time.sleep(1)
-    if doomed.poll() is not None:
-        raise RuntimeError("the first dispatcher finished its tick before it could be killed")
-    kill_at = time.time()
-    doomed.send_signal(signal.SIGKILL)
-    doomed.wait()
-    dead_leases = {shard: x for shard, x in _leases(dynamodb).items() if x.owner.split("/")[0] in doomed_owner}
-
-    out, _ = survivor.communicate(timeout=300)
-    summary = last = json.loads(out.decode().strip().splitlines()[-1])
-    survivor_leases = _leases(dynamodb)
-    extra_ticks = 0
-    while (last["stoppedEarly"] or last["shardsBusy"]) and extra_ticks < 5:
-        extra_ticks += 1  # a slow machine: the rest goes to the ticks that follow, as it would
-        out, _ = _dispatch_once(endpoint, queue_url, handoff_url).communicate(timeout=300)
-        last = json.loads(out.decode().strip().splitlines()[-1])
-
-    # The crons' next runs are handed off for the next minute: delayed until then.
-    cron_ids = {s.job_id for s in schedules[one_time:]}
-    _wait_for(
-        lambda: (
-            len({m["MessageAttributes"]["jobId"]["StringValue"] for m in consumer.messages} & cron_ids) >= len(cron_ids)
-        ),
-        90,
-        "the crons' hand-offs to become visible",
+    settings = Settings(table_name=TABLE, queue_url=queue_url, handoff_queue_url=handoff_url)
+    stage = session()
+    handler = make_handler(
+        bootstrap_delivery(settings, dynamodb=stage.client("dynamodb", endpoint_url=endpoint), sqs=sqs),
+        emit_metrics=False,
     )
+    source = EventSource(handler, sqs, handoff_url)
+    source.start(concurrency=4)
+    consumer = Consumer(endpoint, queue_url)
+    try:
+        doomed = _dispatch_once(endpoint, queue_url, handoff_url)
+        _wait_for(lambda: len(_leases(dynamodb)) == DUE_SHARDS, 60, "the first dispatcher to lease every shard")
+        doomed_owner = {lease.owner.split("/")[0] for lease in _leases(dynamodb).values()}
+        # Handed off so far: what the stage has taken, and what waits on its queue.
+        _wait_for(
+            lambda: len(source.received) + queue_depth(sqs, handoff_url) >= kill_after_sent,
+            120,
+            "the first dispatcher to hand off",
+        )
+        # The survivor starts now, so that its budget is not spent before the kill: it finds
+        # the shards leased and waits for them.
+        survivor = _dispatch_once(endpoint, queue_url, handoff_url)
+        time.sleep(1)
+        if doomed.poll() is not None:
+            raise RuntimeError("the first dispatcher finished its tick before it could be killed")
+        kill_at = time.time()
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait()
+        dead_leases = {shard: x for shard, x in _leases(dynamodb).items() if x.owner.split("/")[0] in doomed_owner}
+
+        out, _ = survivor.communicate(timeout=300)
+        summary = last = json.loads(out.decode().strip().splitlines()[-1])
+        survivor_leases = _leases(dynamodb)
+        extra_ticks = 0
+        while (last["stoppedEarly"] or last["shardsBusy"]) and extra_ticks < 5:
+            extra_ticks += 1  # a slow machine: the rest goes to the ticks that follow, as it would
+            out, _ = _dispatch_once(endpoint, queue_url, handoff_url).communicate(timeout=300)
+            last = json.loads(out.decode().strip().splitlines()[-1])
+
+        # The crons' next runs are handed off for the next minute, and delivered then.
+        cron_ids = {s.job_id for s in schedules[one_time:]}
+        # What has not arrived by then is counted as not delivered.
+        _until(
+            lambda: cron_ids <= _job_ids(snapshot := consumer.snapshot()) and expected <= _occurrences(snapshot),
+            DELIVERY_TIMEOUT,
+        )
+        time.sleep(2)  # for a repeat still in flight
+    finally:
+        source.stop()
     messages = consumer.drain()
-    received = Counter(m["MessageAttributes"]["occurrenceId"]["StringValue"] for m in messages)
+    handed_off = {m["MessageId"]: m for m in source.received}  # a run offered again is one hand-off
     first_send: dict[str, float] = {}
-    for message in messages:
+    for message in handed_off.values():
         sent = int(message["Attributes"]["SentTimestamp"]) / 1000
         shard = due_shard(NS, message["MessageAttributes"]["jobId"]["StringValue"])
         if shard in dead_leases and sent >= survivor_leases[shard].leased_at:
@@ -238,37 +279,60 @@ def kill_one_of_two(endpoint: str, one_time: int = 2000, crons: int = 50, kill_a
             ExpressionAttributeValues={":pk": {"S": runs_key(NS, schedule.job_id)}},
         )["Items"]
         missed += sum(1 for run in runs if run["status"]["S"] == "missed")
-    handed_crons = {m["MessageAttributes"]["jobId"]["StringValue"] for m in messages} & cron_ids
-    delivered_crons = len(handed_crons)
     return Takeover(
         one_time=expected,
         crons=[s.job_id for s in schedules[one_time:]],
         kill_at=kill_at,
         dead_leases=dead_leases,
         leases_after=survivor_leases,
-        received=Counter({occurrence: n for occurrence, n in received.items() if occurrence in expected}),
+        received=_only(Counter(_occurrence(m) for m in handed_off.values()), expected),
+        delivered=_only(Counter(_occurrence(m) for m in messages), expected),
         first_send=first_send,
         survivor=summary,
         extra_ticks=extra_ticks,
         missed=missed,
-        crons_delivered=delivered_crons,
+        crons_delivered=len(_job_ids(messages) & cron_ids),
     )
 
 
+def _occurrence(message: dict[str, Any]) -> str:
+    return str(message["MessageAttributes"]["occurrenceId"]["StringValue"])
+
+
+def _occurrences(messages: list[dict[str, Any]]) -> set[str]:
+    return {_occurrence(m) for m in messages}
+
+
+def _job_ids(messages: list[dict[str, Any]]) -> set[str]:
+    return {m["MessageAttributes"]["jobId"]["StringValue"] for m in messages}
+
+
+def _only(counts: Counter[str], occurrences: set[str]) -> Counter[str]:
+    return Counter({occurrence: n for occurrence, n in counts.items() if occurrence in occurrences})
+
+
 def main() -> None:
+    logging.getLogger("scheduler-delivery").setLevel(logging.WARNING)  # a summary line per batch
     process, endpoint = start_moto()
     try:
         print(f"$ {shlex.join([os.path.basename(sys.executable), '-m', 'benchmarks.takeover'])}")
+        print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         result = kill_one_of_two(endpoint)
         lapse, takeover, first = result.lease_lapse_seconds(), result.takeover_seconds(), result.first_send_seconds()
         print(f"due: {len(result.one_time)} one-time runs and {len(result.crons)} per-minute crons; 2 dispatchers")
         print(f"the killed one's leases ended {lapse[0]:.1f} to {lapse[-1]:.1f} s after the kill (bound: 15 s)")
         print(f"the survivor leased its shards {takeover[0]:.1f} to {takeover[-1]:.1f} s after the kill", end="")
-        print(f" and handed off from them {first[0]:.1f} to {first[-1]:.1f} s after it")
+        if first:
+            print(f" and handed off from them {first[0]:.1f} to {first[-1]:.1f} s after it")
+        else:
+            print("; the stage received no hand-off it made from them")
+        tick = {key: result.survivor.get(key) for key in ("handedOff", "alreadyHandedOff", "stoppedEarly", "missed")}
+        print(f"the survivor's tick: {tick}")
         print(
-            f"handed off {len(set(result.received) & result.one_time)}/{len(result.one_time)} one-time runs, "
-            f"{result.repeats} repeats (same occurrenceId), {result.crons_delivered}/{len(result.crons)} crons, "
-            f"{result.missed} recorded missed; ticks after the survivor's: {result.extra_ticks}"
+            f"handed off {len(result.received)}/{len(result.one_time)} one-time runs, {result.repeats} twice; "
+            f"delivered {len(result.delivered)}/{len(result.one_time)}, {result.delivered_repeats} twice (same "
+            f"occurrenceId); {result.crons_delivered}/{len(result.crons)} crons delivered, "
+            f"{result.missed} runs recorded missed; ticks after the survivor's: {result.extra_ticks}"
         )
     finally:
         process.terminate()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from benchmarks.dev_stack import RunningStack
 from tests.e2e.browser_support import CHROMIUM_ARGS, RECORD_CSP_VIOLATIONS, UI_TIMEOUT_MS, running_stack
 
 if TYPE_CHECKING:
@@ -67,3 +68,12 @@ def open_page(browser: Browser, stack: str) -> Iterator[OpenPage]:
     finally:
         for context in contexts:
             context.close()
+
+
+@pytest.fixture
+def stacks() -> Iterator[list[RunningStack]]:
+    """Started stacks go in this list; whatever a failed test left running is killed."""
+    started: list[RunningStack] = []
+    yield started
+    for stack in started:
+        stack.kill()

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from standardwebhooks import Webhook
 
-from tests.e2e.test_local_stack import RunningStack, clean_env, iso
+from benchmarks.dev_stack import RunningStack, clean_env, iso
 from tests.webhook_receiver import Answer, receiver
 
 pytestmark = pytest.mark.e2e

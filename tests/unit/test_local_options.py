@@ -49,6 +49,17 @@ def test_a_switch_that_is_neither_on_nor_off_is_refused() -> None:
         LocalOptions.from_env({"SCHEDULER_CONSUME": "sometimes"})
 
 
+def test_with_data_everything_is_saved_every_minute_unless_the_environment_says_otherwise() -> None:
+    assert LocalOptions.from_env({}).autosave_seconds == 60
+    assert LocalOptions.from_env({"SCHEDULER_AUTOSAVE_SECONDS": "2.5"}).autosave_seconds == 2.5
+
+
+@pytest.mark.parametrize("seconds", ["0", "-5", "soon", "inf", "nan"])
+def test_an_autosave_interval_that_is_no_positive_number_of_seconds_is_refused(seconds: str) -> None:
+    with pytest.raises(OptionError, match="SCHEDULER_AUTOSAVE_SECONDS"):
+        LocalOptions.from_env({"SCHEDULER_AUTOSAVE_SECONDS": seconds})
+
+
 def test_a_configured_queue_url_names_the_queue_to_create() -> None:
     options = LocalOptions.from_env({"SCHEDULER_QUEUE_URL": "http://localhost:4566/000000000000/jobs.fifo"})
 
@@ -139,4 +150,6 @@ def test_a_chosen_key_pasted_into_a_shell_keeps_every_character(key: str) -> Non
 def test_startup_lines_say_where_the_data_is_kept() -> None:
     assert any("in memory only" in line for line in startup_lines(info()))
     lines = startup_lines(info(data_file=Path("data.json"), items_loaded=7))
-    assert any("data.json (7 items loaded" in line for line in lines)
+    assert any("data.json (7 items loaded; saved every minute and on exit)" in line for line in lines)
+    lines = startup_lines(info(data_file=Path("data.json"), items_loaded=7, autosave_seconds=5))
+    assert any("saved every 5 s and on exit" in line for line in lines)

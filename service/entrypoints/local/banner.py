@@ -22,6 +22,7 @@ class StackInfo:
     items_loaded: int
     # The local API key (SPEC section 5).
     api_key: str | None = None
+    autosave_seconds: float = 60
 
 
 def browse_url(host: str, port: int) -> str:
@@ -38,7 +39,8 @@ def startup_lines(info: StackInfo) -> list[str]:
     if info.data_file is None:
         data = "in memory only: gone on exit (keep it with --data FILE)"
     else:
-        data = f"{info.data_file} ({info.items_loaded} items loaded; saved every minute and on exit)"
+        every = "minute" if info.autosave_seconds == 60 else f"{info.autosave_seconds:g} s"
+        data = f"{info.data_file} ({info.items_loaded} items loaded; saved every {every} and on exit)"
     lines = ["Scheduler is running locally."]
     if info.api_key is not None:
         # The README's examples read the key from this variable: the line is ready to paste.

@@ -3,7 +3,9 @@ target of every namespace and prints it as one JSON line on stdout, with its nam
 how late it arrived, then deletes it.
 
 Several pollers per queue take batches of 10 and delete them in one call, so the consumer
-keeps pace with the delivery stage (thousands of runs a minute)."""
+keeps pace with the delivery stage (thousands of runs a minute). While a queue is empty
+only its first poller looks often; the others look once a second, since every receive
+costs the emulator, which shares this process's interpreter, as much as a delivery does."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ MAX_MESSAGES = 10  # SQS limit per receive
 # visible (moto re-checks once a second), which would add up to a second to every
 # scheduled delivery. Short polls this often keep the measured lateness the dispatcher's own.
 POLL_INTERVAL_SECONDS = 0.1
+IDLE_INTERVAL_SECONDS = 1.0  # of the pollers after the first, while their queue is empty
 ERROR_PAUSE_SECONDS = 1.0
 
 
@@ -98,7 +101,7 @@ class DefaultTargetQueues:
         return True
 
 
-POLLERS = 4  # per queue
+POLLERS = 2  # per queue: each receive costs the emulator, so fewer, fuller ones
 REFRESH_SECONDS = 10.0  # how often the queues to read are looked up again
 
 
@@ -116,12 +119,14 @@ class Consumer:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         poll_interval: float = POLL_INTERVAL_SECONDS,
         pollers: int = POLLERS,
+        idle_interval: float = IDLE_INTERVAL_SECONDS,
     ) -> None:
         self._sqs = sqs
         self._queues: QueueLister = queues if callable(queues) else (lambda: list(queues))
         self._emit = emit
         self._clock = clock
         self._poll_interval = poll_interval
+        self._idle_interval = max(idle_interval, poll_interval)
         self._pollers = pollers
         self._stopped = threading.Event()
         self._threads: dict[str, list[threading.Thread]] = {}
@@ -170,7 +175,12 @@ class Consumer:
         for url in urls:
             if url not in self._threads:
                 self._threads[url] = [
-                    threading.Thread(target=self._poll, args=(url,), name=f"consumer-{i}", daemon=True)
+                    threading.Thread(
+                        target=self._poll,
+                        args=(url, self._poll_interval if i == 0 else self._idle_interval),
+                        name=f"consumer-{i}",
+                        daemon=True,
+                    )
                     for i in range(self._pollers)
                 ]
                 for thread in self._threads[url]:
@@ -180,7 +190,7 @@ class Consumer:
         while not self._stopped.wait(REFRESH_SECONDS):
             self._refresh()
 
-    def _poll(self, queue_url: str) -> None:
+    def _poll(self, queue_url: str, idle_interval: float) -> None:
         while not self._stopped.is_set():
             try:
                 received = self.receive_once(queue_url)
@@ -189,4 +199,4 @@ class Consumer:
                 self._stopped.wait(ERROR_PAUSE_SECONDS)
                 continue
             if not received:
-                self._stopped.wait(self._poll_interval)
+                self._stopped.wait(idle_interval)

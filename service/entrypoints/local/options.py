@@ -13,6 +13,8 @@ DEFAULT_PORT = 8000
 DEFAULT_TABLE_NAME = "scheduler-local"
 # web/dist beside the service package: where the web UI's build writes (editable install).
 DEFAULT_WEB_DIST = Path(__file__).resolve().parents[3] / "web" / "dist"
+# With --data, how often everything is saved: what a crash (or `kill -9`) loses at most.
+DEFAULT_AUTOSAVE_SECONDS = 60
 
 
 class OptionError(ValueError):
@@ -30,6 +32,7 @@ class LocalOptions:
     table_name: str = DEFAULT_TABLE_NAME
     queue: QueueDefinition = field(default_factory=QueueDefinition)
     web_dist: Path = DEFAULT_WEB_DIST
+    autosave_seconds: float = DEFAULT_AUTOSAVE_SECONDS
 
     @classmethod
     def from_env(
@@ -50,6 +53,7 @@ class LocalOptions:
             table_name=env.get("SCHEDULER_TABLE_NAME", "").strip() or DEFAULT_TABLE_NAME,
             queue=QueueDefinition(name=queue_name_from_url(queue_url)) if queue_url else QueueDefinition(),
             web_dist=Path(env["SCHEDULER_WEB_DIST"]) if env.get("SCHEDULER_WEB_DIST") else DEFAULT_WEB_DIST,
+            autosave_seconds=_seconds(env, "SCHEDULER_AUTOSAVE_SECONDS", DEFAULT_AUTOSAVE_SECONDS),
         )
 
 
@@ -67,3 +71,16 @@ def _port(text: str) -> int:
     if not text.isdigit() or not 0 < int(text) < 65536:
         raise OptionError(f"PORT must be a port number (1 to 65535), got {text!r}")
     return int(text)
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise OptionError(f"{name} must be a number of seconds above 0, got {text!r}")
+    return seconds

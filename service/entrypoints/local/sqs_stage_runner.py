@@ -3,8 +3,11 @@ several local stacks share), as Lambda's event source does: batches of up to 10,
 records the handler reports failed left on the queue, the others deleted.
 
 The emulator's long poll does not wake when a delayed message becomes visible, so each
-worker short-polls this often: a run reaches the stage up to that much after it became
-visible, inside the second the stage holds it for anyway.
+worker short-polls: a run reaches the stage up to that much after it became visible, inside
+the second the stage holds it for anyway (a hand-off becomes visible up to a second early).
+Where this queue only carries what other processes hand off (beside the stack's own
+in-process queue), it is polled less often: each receive costs the embedded emulator,
+which shares the stack's interpreter.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from service.entrypoints.local.stage_runner import BATCH_SIZE, FUNCTION_NAME, Ha
 logger = logging.getLogger(__name__)
 
 POLL_INTERVAL_SECONDS = 0.1
+OTHERS_POLL_INTERVAL_SECONDS = 0.5  # when the stack's own runs go through its in-process queue
 WORKERS = 4
 
 
@@ -34,8 +38,10 @@ class SqsStageRunner:
         region: str,
         account: str = LOCAL_ACCOUNT,
         workers: int = WORKERS,
+        poll_interval: float = POLL_INTERVAL_SECONDS,
     ) -> None:
         self._handler = handler
+        self._poll_interval = poll_interval
         self._sqs = sqs
         self._queue_url = queue_url
         self._region = region
@@ -93,4 +99,4 @@ class SqsStageRunner:
                 self._stopped.wait(1.0)
                 continue
             if not received:
-                self._stopped.wait(POLL_INTERVAL_SECONDS)
+                self._stopped.wait(self._poll_interval)

@@ -3,9 +3,10 @@ the reverse order: API first (no new writes), then consumer, delivery stage and
 dispatcher, then the data is saved, then the emulator goes.
 
 The delivery stage's queue is this process's own (``stage_queue``) with the embedded
-emulator, and is saved with the data file; with an emulator from ``AWS_ENDPOINT_URL``,
-which other stacks may share, it is a queue of that emulator, as in the cloud, so that a
-stack that dies leaves its runs to the others."""
+emulator, and is saved with the data file (``data_keeper``: with the emulator's queues
+too); with an emulator from ``AWS_ENDPOINT_URL``, which other stacks may share, it is a
+queue of that emulator, as in the cloud, so that a stack that dies leaves its runs to the
+others."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ import sys
 import time
 from collections.abc import Mapping, MutableMapping
 from contextlib import ExitStack
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -34,13 +34,18 @@ from service.entrypoints.local.api_key import local_api_key
 from service.entrypoints.local.aws_defaults import DEFAULT_REGION, apply_aws_defaults
 from service.entrypoints.local.banner import StackInfo, browse_url, startup_lines
 from service.entrypoints.local.consumer import Consumer, DefaultTargetQueues
+from service.entrypoints.local.data_keeper import DataKeeper, EmbeddedEmulator
 from service.entrypoints.local.emulator import open_endpoint
 from service.entrypoints.local.lambda_invoke import TIMEOUT_SECONDS, DispatcherInvoker, account_of_queue
 from service.entrypoints.local.options import LocalOptions
 from service.entrypoints.local.resources import Resources, ensure_resources
 from service.entrypoints.local.server import ApiServer, bind
 from service.entrypoints.local.signals import StopRequest
-from service.entrypoints.local.sqs_stage_runner import SqsStageRunner
+from service.entrypoints.local.sqs_stage_runner import (
+    OTHERS_POLL_INTERVAL_SECONDS,
+    POLL_INTERVAL_SECONDS,
+    SqsStageRunner,
+)
 from service.entrypoints.local.stage_queue import LocalStageQueue
 from service.entrypoints.local.stage_runner import StageRunner
 from service.entrypoints.local.ticker import Ticker
@@ -48,10 +53,6 @@ from service.entrypoints.local.web import mount_web
 
 logger = logging.getLogger(__name__)
 
-# The emulator keeps nothing on disk: saving this often bounds what a crash (or a
-# `kill -9`) loses to the last minute.
-AUTOSAVE_SECONDS = 60
-HANDOFF_SECTION = "handoff"  # the delivery stage's queue, in the data file
 SHARED_WORKERS = 4  # takers of the emulator's hand-off queue when it is the stack's own
 OTHERS_WORKERS = 1  # when it only carries what other processes hand off
 WATCH_INTERVAL_SECONDS = 0.2
@@ -88,11 +89,12 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
         stage_queue = None if shared else LocalStageQueue()
 
         loaded = 0
+        keeper = None
         if options.data_file is not None:
-            loaded = data_file.load(dynamodb, resources.table_name, options.data_file)
-            if stage_queue is not None:
-                stage_queue.restore(data_file.read_queues(options.data_file).get(HANDOFF_SECTION, {}))
-            stack.callback(_save, dynamodb, resources.table_name, options.data_file, stage_queue)
+            emulator = None if shared else EmbeddedEmulator(account_of_queue(resources.queue_url), region)
+            keeper = DataKeeper(dynamodb, resources.table_name, options.data_file, stage_queue, emulator)
+            loaded = keeper.load()
+            stack.callback(keeper.save)
 
         dispatch = "off (SCHEDULER_DISPATCH=off)"
         if options.dispatch:
@@ -126,10 +128,11 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
             data_file=options.data_file,
             items_loaded=loaded,
             api_key=api_key,
+            autosave_seconds=options.autosave_seconds,
         )
         sys.stderr.write("\n".join(startup_lines(info)) + "\n")
         sys.stderr.flush()
-        asked_to_stop = _wait(stop, server, dynamodb, resources.table_name, options.data_file, stage_queue)
+        asked_to_stop = _wait(stop, server, keeper, options.autosave_seconds)
     sys.stderr.write("Stopped.\n")
     return 0 if asked_to_stop else 1
 
@@ -168,9 +171,17 @@ def _start_delivery(
     # Each batch's summary line stays at debug level here: stdout shows the deliveries.
     logging.getLogger("scheduler-delivery").setLevel(logging.WARNING)
     from_emulator = make_delivery_handler(bootstrap_delivery(settings, session=session), emit_metrics=False)
-    workers = SHARED_WORKERS if stage_queue is None else OTHERS_WORKERS
+    shared = stage_queue is None
     runners: list[StageRunner | SqsStageRunner] = [
-        SqsStageRunner(from_emulator, sqs, resources.handoff_queue_url, region, account, workers=workers)
+        SqsStageRunner(
+            from_emulator,
+            sqs,
+            resources.handoff_queue_url,
+            region,
+            account,
+            workers=SHARED_WORKERS if shared else OTHERS_WORKERS,
+            poll_interval=POLL_INTERVAL_SECONDS if shared else OTHERS_POLL_INTERVAL_SECONDS,
+        )
     ]
     if stage_queue is not None:
         own = make_delivery_handler(
@@ -195,35 +206,15 @@ def _start_dispatcher(stack: ExitStack, handler: Handler, region: str, resources
     return "invoked at each minute boundary, as EventBridge rate(1 minute)"
 
 
-def _wait(
-    stop: StopRequest,
-    server: ApiServer,
-    dynamodb: Any,
-    table_name: str,
-    path: Path | None,
-    stage_queue: LocalStageQueue | None,
-) -> bool:
-    """Until asked to stop (True) or the web server fails (False); saving every minute."""
-    next_save = time.monotonic() + AUTOSAVE_SECONDS
+def _wait(stop: StopRequest, server: ApiServer, keeper: DataKeeper | None, autosave_seconds: float) -> bool:
+    """Until asked to stop (True) or the web server fails (False); saving at each interval."""
+    next_save = time.monotonic() + autosave_seconds
     while not stop.requested:
         if not server.running:
             logger.error("the web server stopped on its own; stopping the stack")
             return False
-        if path is not None and time.monotonic() >= next_save:
-            _save(dynamodb, table_name, path, stage_queue, logging.DEBUG)
-            next_save = time.monotonic() + AUTOSAVE_SECONDS
+        if keeper is not None and time.monotonic() >= next_save:
+            keeper.save(logging.DEBUG)
+            next_save = time.monotonic() + autosave_seconds
         time.sleep(WATCH_INTERVAL_SECONDS)
     return True
-
-
-def _save(
-    dynamodb: Any, table_name: str, path: Path, stage_queue: LocalStageQueue | None, level: int = logging.INFO
-) -> None:
-    try:
-        queues = {HANDOFF_SECTION: stage_queue.snapshot()} if stage_queue is not None else {}
-        count = data_file.save(dynamodb, table_name, path, queues)
-    except Exception:  # keep stopping the rest; the previous save is still whole on disk
-        logger.exception("could not save the data to %s", path)
-        return
-    runs = len(stage_queue) if stage_queue is not None else 0
-    logger.log(level, "saved %d items and %d runs in the delivery stage to %s", count, runs, path)
