@@ -14,8 +14,19 @@ DOCUMENTS_TS = Path(__file__).resolve().parents[1] / "web" / "src" / "api" / "do
 _CONSTANT = re.compile(r"^(?:export )?const (\w+) = `(.*?)`;", re.S | re.M)
 _SUBSTITUTION = re.compile(r"\$\{(\w+)\}")
 
-# The UI's own variables at their largest (the API's maxima where the UI lets them vary).
-UI_VARIABLES = {"first": 100, "runs": 100, "count": 100, "jobId": "00000000-0000-7000-8000-000000000001"}
+SCHEDULER_API_TS = DOCUMENTS_TS.with_name("schedulerApi.ts")
+
+
+def _page_size() -> int:
+    """The page of schedules the UI asks for (``PAGE_SIZE`` in web/src/api/schedulerApi.ts)."""
+    found = re.search(r"^export const PAGE_SIZE = (\d+);", SCHEDULER_API_TS.read_text(), re.M)
+    assert found, f"no PAGE_SIZE in {SCHEDULER_API_TS}"
+    return int(found.group(1))
+
+
+# The UI's own variables at their largest: its page of schedules, and the API's maxima where the
+# UI lets them vary.
+UI_VARIABLES = {"first": _page_size(), "runs": 100, "count": 100, "jobId": "00000000-0000-7000-8000-000000000001"}
 
 
 def web_documents() -> dict[str, str]:
