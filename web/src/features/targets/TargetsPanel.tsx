@@ -1,6 +1,6 @@
 import { ActionIcon, Badge, Button, Code, CopyButton, Group, Loader, Paper, Stack, Text, Tooltip } from '@mantine/core';
 import { IconCheck, IconCopy, IconPlus } from '@tabler/icons-react';
-import { useState, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { useTargetsQuery } from '../../api/schedulerApi';
 import type { Target, TargetWithSecret } from '../../api/types';
 import { errorMessage } from '../../lib/notify';
@@ -8,8 +8,10 @@ import { browserTimeZone, formatInZone } from '../../lib/time';
 import { ConfirmDeleteTarget } from './ConfirmDeleteTarget';
 import { SecretReveal, type Revealed } from './SecretReveal';
 import { WebhookActions } from './WebhookActions';
-import { WebhookForm } from './WebhookForm';
 import classes from './TargetsPanel.module.css';
+
+// Its number fields' code loads when someone registers a webhook, not with the list.
+const WebhookForm = lazy(() => import('./WebhookForm'));
 
 interface CardProps {
   target: Target;
@@ -105,13 +107,15 @@ export function TargetsPanel() {
       )}
       {adding ? (
         <Paper withBorder p="sm">
-          <WebhookForm
-            onCreated={(created) => {
-              setAdding(false);
-              reveal(created, false);
-            }}
-            onCancel={() => setAdding(false)}
-          />
+          <Suspense fallback={<Loader size="sm" aria-label="Loading the form" />}>
+            <WebhookForm
+              onCreated={(created) => {
+                setAdding(false);
+                reveal(created, false);
+              }}
+              onCancel={() => setAdding(false)}
+            />
+          </Suspense>
         </Paper>
       ) : (
         <Group>

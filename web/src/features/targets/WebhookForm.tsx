@@ -141,3 +141,5 @@ export function WebhookForm({ onCreated, onCancel }: Props) {
     </form>
   );
 }
+
+export default WebhookForm;

@@ -46,6 +46,7 @@ describe('TargetsPanel, webhooks', () => {
     renderWithStore(<TargetsPanel />);
 
     await user.click(await screen.findByTestId('add-webhook'));
+    await screen.findByTestId('webhook-form');
     await user.type(screen.getByRole('textbox', { name: /^Name/ }), 'billing');
     await user.type(screen.getByRole('textbox', { name: /^URL/ }), HOOK.url);
     await user.type(screen.getByRole('textbox', { name: /^Attempts/ }), '3');
@@ -90,6 +91,7 @@ describe('TargetsPanel, webhooks', () => {
     renderWithStore(<TargetsPanel />);
 
     await user.click(await screen.findByTestId('add-webhook'));
+    await screen.findByTestId('webhook-form');
     await user.type(screen.getByRole('textbox', { name: /^Name/ }), 'billing');
     await user.type(screen.getByRole('textbox', { name: /^URL/ }), 'http://10.0.0.1/hook');
     await user.type(screen.getByRole('textbox', { name: /^Attempts/ }), '12');
@@ -110,6 +112,7 @@ describe('TargetsPanel, webhooks', () => {
     renderWithStore(<TargetsPanel />);
 
     await user.click(await screen.findByTestId('add-webhook'));
+    await screen.findByTestId('webhook-form');
     await user.click(screen.getByTestId('save-webhook'));
 
     expect(screen.getByRole('textbox', { name: /^Name/ })).toHaveAccessibleDescription(/Give the webhook a name/);
