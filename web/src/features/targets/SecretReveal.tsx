@@ -15,13 +15,17 @@ export interface Revealed {
 export function SecretReveal({ revealed, onDismiss }: { revealed: Revealed; onDismiss: () => void }) {
   return (
     <Alert
-      color="yellow"
+      color="orange"
       variant="light"
       icon={<IconKey />}
-      title={revealed.rotated ? `The new secret of ${revealed.name}` : `The signing secret of ${revealed.name}`}
+      aria-labelledby={undefined}
+      aria-label="Signing secret"
       data-testid="secret-reveal"
     >
       <Stack gap="xs">
+        <Text size="sm" fw={700}>
+          {revealed.rotated ? `The new secret of ${revealed.name}` : `The signing secret of ${revealed.name}`}
+        </Text>
         <Text size="sm" fw={600} data-testid="secret-once">
           Copy it now: you will not see it again.
         </Text>

@@ -13,6 +13,14 @@ import classes from './TargetsPanel.module.css';
 // Its number fields' code loads when someone registers a webhook, not with the list.
 const WebhookForm = lazy(() => import('./WebhookForm'));
 
+/** A webhook's delivery settings in words: "Times out after 10 s; 8 attempts within 32 h." */
+function retryText(timeoutSeconds: number | null | undefined, retry: NonNullable<Target['retry']>): string {
+  const { maxAttempts, maxAgeSeconds } = retry;
+  const span = maxAgeSeconds % 3600 === 0 ? `${maxAgeSeconds / 3600} h` : `${maxAgeSeconds} s`;
+  const attempts = `${maxAttempts} attempt${maxAttempts === 1 ? '' : 's'}`;
+  return `Times out after ${timeoutSeconds ?? 10} s; ${attempts} within ${span}.`;
+}
+
 interface CardProps {
   target: Target;
   viewerZone: string;
@@ -59,9 +67,7 @@ function TargetCard({ target, viewerZone, actions }: CardProps) {
               ? `Added ${formatInZone(target.createdAt, viewerZone)}.`
               : null}
           {target.kind === 'SQS' && !target.builtIn && ' Operators change it.'}
-          {target.retry &&
-            ` Times out after ${target.timeoutSeconds ?? 10} s; ${target.retry.maxAttempts} attempts within ` +
-              `${target.retry.maxAgeSeconds} s.`}
+          {target.retry && ` ${retryText(target.timeoutSeconds, target.retry)}`}
         </Text>
         {actions}
       </Stack>

@@ -32,7 +32,7 @@ export function WebhookActions({ target, onRotated, onDelete }: Props) {
           leftSection={<IconKey size={14} aria-hidden />}
           loading={isLoading}
           onClick={rotateSecret}
-          aria-label={`Rotate the secret of ${target.name}`}
+          aria-label={`Rotate secret of ${target.name}`}
           data-testid="rotate-secret"
         >
           Rotate secret

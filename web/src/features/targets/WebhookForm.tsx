@@ -112,7 +112,7 @@ export function WebhookForm({ onCreated, onCancel }: Props) {
           />
           <NumberInput
             label="Retry for (seconds)"
-            description="At most; 115200 (32 h) if empty."
+            description="115200 (32 h) if empty."
             min={1}
             max={345600}
             allowDecimal={false}

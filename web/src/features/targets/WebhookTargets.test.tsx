@@ -65,7 +65,7 @@ describe('TargetsPanel, webhooks', () => {
     expect(reveal).toHaveTextContent('you will not see it again');
     expect(within(reveal).getByRole('button', { name: 'Copy the secret' })).toBeVisible();
     expect(screen.queryByTestId('webhook-form')).not.toBeInTheDocument();
-    expect(await cardOf('billing')).toHaveTextContent('webhook');
+    expect(await cardOf('billing')).toHaveTextContent('Times out after 10 s; 8 attempts within 32 h.');
     expect(api.callsOf('Targets')).toHaveLength(2);
     expect(await accessibilityViolations()).toEqual([]);
 
@@ -129,7 +129,7 @@ describe('TargetsPanel, webhooks', () => {
     const user = userEvent.setup();
     renderWithStore(<TargetsPanel />);
 
-    await user.click(within(await cardOf('billing')).getByRole('button', { name: 'Rotate the secret of billing' }));
+    await user.click(within(await cardOf('billing')).getByRole('button', { name: 'Rotate secret of billing' }));
 
     const reveal = await screen.findByTestId('secret-reveal');
     expect(api.callsOf('RotateTargetSecret')[0].variables).toEqual({ name: 'billing' });
