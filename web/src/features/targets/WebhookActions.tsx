@@ -18,7 +18,11 @@ export function WebhookActions({ target, onRotated, onDelete }: Props) {
   const rotateSecret = async () => {
     setFailure(null);
     try {
-      onRotated(await rotate(target.name).unwrap());
+      const request = rotate(target.name);
+      const rotated = await request.unwrap();
+      // The secret lives in the reveal only, not in the store's record of the request.
+      request.reset();
+      onRotated(rotated);
     } catch (error) {
       setFailure(targetFailure(target.name, error));
     }

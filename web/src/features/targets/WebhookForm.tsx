@@ -38,7 +38,11 @@ export function WebhookForm({ onCreated, onCancel }: Props) {
     setErrors(missing);
     if (Object.keys(missing).length) return;
     try {
-      onCreated(await create(toWebhookInput(values)).unwrap());
+      const request = create(toWebhookInput(values));
+      const created = await request.unwrap();
+      // The secret lives in the reveal only, not in the store's record of the request.
+      request.reset();
+      onCreated(created);
     } catch (error) {
       if (isApiError(error) && error.kind === 'result' && isResult(error, 'ValidationError')) {
         const placed = webhookProblems(error.problems);

@@ -43,7 +43,7 @@ describe('TargetsPanel, webhooks', () => {
       },
     });
     const user = userEvent.setup();
-    renderWithStore(<TargetsPanel />);
+    const { store } = renderWithStore(<TargetsPanel />);
 
     await user.click(await screen.findByTestId('add-webhook'));
     await screen.findByTestId('webhook-form');
@@ -72,6 +72,7 @@ describe('TargetsPanel, webhooks', () => {
     await user.click(within(reveal).getByTestId('dismiss-secret'));
     expect(screen.queryByTestId('secret-reveal')).not.toBeInTheDocument();
     expect(document.body).not.toHaveTextContent(SECRET);
+    expect(JSON.stringify(store.getState())).not.toContain(SECRET);
   });
 
   it("shows the API's problems beside the fields they name", async () => {
@@ -127,7 +128,7 @@ describe('TargetsPanel, webhooks', () => {
       }),
     });
     const user = userEvent.setup();
-    renderWithStore(<TargetsPanel />);
+    const { store } = renderWithStore(<TargetsPanel />);
 
     await user.click(within(await cardOf('billing')).getByRole('button', { name: 'Rotate secret of billing' }));
 
@@ -137,6 +138,7 @@ describe('TargetsPanel, webhooks', () => {
     expect(reveal).toHaveTextContent('The old secret keeps working for 24 hours');
     expect(within(reveal).getByTestId('secret-value')).toHaveTextContent(SECRET);
     await waitFor(() => expect(api.callsOf('Targets')).toHaveLength(2));
+    expect(JSON.stringify(store.getState())).not.toContain(SECRET);
   });
 
   it("says why a rotation was refused, in the API's words", async () => {
