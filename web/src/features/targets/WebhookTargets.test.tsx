@@ -6,6 +6,7 @@ import { accessibilityViolations } from '../../test/axe';
 import { aTarget } from '../../test/builders';
 import { fakeGraphql } from '../../test/fakeGraphql';
 import { renderWithStore } from '../../test/render';
+import { ScheduleForm } from '../schedules/ScheduleForm';
 import { TargetsPanel } from './TargetsPanel';
 
 const HOOK = aTarget({
@@ -208,5 +209,39 @@ describe('TargetsPanel, webhooks', () => {
     expect(await screen.findByTestId('delete-target-failure')).toHaveTextContent(
       'billing is no longer a target of this namespace',
     );
+  });
+
+  it("offers a webhook just registered in an open schedule form's target select", async () => {
+    const targets: Target[] = [aTarget({ name: 'orders', default: true })];
+    fakeGraphql({
+      Targets: () => ({ targets }),
+      TimeZones: () => ({ timeZones: { names: ['UTC'], aliases: [] } }),
+      PreviewSchedule: () => ({ previewSchedule: { __typename: 'Preview', timezone: 'UTC', runs: [] } }),
+      CreateWebhookTarget: () => {
+        targets.push(HOOK);
+        return { createWebhookTarget: { __typename: 'WebhookTargetWithSecret', secret: SECRET, target: HOOK } };
+      },
+    });
+    const user = userEvent.setup();
+    renderWithStore(
+      <>
+        <ScheduleForm onDone={() => {}} />
+        <TargetsPanel />
+      </>,
+    );
+    await cardOf('orders');
+
+    await user.click(screen.getByTestId('add-webhook'));
+    const form = within(await screen.findByTestId('webhook-form'));
+    await user.type(form.getByRole('textbox', { name: /^Name/ }), 'billing');
+    await user.type(form.getByRole('textbox', { name: /^URL/ }), HOOK.url);
+    await user.click(screen.getByTestId('save-webhook'));
+    await cardOf('billing');
+
+    await user.click(screen.getByRole('textbox', { name: 'Target' }));
+    const offered = within(await screen.findByRole('listbox', { name: 'Target', hidden: true }))
+      .getAllByRole('option', { hidden: true })
+      .map((option) => option.textContent);
+    expect(offered).toContain('billing');
   });
 });
