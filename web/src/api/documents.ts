@@ -50,9 +50,12 @@ query TimeZones {
 }`;
 
 /** The namespace's targets, which a schedule names (or none, for the default one). */
+const TARGET_FIELDS = `name kind url default builtIn createdAt timeoutSeconds contentType
+  retry { maxAttempts maxAgeSeconds }`;
+
 export const TARGETS_QUERY = `
 query Targets {
-  targets { name kind url default builtIn createdAt }
+  targets { ${TARGET_FIELDS} }
 }`;
 
 /** The namespace's deliveries per hour, oldest hour first. */
@@ -98,6 +101,37 @@ export const DELETE_MUTATION = `
 mutation DeleteSchedule($jobId: ID!) {
   deleteSchedule(jobId: $jobId) {
     ... on DeletedSchedule { __typename jobId }
+    ${ERROR}
+  }
+}`;
+
+const withSecret = `... on WebhookTargetWithSecret { __typename secret target { ${TARGET_FIELDS} } }`;
+
+/** A webhook of the namespace; its signing secret is in this answer only. */
+export const CREATE_WEBHOOK_MUTATION = `
+mutation CreateWebhookTarget($input: WebhookTargetInput!) {
+  createWebhookTarget(input: $input) { ${withSecret} ${FAILURES} }
+}`;
+
+/** A new signing secret, in this answer only; the old one still signs for 24 hours. */
+export const ROTATE_SECRET_MUTATION = `
+mutation RotateTargetSecret($name: String!) {
+  rotateTargetSecret(name: $name) { ${withSecret} ${ERROR} }
+}`;
+
+export const DELETE_TARGET_MUTATION = `
+mutation DeleteTarget($name: String!) {
+  deleteTarget(name: $name) {
+    ... on DeletedTarget { __typename name }
+    ${ERROR}
+  }
+}`;
+
+/** A failed run delivered again now, with the same occurrence id; the answer is the run, queued. */
+export const REDELIVER_MUTATION = `
+mutation RedeliverRun($jobId: ID!, $occurrenceId: String!) {
+  redeliverRun(jobId: $jobId, occurrenceId: $occurrenceId) {
+    ... on Run { __typename ${RUN_FIELDS} }
     ${ERROR}
   }
 }`;

@@ -1,11 +1,15 @@
 import { createApi } from '@reduxjs/toolkit/query/react';
 import {
   CREATE_MUTATION,
+  CREATE_WEBHOOK_MUTATION,
   DELETE_MUTATION,
+  DELETE_TARGET_MUTATION,
   DELIVERY_STATS_QUERY,
   PAUSE_MUTATION,
   PREVIEW_QUERY,
+  REDELIVER_MUTATION,
   RESUME_MUTATION,
+  ROTATE_SECRET_MUTATION,
   RUN_NOW_MUTATION,
   SCHEDULE_QUERY,
   SCHEDULES_QUERY,
@@ -18,13 +22,16 @@ import type {
   DeliveryStats,
   Label,
   Preview,
+  Run,
   Schedule,
   ScheduleConnection,
   ScheduleDetail,
   ScheduleInput,
   ScheduleState,
   Target,
+  TargetWithSecret,
   TimeZoneList,
+  WebhookTargetInput,
 } from './types';
 
 export const PAGE_SIZE = 50;
@@ -45,8 +52,10 @@ export interface CreateArgs {
   idempotencyKey: string;
 }
 
-type Tag = { type: 'Schedule' | 'Deliveries'; id: string };
+type Tag = { type: 'Schedule' | 'Deliveries' | 'Target'; id: string };
 const DELIVERIES: Tag = { type: 'Deliveries', id: 'LIST' };
+// The targets drawer and the form's target select read the one list.
+const TARGETS: Tag = { type: 'Target', id: 'LIST' };
 const LIST: Tag = { type: 'Schedule', id: 'LIST' };
 const one = (jobId: string): Tag => ({ type: 'Schedule', id: jobId });
 
@@ -59,7 +68,7 @@ const ran = (jobId: string): Tag[] => [...changed(jobId), DELIVERIES];
 export const schedulerApi = createApi({
   reducerPath: 'schedulerApi',
   baseQuery: graphqlBaseQuery,
-  tagTypes: ['Schedule', 'Deliveries'],
+  tagTypes: ['Schedule', 'Deliveries', 'Target'],
   endpoints: (build) => ({
     listSchedules: build.query<ScheduleConnection, ListArgs>({
       query: ({ state, after, first = PAGE_SIZE, labels = null, namePrefix = null }) => ({
@@ -91,6 +100,7 @@ export const schedulerApi = createApi({
     targets: build.query<Target[], void>({
       query: () => ({ document: TARGETS_QUERY, field: 'targets' }),
       keepUnusedDataFor: 300,
+      providesTags: [TARGETS],
     }),
     deliveryStats: build.query<DeliveryStats, number>({
       query: (hours) => ({ document: DELIVERY_STATS_QUERY, variables: { hours }, field: 'deliveryStats' }),
@@ -150,6 +160,43 @@ export const schedulerApi = createApi({
       }),
       invalidatesTags: (_result, _error, jobId) => changed(jobId),
     }),
+    createWebhookTarget: build.mutation<TargetWithSecret, WebhookTargetInput>({
+      query: (input) => ({
+        document: CREATE_WEBHOOK_MUTATION,
+        variables: { input },
+        field: 'createWebhookTarget',
+        expect: 'WebhookTargetWithSecret',
+      }),
+      invalidatesTags: [TARGETS],
+    }),
+    rotateTargetSecret: build.mutation<TargetWithSecret, string>({
+      query: (name) => ({
+        document: ROTATE_SECRET_MUTATION,
+        variables: { name },
+        field: 'rotateTargetSecret',
+        expect: 'WebhookTargetWithSecret',
+      }),
+      invalidatesTags: [TARGETS],
+    }),
+    // A target already gone (TargetNotFoundError) refreshes the list too.
+    deleteTarget: build.mutation<{ name: string }, string>({
+      query: (name) => ({
+        document: DELETE_TARGET_MUTATION,
+        variables: { name },
+        field: 'deleteTarget',
+        expect: 'DeletedTarget',
+      }),
+      invalidatesTags: [TARGETS],
+    }),
+    redeliverRun: build.mutation<Run, { jobId: string; occurrenceId: string }>({
+      query: ({ jobId, occurrenceId }) => ({
+        document: REDELIVER_MUTATION,
+        variables: { jobId, occurrenceId },
+        field: 'redeliverRun',
+        expect: 'Run',
+      }),
+      invalidatesTags: (_result, _error, { jobId }) => ran(jobId),
+    }),
   }),
 });
 
@@ -166,4 +213,8 @@ export const {
   useResumeScheduleMutation,
   useRunScheduleNowMutation,
   useDeleteScheduleMutation,
+  useCreateWebhookTargetMutation,
+  useRotateTargetSecretMutation,
+  useDeleteTargetMutation,
+  useRedeliverRunMutation,
 } = schedulerApi;

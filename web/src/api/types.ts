@@ -111,6 +111,28 @@ export interface Target {
   default: boolean;
   builtIn: boolean;
   createdAt: string | null;
+  /** A webhook's; null for a queue. */
+  timeoutSeconds?: number | null;
+  /** A webhook's own content-type, if it has one. */
+  contentType?: string | null;
+  /** A webhook's retry policy; null for a queue. */
+  retry?: { maxAttempts: number; maxAgeSeconds: number } | null;
+}
+
+/** A webhook to register; each setting left null takes the API's default. */
+export interface WebhookTargetInput {
+  name: string;
+  url: string;
+  default: boolean;
+  timeoutSeconds?: number | null;
+  contentType?: string | null;
+  retry?: { maxAttempts?: number | null; maxAgeSeconds?: number | null } | null;
+}
+
+/** A webhook and its signing secret, which the API answers this once. */
+export interface TargetWithSecret {
+  target: Target;
+  secret: string;
 }
 
 /** One hour of the namespace's deliveries; `late` counts the delivered ones more than 1 s after their time. */

@@ -1,10 +1,11 @@
-import { Alert, Button, Group, Modal, Paper, Stack, Text } from '@mantine/core';
+import { Alert, Modal, Paper, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import { useState } from 'react';
 import { useDeleteScheduleMutation } from '../../api/schedulerApi';
 import type { Schedule } from '../../api/types';
 import { errorMessage, notifySuccess } from '../../lib/notify';
 import { browserTimeZone, formatInZone } from '../../lib/time';
+import { DeleteFooter } from '../../lib/DeleteFooter';
+import { useConfirmation } from '../../lib/useConfirmation';
 import { useNow } from '../../lib/useNow';
 import { describeRule } from './recurrenceText';
 import { deletionOutcome } from './deletionOutcome';
@@ -58,23 +59,14 @@ function Summary({ schedule }: { schedule: Schedule }) {
 /** Asks before deleting, naming the schedule and saying what happens to its runs. */
 export function ConfirmDelete({ schedule, onClose, onDeleted }: Props) {
   const [remove, { isLoading }] = useDeleteScheduleMutation();
-  const [failure, setFailure] = useState<string | null>(null);
-  const close = () => {
-    setFailure(null);
-    onClose();
-  };
-  const confirm = async () => {
-    if (!schedule) return;
-    setFailure(null);
-    try {
+  const { failure, close, confirm: attempt } = useConfirmation(onClose, errorMessage);
+  const confirm = () =>
+    schedule &&
+    attempt(async () => {
       await remove(schedule.jobId).unwrap();
       notifySuccess('Schedule deleted');
       onDeleted?.(schedule.jobId);
-      close();
-    } catch (error) {
-      setFailure(errorMessage(error));
-    }
-  };
+    });
   return (
     <Modal
       opened={schedule !== null}
@@ -88,19 +80,15 @@ export function ConfirmDelete({ schedule, onClose, onDeleted }: Props) {
         <Stack>
           <Summary schedule={schedule} />
           <Consequences schedule={schedule} />
-          {failure && (
-            <Alert color="red" title="Could not delete the schedule" data-testid="delete-failure">
-              {failure}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button color="red.9" loading={isLoading} onClick={confirm} data-testid="confirm-delete">
-              Delete
-            </Button>
-          </Group>
+          <DeleteFooter
+            failure={failure}
+            failureTitle="Could not delete the schedule"
+            testId="confirm-delete"
+            failureTestId="delete-failure"
+            loading={isLoading}
+            onCancel={close}
+            onConfirm={confirm}
+          />
         </Stack>
       )}
     </Modal>

@@ -16,9 +16,11 @@ import { IconCheck, IconCopy } from '@tabler/icons-react';
 import { lazy, Suspense } from 'react';
 import { ErrorBoundary } from 'react-error-boundary';
 import type { Run } from '../../api/types';
+import type { NotificationsStore } from '../../lib/notify';
 import { formatInZone, formatLateness, relativeTo } from '../../lib/time';
 import { useNow } from '../../lib/useNow';
 import { Fact, Facts } from './Facts';
+import { RedeliverRun } from './RedeliverRun';
 import { runNote, runStatusAt } from './scheduleText';
 import { RunStatusBadge } from './StateBadge';
 import classes from './RunHistory.module.css';
@@ -26,11 +28,14 @@ import classes from './RunHistory.module.css';
 const LatenessChart = lazy(() => import('./LatenessChart'));
 
 interface Props {
+  jobId: string;
   runs: Run[];
   hasMore: boolean;
   onShowMore: (() => void) | null;
   viewerZone: string;
   scheduleZone: string;
+  /** Where a redelivery's success is told. */
+  notifications: NotificationsStore;
 }
 
 function Copyable({ value, label }: { value: string; label: string }) {
@@ -78,8 +83,11 @@ export function RunDetail({ run, viewerZone, scheduleZone }: { run: Run; viewerZ
   );
 }
 
-/** The schedule's recent runs: a chart of their lateness, then each run with its details. */
-export function RunHistory({ runs, hasMore, onShowMore, viewerZone, scheduleZone }: Props) {
+/**
+ * The schedule's recent runs: a chart of their lateness, then each run with its details, a
+ * failed one with a way to deliver it again.
+ */
+export function RunHistory({ jobId, runs, hasMore, onShowMore, viewerZone, scheduleZone, notifications }: Props) {
   const now = useNow();
   return (
     <Stack gap="xs" component="section" aria-labelledby="run-history-title">
@@ -130,7 +138,12 @@ export function RunHistory({ runs, hasMore, onShowMore, viewerZone, scheduleZone
                     </Group>
                   </Accordion.Control>
                   <Accordion.Panel>
-                    <RunDetail run={run} viewerZone={viewerZone} scheduleZone={scheduleZone} />
+                    <Stack gap="sm">
+                      <RunDetail run={run} viewerZone={viewerZone} scheduleZone={scheduleZone} />
+                      {run.status === 'FAILED' && (
+                        <RedeliverRun jobId={jobId} run={run} notifications={notifications} />
+                      )}
+                    </Stack>
                   </Accordion.Panel>
                 </Accordion.Item>
               );

@@ -129,6 +129,8 @@ export function ScheduleDetails({ schedule, notifications, onEdit, onDelete, onS
         {formatInZone(schedule.createdAt, viewerZone)} · changed {formatInZone(schedule.updatedAt, viewerZone)}
       </Text>
       <RunHistory
+        jobId={schedule.jobId}
+        notifications={notifications}
         runs={schedule.runs.nodes}
         hasMore={schedule.runs.pageInfo.hasNextPage}
         onShowMore={onShowMoreRuns}

@@ -1,6 +1,7 @@
 import type { Problem, Recurring, Schedule, ScheduleInput } from '../../api/types';
 import { formatByteCount, MAX_PAYLOAD_BYTES, utf8Length } from '../../lib/payload';
 import { dayjs, wallTime } from '../../lib/time';
+import { placeProblems } from '../../lib/problems';
 import { parseDate, parseTime } from './clockFields';
 import {
   lifecycleErrors,
@@ -138,16 +139,8 @@ const FIELD_OF_PROBLEM: Record<string, FieldName> = {
 
 /** The API's validation problems, placed beside the fields they name; the rest stay general. */
 export function problemsByField(problems: Problem[]): { fields: FormErrors; general: string[] } {
-  const fields: FormErrors = {};
-  const general: string[] = [];
-  for (const { field, message } of problems) {
-    // A problem of one label names it: `labels.team`.
-    const name = FIELD_OF_PROBLEM[field] ?? FIELD_OF_PROBLEM[field.split('.')[0]];
-    const text = `${field} ${message}`;
-    if (!name) general.push(text);
-    else fields[name] = fields[name] ? `${fields[name]}; ${text}` : text;
-  }
-  return { fields, general };
+  // A problem of one label names it: `labels.team`.
+  return placeProblems(problems, FIELD_OF_PROBLEM);
 }
 
 const TIMING_FIELDS: FieldName[] = [

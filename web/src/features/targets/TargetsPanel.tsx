@@ -1,12 +1,34 @@
-import { ActionIcon, Badge, Code, CopyButton, Group, Loader, Paper, Stack, Text, Tooltip } from '@mantine/core';
-import { IconCheck, IconCopy } from '@tabler/icons-react';
+import { ActionIcon, Badge, Button, Code, CopyButton, Group, Loader, Paper, Stack, Text, Tooltip } from '@mantine/core';
+import { IconCheck, IconCopy, IconPlus } from '@tabler/icons-react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { useTargetsQuery } from '../../api/schedulerApi';
-import type { Target } from '../../api/types';
+import type { Target, TargetWithSecret } from '../../api/types';
 import { errorMessage } from '../../lib/notify';
 import { browserTimeZone, formatInZone } from '../../lib/time';
+import { ConfirmDeleteTarget } from './ConfirmDeleteTarget';
+import { SecretReveal, type Revealed } from './SecretReveal';
+import { WebhookActions } from './WebhookActions';
 import classes from './TargetsPanel.module.css';
 
-function TargetCard({ target, viewerZone }: { target: Target; viewerZone: string }) {
+// Its number fields' code loads when someone registers a webhook, not with the list.
+const WebhookForm = lazy(() => import('./WebhookForm'));
+
+/** A webhook's delivery settings in words: "Times out after 10 s; 8 attempts within 32 h." */
+function retryText(timeoutSeconds: number | null | undefined, retry: NonNullable<Target['retry']>): string {
+  const { maxAttempts, maxAgeSeconds } = retry;
+  const span = maxAgeSeconds % 3600 === 0 ? `${maxAgeSeconds / 3600} h` : `${maxAgeSeconds} s`;
+  const attempts = `${maxAttempts} attempt${maxAttempts === 1 ? '' : 's'}`;
+  return `Times out after ${timeoutSeconds ?? 10} s; ${attempts} within ${span}.`;
+}
+
+interface CardProps {
+  target: Target;
+  viewerZone: string;
+  /** The webhook's own actions; none for an operator's queue. */
+  actions: ReactNode;
+}
+
+function TargetCard({ target, viewerZone, actions }: CardProps) {
   return (
     <Paper component="li" withBorder p="sm" className={classes.card} data-testid="target-card" data-name={target.name}>
       <Stack gap={6}>
@@ -44,19 +66,32 @@ function TargetCard({ target, viewerZone }: { target: Target; viewerZone: string
             : target.createdAt
               ? `Added ${formatInZone(target.createdAt, viewerZone)}.`
               : null}
+          {target.kind === 'SQS' && !target.builtIn && ' Operators change it.'}
+          {target.retry && ` ${retryText(target.timeoutSeconds, target.retry)}`}
         </Text>
+        {actions}
       </Stack>
     </Paper>
   );
 }
 
 /**
- * The namespace's targets: where its schedules' runs can go. Operators add SQS queues
- * (`scheduler targets add`); the API offers no way to add one from here.
+ * The namespace's targets: where its schedules' runs can go. A key registers, rotates and
+ * removes its own webhooks here; SQS queues are operators' (`scheduler targets add`), shown
+ * read-only.
  */
 export function TargetsPanel() {
   const { data, error, isLoading } = useTargetsQuery();
   const viewerZone = browserTimeZone();
+  const [adding, setAdding] = useState(false);
+  // The secret the API answered, shown until dismissed or the drawer closes (it unmounts this).
+  const [revealed, setRevealed] = useState<Revealed | null>(null);
+  const [deleting, setDeleting] = useState<Target | null>(null);
+  const [removed, setRemoved] = useState<string | null>(null);
+  const reveal = ({ target, secret }: TargetWithSecret, rotated: boolean) => {
+    setRemoved(null);
+    setRevealed({ name: target.name, secret, rotated });
+  };
   if (isLoading) return <Loader size="sm" aria-label="Loading the targets" />;
   if (error || !data)
     return (
@@ -67,20 +102,71 @@ export function TargetsPanel() {
   return (
     <Stack gap="sm">
       <Text size="sm">
-        A schedule names one of these as its target, or none for the default. Operators add SQS queues with{' '}
-        <Code>scheduler targets add</Code>.
+        A schedule names one of these as its target, or none for the default. You register webhooks here; operators add
+        SQS queues with <Code>scheduler targets add</Code>.
       </Text>
+      {revealed && <SecretReveal revealed={revealed} onDismiss={() => setRevealed(null)} />}
+      {removed && (
+        <Text size="sm" role="status" data-testid="target-removed">
+          {removed} was deleted.
+        </Text>
+      )}
+      {adding ? (
+        <Paper withBorder p="sm">
+          <Suspense fallback={<Loader size="sm" aria-label="Loading the form" />}>
+            <WebhookForm
+              onCreated={(created) => {
+                setAdding(false);
+                reveal(created, false);
+              }}
+              onCancel={() => setAdding(false)}
+            />
+          </Suspense>
+        </Paper>
+      ) : (
+        <Group>
+          <Button
+            size="xs"
+            leftSection={<IconPlus size={14} aria-hidden />}
+            onClick={() => setAdding(true)}
+            data-testid="add-webhook"
+          >
+            Register a webhook
+          </Button>
+        </Group>
+      )}
       {data.length === 0 ? (
         <Text size="sm" c="dimmed" data-testid="targets-empty">
-          This namespace has no targets yet: ask an operator to add one.
+          This namespace has no targets yet: register a webhook, or ask an operator to add a queue.
         </Text>
       ) : (
         <Stack component="ul" gap="sm" className={classes.list} aria-label="Targets" data-testid="target-list">
           {data.map((target) => (
-            <TargetCard key={target.name} target={target} viewerZone={viewerZone} />
+            <TargetCard
+              key={target.name}
+              target={target}
+              viewerZone={viewerZone}
+              actions={
+                target.kind === 'WEBHOOK' && (
+                  <WebhookActions
+                    target={target}
+                    onRotated={(rotated) => reveal(rotated, true)}
+                    onDelete={setDeleting}
+                  />
+                )
+              }
+            />
           ))}
         </Stack>
       )}
+      <ConfirmDeleteTarget
+        target={deleting}
+        onClose={() => setDeleting(null)}
+        onDeleted={(name) => {
+          setRevealed((shown) => (shown?.name === name ? null : shown));
+          setRemoved(name);
+        }}
+      />
     </Stack>
   );
 }
