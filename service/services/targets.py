@@ -3,7 +3,9 @@
 ``TargetStore`` is where operators' (and, for webhooks, namespaces') targets are kept;
 ``TargetDirectory`` answers the API and the delivery stage from it, with the stack's own
 queue as the ``default`` namespace's built-in default target. Answers are remembered for
-a short while per warm instance: a target added or removed is seen within ``cache_ttl``.
+a short while per warm instance: a target removed is seen within ``cache_ttl``; a target
+added is found at once, since a name (or a default) not among those remembered is looked
+up in the store again before it is refused.
 """
 
 from __future__ import annotations
@@ -45,30 +47,32 @@ class TargetDirectory:
     def targets(self, namespace: str) -> list[Target]:
         """The namespace's targets, by name; for ``default``, the built-in one among them
         (the default one unless an operator made another the default)."""
-        with self._lock:
-            cached = self._cache.get(namespace)
-            if cached is not None and self._monotonic() < cached[0]:
-                return cached[1]
-        found = self._with_built_in(namespace, self._store.targets(namespace))
-        with self._lock:
-            self._cache[namespace] = (self._monotonic() + self._ttl, found)
-        return found
+        return self._lookup(namespace)[0]
 
     def resolve(self, namespace: str, name: str | None) -> Target:
         """The target a schedule of ``namespace`` naming ``name`` (None: none) delivers to.
 
         Raises ``TargetNotFound`` or ``NoDefaultTarget`` (422s naming ``target``).
         """
-        targets = self.targets(namespace)
-        if name is None:
-            default = next((t for t in targets if t.default), None)
-            if default is None:
-                raise NoDefaultTarget(namespace)
-            return default
-        found = next((t for t in targets if t.name == name), None)
+        targets, remembered = self._lookup(namespace)
+        found = _pick(targets, name)
+        if found is None and remembered:  # added since it was remembered?
+            self.forget(namespace)
+            found = _pick(self._lookup(namespace)[0], name)
         if found is None:
-            raise TargetNotFound(namespace, name)
+            raise NoDefaultTarget(namespace) if name is None else TargetNotFound(namespace, name)
         return found
+
+    def _lookup(self, namespace: str) -> tuple[list[Target], bool]:
+        """The namespace's targets, and whether they are remembered rather than just read."""
+        with self._lock:
+            cached = self._cache.get(namespace)
+            if cached is not None and self._monotonic() < cached[0]:
+                return cached[1], True
+        found = self._with_built_in(namespace, self._store.targets(namespace))
+        with self._lock:
+            self._cache[namespace] = (self._monotonic() + self._ttl, found)
+        return found, False
 
     def forget(self, namespace: str | None = None) -> None:
         """Drop what is remembered (of one namespace, or all): the next answer reads the store."""
@@ -91,3 +95,10 @@ class TargetDirectory:
             built_in=True,
         )
         return sorted([*stored, built_in], key=lambda t: t.name)
+
+
+def _pick(targets: list[Target], name: str | None) -> Target | None:
+    """The target named ``name``, or the default one for None."""
+    if name is None:
+        return next((t for t in targets if t.default), None)
+    return next((t for t in targets if t.name == name), None)
