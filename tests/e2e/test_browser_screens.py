@@ -1,6 +1,6 @@
 """Each screen of the web UI on a phone (390 x 844) and a laptop (1280 x 800), light and dark.
 
-Every screen (sign-in, list, details drawer, form, delete dialog) passes axe, contrast
+Every screen (sign-in, list, details drawer, form, delete dialog, empty list) passes axe, contrast
 included, and never scrolls sideways; on a phone every part of a schedule's card is in reach;
 messages never lie over the list; the form's save button is in sight however long the form;
 the form refuses an impossible time; the lateness chart is loaded only when a drawer shows it.
@@ -138,6 +138,13 @@ def test_every_screen_passes_axe_and_fits_the_window(
     _fits(page, size, "delete dialog")
     screenshot(page, f"delete-{size}-{scheme}.png")
     dialog.get_by_role("button", name="Cancel").click()
+
+    # A search that finds nothing: the empty list, with its way back
+    page.get_by_label("Search by name").fill("no schedule is called this")
+    expect(page.get_by_test_id("schedules-empty")).to_be_visible()
+    expect(page.get_by_role("button", name="Clear the filters")).to_be_visible()
+    _fits(page, size, "empty list")
+    screenshot(page, f"empty-{size}-{scheme}.png")
 
     assert csp_violations(page) == []
 

@@ -118,13 +118,11 @@ export function ScheduleList({ onCreate, onPageChange, ...handlers }: Props) {
           </Text>
         )}
         {filtered ? (
-          <Button variant="light" onClick={() => changeFilters(NO_FILTERS)}>
+          <Button variant="default" onClick={() => changeFilters(NO_FILTERS)}>
             Clear the filters
           </Button>
         ) : (
-          <Button variant="light" onClick={onCreate}>
-            Create your first schedule
-          </Button>
+          <Button onClick={onCreate}>Create your first schedule</Button>
         )}
       </Stack>
     );
