@@ -357,6 +357,11 @@ class DeliveryStage:
             history = [r for r in (*missed, run) if needs_history_item(updated, r)]
             moves.append((work, run, updated, history))
         moves = self._hand_off_next(moves, now)
+        # Every history item of the batch in one write (batches of 25), before any schedule
+        # moves on past its run: a schedule whose history is not written stays as it is.
+        histories = [r for *_, history in moves for r in history]
+        if histories and not self._add_runs(histories, [m[0].received for m in moves if m[3]], result):
+            moves = [m for m in moves if not m[3]]
         for work, run, updated, history in moves:
             self._move(work, run, updated, history, result)
 
@@ -399,8 +404,6 @@ class DeliveryStage:
     def _move(self, work: _Work, run: Run, updated: Schedule, history: list[Run], result: BatchResult) -> None:
         schedule = work.schedule
         assert schedule is not None
-        if history and not self._add_runs(history, [work.received], result):
-            return  # offered again: the schedule stays as it is
         try:
             advanced = self._retry.call(
                 lambda: self._store.advance(updated, schedule.version), _failed_call(f"advance {schedule.job_id}")

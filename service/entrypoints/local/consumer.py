@@ -101,7 +101,7 @@ class DefaultTargetQueues:
         return True
 
 
-POLLERS = 2  # per queue: each receive costs the emulator, so fewer, fuller ones
+POLLERS = 4  # per queue: enough to drain a backlog while the stage and a tick share the interpreter
 REFRESH_SECONDS = 10.0  # how often the queues to read are looked up again
 
 

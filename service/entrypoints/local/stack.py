@@ -36,6 +36,7 @@ from service.entrypoints.local.banner import StackInfo, browse_url, startup_line
 from service.entrypoints.local.consumer import Consumer, DefaultTargetQueues
 from service.entrypoints.local.data_keeper import DataKeeper, EmbeddedEmulator
 from service.entrypoints.local.emulator import open_endpoint
+from service.entrypoints.local.emulator_calls import call_directly
 from service.entrypoints.local.lambda_invoke import TIMEOUT_SECONDS, DispatcherInvoker, account_of_queue
 from service.entrypoints.local.options import LocalOptions
 from service.entrypoints.local.resources import Resources, ensure_resources
@@ -80,6 +81,8 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
         # Every client of this process (the app's, the dispatcher's) reads it at creation.
         env["AWS_ENDPOINT_URL"] = endpoint.url
         session = boto3.Session()
+        if endpoint.embedded:
+            call_directly(session, endpoint.url)
         dynamodb = aws_client(session, "dynamodb")
         sqs = aws_client(session, "sqs")
         shared = not endpoint.embedded

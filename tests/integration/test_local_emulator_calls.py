@@ -1,0 +1,110 @@
+"""The local stack's own calls to its embedded emulator are answered in its process by the
+emulator's backends, not through its HTTP server; whoever uses the endpoint from outside
+sees the same tables and queues."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.awsrequest import AWSPreparedRequest
+
+from service.entrypoints.local.emulator import Endpoint, open_endpoint
+from service.entrypoints.local.emulator_calls import EmulatorCalls, call_directly
+
+
+@pytest.fixture
+def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[Endpoint]:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    opened = open_endpoint(None)
+    yield opened
+    opened.stop()
+
+
+def _direct(endpoint: Endpoint, service: str) -> Any:
+    session = boto3.Session()
+    call_directly(session, endpoint.url)
+    return session.client(service, endpoint_url=endpoint.url)  # type: ignore[call-overload]
+
+
+def _through_server(endpoint: Endpoint, service: str) -> Any:
+    return boto3.Session().client(service, endpoint_url=endpoint.url)  # type: ignore[call-overload]
+
+
+def _table(dynamodb: Any) -> str:
+    """A table of its own (the emulator's backends outlive each test)."""
+    name = f"emulator-calls-{uuid.uuid4().hex[:8]}"
+    dynamodb.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return name
+
+
+def test_what_the_stack_writes_in_process_is_what_a_client_of_the_endpoint_reads(endpoint: Endpoint) -> None:
+    direct = _direct(endpoint, "dynamodb")
+    table = _table(direct)
+
+    direct.put_item(TableName=table, Item={"pk": {"S": "one"}, "v": {"N": "1"}})
+
+    found = _through_server(endpoint, "dynamodb").get_item(TableName=table, Key={"pk": {"S": "one"}})
+    assert found["Item"]["v"] == {"N": "1"}
+
+
+def test_the_calls_are_answered_without_the_server(endpoint: Endpoint) -> None:
+    direct = _direct(endpoint, "dynamodb")
+    table = _table(direct)
+    url = direct.meta.endpoint_url
+    endpoint.stop()  # nothing listens at the endpoint any more
+
+    direct.put_item(TableName=table, Item={"pk": {"S": "two"}})
+
+    assert direct.get_item(TableName=table, Key={"pk": {"S": "two"}})["Item"] == {"pk": {"S": "two"}}
+    assert url == endpoint.url
+
+
+def test_a_refused_condition_reaches_the_caller_as_the_service_s_error(endpoint: Endpoint) -> None:
+    direct = _direct(endpoint, "dynamodb")
+    table = _table(direct)
+
+    with pytest.raises(direct.exceptions.ConditionalCheckFailedException):
+        direct.update_item(
+            TableName=table,
+            Key={"pk": {"S": "absent"}},
+            UpdateExpression="SET v = :v",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":v": {"N": "2"}},
+        )
+
+
+def test_a_queue_made_in_process_has_the_endpoint_s_url_and_its_messages_are_the_servers(endpoint: Endpoint) -> None:
+    direct = _direct(endpoint, "sqs")
+    url = direct.create_queue(QueueName=f"emulator-calls-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+
+    direct.send_message(
+        QueueUrl=url, MessageBody="hi", MessageAttributes={"jobId": {"DataType": "String", "StringValue": "j"}}
+    )
+
+    assert url.startswith(endpoint.url + "/")
+    (message,) = _through_server(endpoint, "sqs").receive_message(QueueUrl=url, MessageAttributeNames=["All"])[
+        "Messages"
+    ]
+    assert (message["Body"], message["MessageAttributes"]["jobId"]["StringValue"]) == ("hi", "j")
+
+
+def test_a_request_to_another_address_is_left_to_go_out(endpoint: Endpoint) -> None:
+    calls = EmulatorCalls(endpoint.url)
+    request = AWSPreparedRequest("POST", "http://127.0.0.1:1/", {}, b"{}", False)
+
+    assert calls("before-send.dynamodb.GetItem", request) is None
