@@ -413,9 +413,12 @@ describe('ScheduleForm target', () => {
     await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Unit' }), 'hours');
     enterDateAndTime('2030-03-31', '09:00:00');
     await userEvent.click(screen.getByRole('button', { name: 'Start, end, most runs and catch-up' }));
-    fireEvent.change(screen.getByTestId('end-date-input'), { target: { value: '2030-04-30' } });
-    fireEvent.change(screen.getByRole('textbox', { name: /Most runs/ }), { target: { value: '10' } });
-    await userEvent.selectOptions(screen.getByTestId('catch-up-select'), 'ALL');
+    // The section's fields come with it when it opens: wait for them rather than assume a render.
+    fireEvent.change(await screen.findByTestId('end-date-input'), { target: { value: '2030-04-30' } });
+    fireEvent.change(await screen.findByRole('textbox', { name: /Most runs/ }, { timeout: 5000 }), {
+      target: { value: '10' },
+    });
+    await userEvent.selectOptions(await screen.findByTestId('catch-up-select'), 'ALL');
     await userEvent.type(payloadBox(), 'tick');
 
     await userEvent.click(screen.getByRole('button', { name: 'Create schedule' }));
