@@ -15,32 +15,19 @@ within 1 s; the benchmark fails if a run is early, missing, repeated or p99 is o
 from __future__ import annotations
 
 import argparse
-import math
-import os
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import IO
 
-import httpx
 from standardwebhooks import Webhook
 
-API_KEY = "sk_live_bench-webhook-lateness-0123456789"
-START_TIMEOUT = 60.0
+from benchmarks.dev_stack import RunningStack, clean_env, percentile
+
 SETTLE_SECONDS = 8.0
 ON_TIME_MS = 1000
-_SCRIPT = Path(sys.executable).with_name("scheduler")
-SCHEDULER = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "service.entrypoints.cli"]
 
 
 @dataclass
@@ -82,58 +69,6 @@ def start_receiver(arrivals: Arrivals) -> ThreadingHTTPServer:
     return server
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def local_stack() -> Iterator[httpx.Client]:
-    """``scheduler dev`` on a free port, with no AWS account: its API, until the block ends."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SCHEDULER_"))}
-    env.update(SCHEDULER_API_KEY=API_KEY, SCHEDULER_CONSUME="off", PYTHONUNBUFFERED="1")
-    env.update(AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
-    headers = {"Authorization": f"Bearer {API_KEY}"}
-    with tempfile.TemporaryFile("w+") as log:  # read only if it fails: a pipe left unread could fill
-        command = [*SCHEDULER, "dev", "--port", str(port)]
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True)
-        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10, headers=headers)
-        try:
-            _wait_healthy(process, client, log)
-            yield client
-        finally:
-            client.close()
-            process.terminate()
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def _wait_healthy(process: subprocess.Popen[str], client: httpx.Client, log: IO[str]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log.seek(0)
-            raise SystemExit(f"scheduler dev exited with {process.returncode}:\n{log.read()}")
-        try:
-            if client.get("/health").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"scheduler dev did not answer /health within {START_TIMEOUT} s")
-
-
-def percentile(values: list[int], share: float) -> int:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=120, help="runs due over the spread (default 120)")
@@ -143,7 +78,9 @@ def main() -> None:
     arrivals = Arrivals()
     receiver = start_receiver(arrivals)
     url = f"http://127.0.0.1:{receiver.server_address[1]}/hook"
-    with local_stack() as api:
+    stack = RunningStack(clean_env(SCHEDULER_CONSUME="off"))
+    api = stack.http
+    try:
         created = api.post("/targets", json={"name": "bench", "kind": "webhook", "url": url})
         if created.status_code != 201:
             raise SystemExit(f"POST /targets answered {created.status_code}: {created.text}")
@@ -162,7 +99,9 @@ def main() -> None:
             expected.add(f"{response.json()['jobId']}/{run_at}")
         last = start + timedelta(seconds=max(offsets))
         time.sleep(max(0.0, (last - datetime.now(UTC)).total_seconds()) + SETTLE_SECONDS)
-    receiver.shutdown()
+    finally:
+        stack.stop()
+        receiver.shutdown()
 
     late = arrivals.late_ms
     counts = Counter(arrivals.ids)
