@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from service.bootstrap.api import ApiContainer
 from service.entrypoints.auth import REST_GUARD
 from service.entrypoints.docs import install_docs
+from service.entrypoints.error_responses import install_error_schemas
 from service.entrypoints.errors import install_error_handlers
 from service.entrypoints.graphql.routes import include_graphql
 from service.entrypoints.graphql_ide import mount_graphql_ide
@@ -41,6 +42,7 @@ def create_app(container: ApiContainer) -> FastAPI:
     app.state.container = container
     page_policies = install_docs(app)
     install_error_handlers(app)
+    install_error_schemas(app)
     # Every route needs a key unless auth.OPEN_ROUTES lists it: a new route is closed.
     app.include_router(rest_router, dependencies=REST_GUARD)
     app.include_router(targets_router, dependencies=REST_GUARD)

@@ -10,7 +10,14 @@ the snapshot has it, as it has the rest of the app.
 
 from __future__ import annotations
 
+import sys
+
 from service.entrypoints.cold_start import cold_start
+
+# The app has no pydantic.v1 models. FastAPI's checks for them, made as each route is
+# declared, import pydantic.v1 (13 ms of the cold start, python -m benchmarks.cold_start) and
+# take an ImportError to mean there are none: None in sys.modules makes that import fail.
+sys.modules.setdefault("pydantic.v1", None)  # type: ignore[arg-type]
 
 with cold_start():
     from aws_lambda_powertools import Logger

@@ -111,3 +111,25 @@ def test_create_documents_its_idempotency_key_header(document: dict[str, Any]) -
 
     assert create["Idempotency-Key"]["in"] == "header"
     assert "24 h" in create["Idempotency-Key"]["description"]
+
+
+def _refs(node: object) -> set[str]:
+    if isinstance(node, dict):
+        return {node["$ref"]} if "$ref" in node else set().union(*map(_refs, node.values()))
+    if isinstance(node, list):
+        return set().union(*map(_refs, node))
+    return set()
+
+
+def test_every_schema_the_document_refers_to_is_in_its_components(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+
+    assert {ref.removeprefix("#/components/schemas/") for ref in _refs(document)} <= set(schemas)
+    # The error answers refer to the error body and its problems, described as FastAPI would.
+    assert schemas["ErrorBody"]["required"] == ["error", "message"]
+    assert schemas["ErrorBody"]["properties"]["problems"] == {
+        "anyOf": [{"items": {"$ref": "#/components/schemas/ErrorProblem"}, "type": "array"}, {"type": "null"}],
+        "title": "Problems",
+    }
+    assert set(schemas["ErrorProblem"]["required"]) == {"field", "message"}
+    assert list(schemas) == sorted(schemas)

@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.config import Settings
 from service.entrypoints.auth import GRAPHQL_GUARD
-from service.entrypoints.rest.models import ErrorBody
+from service.entrypoints.error_responses import error_responses
 
 PATH = "/graphql"
 # The answers a request to /graphql can get besides the GraphQL response itself, for
@@ -35,17 +35,13 @@ TRANSPORT_ERRORS = {
     405: "`method_not_allowed`: an operation sent with GET (operations are sent with POST)",
     415: "`unsupported_media_type`: a body that is not `Content-Type: application/json`",
 }
-GRAPHQL_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": description}
-    for status, description in sorted(
-        {
-            **TRANSPORT_ERRORS,
-            401: "`unauthorized`: no valid API key",
-            413: "`request_too_large`: a body over 1 MiB",
-            429: "`rate_limited`: over the key's request rate",
-        }.items()
-    )
+_DESCRIPTIONS = {
+    **TRANSPORT_ERRORS,
+    401: "`unauthorized`: no valid API key",
+    413: "`request_too_large`: a body over 1 MiB",
+    429: "`rate_limited`: over the key's request rate",
 }
+GRAPHQL_ERRORS = error_responses(*sorted(_DESCRIPTIONS), descriptions=_DESCRIPTIONS)
 # How the GraphQL router is included in the app (the stand-ins below, the same way).
 INCLUDE: dict[str, Any] = {
     "prefix": PATH,

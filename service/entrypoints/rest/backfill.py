@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from service.entrypoints.dependencies import Backfills, Namespace
+from service.entrypoints.error_responses import error_responses
 from service.entrypoints.offload import in_thread
 from service.entrypoints.presenters.schedules import present_run
-from service.entrypoints.rest.models import BackfillPublic, BackfillRequest, ErrorBody, RunPublic
+from service.entrypoints.rest.models import BackfillPublic, BackfillRequest, RunPublic
 
 router = APIRouter()
 
@@ -16,7 +17,7 @@ router = APIRouter()
     "/schedules/{jobId}/backfill",
     status_code=201,
     response_model=BackfillPublic,
-    responses={code: {"model": ErrorBody} for code in (400, 401, 404, 422, 429, 503)},
+    responses=error_responses(400, 401, 404, 422, 429, 503),
     tags=["schedules"],
     description="Deliver every occurrence the schedule's rule had between `from` and `to` (both included, at "
     "most 1,000, the range past), now, with trigger `backfill`. Each carries the occurrenceId it would have "

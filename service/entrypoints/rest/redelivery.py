@@ -6,9 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from service.entrypoints.dependencies import Namespace, Redeliveries
+from service.entrypoints.error_responses import error_responses
 from service.entrypoints.offload import in_thread
 from service.entrypoints.presenters.schedules import present_run
-from service.entrypoints.rest.models import ErrorBody, RunPublic
+from service.entrypoints.rest.models import RunPublic
 
 router = APIRouter()
 
@@ -17,7 +18,7 @@ router = APIRouter()
     # An occurrence id holds slashes (``<jobId>/<scheduledFor>``): sent as they are, or as %2F.
     "/schedules/{jobId}/runs/{occurrenceId:path}/redeliver",
     response_model=RunPublic,
-    responses={code: {"model": ErrorBody} for code in (401, 404, 409, 429, 503)},
+    responses=error_responses(401, 404, 409, 429, 503),
     tags=["history"],
     description="Deliver a `failed` run again, now: the same occurrenceId and trigger, its target's retry "
     "policy from its first attempt, the schedule's payload as it is now. The answer is the run, `queued`; "

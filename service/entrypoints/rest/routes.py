@@ -18,6 +18,7 @@ from service.domain.errors import ValidationFailed, quoted
 from service.domain.runs import RunStatus
 from service.domain.schedule import Schedule, State
 from service.entrypoints.dependencies import Namespace, Schedules
+from service.entrypoints.error_responses import error_responses
 from service.entrypoints.offload import in_thread
 from service.entrypoints.presenters.schedules import (
     present_run,
@@ -26,7 +27,6 @@ from service.entrypoints.presenters.schedules import (
     schedule_input,
 )
 from service.entrypoints.rest.models import (
-    ErrorBody,
     Health,
     PauseRequest,
     RunPublic,
@@ -40,9 +40,7 @@ from service.services.schedules import ScheduleService
 router = APIRouter()
 _SCHEDULE_LIST = TypeAdapter(list[SchedulePublic])
 
-_ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 404, 409, 412, 413, 422, 429, 503)
-}
+_ERRORS = error_responses(400, 401, 404, 409, 412, 413, 422, 429, 503)
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 
 Limit = Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100 (a list of schedules also stops at 4 MB).")]

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query
 
 from service.domain.delivery_stats import MAX_HOURS
 from service.entrypoints.dependencies import Namespace, Stats
+from service.entrypoints.error_responses import error_responses
 from service.entrypoints.offload import in_thread
 from service.entrypoints.presenters.delivery_stats import present_hour
-from service.entrypoints.rest.models import DeliveryHourPublic, DeliveryStatsPublic, ErrorBody
+from service.entrypoints.rest.models import DeliveryHourPublic, DeliveryStatsPublic
 
 router = APIRouter()
 
@@ -20,7 +21,7 @@ Hours = Annotated[int, Query(ge=1, le=MAX_HOURS, description=f"How many hours ba
 @router.get(
     "/stats/deliveries",
     response_model=DeliveryStatsPublic,
-    responses={code: {"model": ErrorBody} for code in (401, 422, 429)},
+    responses=error_responses(401, 422, 429),
     tags=["stats"],
     description="The namespace's runs that ended, hour by hour, oldest first up to the current hour: delivered "
     "(and of those, late: more than a second after their time), failed, missed, canceled.",

@@ -6,9 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from service.entrypoints.dependencies import Namespace, Targets, Webhooks
+from service.entrypoints.error_responses import error_responses
 from service.entrypoints.offload import in_thread
 from service.entrypoints.presenters.targets import present_target, present_with_secret, webhook_registration
-from service.entrypoints.rest.models import ErrorBody, TargetCreate, TargetPublic, TargetWithSecret
+from service.entrypoints.rest.models import TargetCreate, TargetPublic, TargetWithSecret
 
 router = APIRouter()
 
@@ -21,7 +22,7 @@ _SECRET_ONCE = (
 @router.get(
     "/targets",
     response_model=list[TargetPublic],
-    responses={code: {"model": ErrorBody} for code in (401, 429)},
+    responses=error_responses(401, 429),
     tags=["targets"],
     description="Where the namespace's runs can go, by name: a schedule names one as `target`, or none for "
     "the one whose `default` is true. SQS targets are added by operators (`scheduler targets add`), webhooks "
@@ -36,7 +37,7 @@ async def list_targets(targets: Targets, namespace: Namespace) -> list[TargetPub
     "/targets",
     status_code=201,
     response_model=TargetWithSecret,
-    responses={code: {"model": ErrorBody} for code in (400, 401, 409, 413, 422, 429)},
+    responses=error_responses(400, 401, 409, 413, 422, 429),
     tags=["targets"],
     description="Register a webhook of the namespace: each run is POSTed to `url`, signed. The URL must be "
     "https and resolve only to public addresses (checked now and at every delivery). " + _SECRET_ONCE,
@@ -52,7 +53,7 @@ async def create_webhook(
 @router.delete(
     "/targets/{name}",
     response_model=TargetPublic,
-    responses={code: {"model": ErrorBody} for code in (401, 403, 404, 429)},
+    responses=error_responses(401, 403, 404, 429),
     tags=["targets"],
     description="Remove a webhook of the namespace. SQS targets (the stack's own queue among them) are "
     "removed by operators only (403). Schedules that name it can no longer run until they name another.",
@@ -64,7 +65,7 @@ async def delete_target(name: str, webhooks: Webhooks, namespace: Namespace) -> 
 @router.post(
     "/targets/{name}/rotate-secret",
     response_model=TargetWithSecret,
-    responses={code: {"model": ErrorBody} for code in (401, 403, 404, 409, 429)},
+    responses=error_responses(401, 403, 404, 409, 429),
     tags=["targets"],
     description="Give a webhook a new signing secret. For 24 hours every delivery is signed with the new "
     "secret and the old one, so a receiver can switch without losing a delivery. " + _SECRET_ONCE,
