@@ -260,6 +260,9 @@ def run(kind: str, out: Callable[[str], None] = print) -> bool:
             out(f"  {result.lateness.line()}; load average {result.loads[0]:.2f} -> {result.loads[-1]:.2f}{cpu}")
             for key, lateness in result.by_slice.items():
                 out(f"  runs due from {key}: {lateness.line()}")
+            doubled = sorted(o for o in result.expected if result.received[o] > 1)
+            if doubled:
+                out(f"  doubled: {', '.join(f'{job} at {at}' for job, at in doubled[:3])}")
             for line in diagnostics(stack):
                 out(f"  {line}")
             verdict = "met" if result.passed() else "MISSED"

@@ -92,9 +92,14 @@ def diagnostics(stack: RunningStack) -> list[str]:
         for t in ticks
         if t.get("handedOff") or t.get("alreadyHandedOff")
     ]
-    warnings = Counter(
-        str(log.get("message"))[:100] for log in stack.logs if log.get("level") in ("WARNING", "ERROR", "CRITICAL")
-    )
+    warnings = Counter(_summary(log) for log in stack.logs if log.get("level") in ("WARNING", "ERROR", "CRITICAL"))
     warnings.update(line.strip()[:100] for line in stack.stderr if " WARNING " in line or " ERROR " in line)
     lines += [f"{count} x {message}" for message, count in warnings.most_common(8)]
     return lines
+
+
+def _summary(log: dict[str, Any]) -> str:
+    """A logged warning's message, and the exception it logged (its last line), if any."""
+    message = str(log.get("message"))[:100]
+    exception = str(log.get("exception") or "").strip().splitlines()
+    return f"{message}: {exception[-1][:160]}" if exception else message

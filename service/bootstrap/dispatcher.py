@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -46,6 +46,7 @@ def bootstrap_dispatcher(
     invocations: Invocations | None = None,
     clock: Callable[[], datetime] = utc_now,
     sleep: Callable[[float], None] = time.sleep,
+    tuning: Mapping[str, Any] | None = None,
 ) -> DispatcherContainer:
     """The dispatcher. Clients not given come from ``session`` (one default session of
     boto3's for all of them); the hand-off goes to ``SCHEDULER_HANDOFF_QUEUE_URL`` unless
@@ -64,7 +65,7 @@ def bootstrap_dispatcher(
         handoff = sqs_handoff(settings, sqs if sqs is not None else client("sqs"), clock)
     if invocations is None and settings.function_name:
         invocations = LambdaFanout(client("lambda"), settings.function_name)
-    dispatcher = Dispatcher(store, handoff, dispatch_settings(settings), clock=clock, sleep=sleep)
+    dispatcher = Dispatcher(store, handoff, dispatch_settings(settings, **(tuning or {})), clock=clock, sleep=sleep)
     fan_out = FanOut(
         dispatcher, invocations, max_invocations=settings.dispatch_invocations, capacity=settings.dispatch_capacity
     )

@@ -4,6 +4,7 @@ sees the same tables and queues."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -108,3 +109,37 @@ def test_a_request_to_another_address_is_left_to_go_out(endpoint: Endpoint) -> N
     request = AWSPreparedRequest("POST", "http://127.0.0.1:1/", {}, b"{}", False)
 
     assert calls("before-send.dynamodb.GetItem", request) is None
+
+
+def test_a_conditional_write_is_checked_and_made_at_once_whatever_other_threads_do(endpoint: Endpoint) -> None:
+    # Each thread reads a counter and moves it on only if nobody has since, as the stack's
+    # conditional writes do (the stage and the dispatcher moving one schedule on). DynamoDB
+    # checks and writes at once; the emulator's backend does so only one call at a time.
+    direct = _direct(endpoint, "dynamodb")
+    table = _table(direct)
+    direct.put_item(TableName=table, Item={"pk": {"S": "counter"}, "v": {"N": "0"}})
+    moved: list[int] = []
+
+    def move_on() -> None:
+        for _ in range(100):
+            seen = direct.get_item(TableName=table, Key={"pk": {"S": "counter"}}, ConsistentRead=True)["Item"]["v"]
+            try:
+                direct.update_item(
+                    TableName=table,
+                    Key={"pk": {"S": "counter"}},
+                    UpdateExpression="SET v = :next",
+                    ConditionExpression="v = :seen",
+                    ExpressionAttributeValues={":seen": seen, ":next": {"N": str(int(seen["N"]) + 1)}},
+                )
+            except direct.exceptions.ConditionalCheckFailedException:
+                continue
+            moved.append(1)
+
+    threads = [threading.Thread(target=move_on) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    final = direct.get_item(TableName=table, Key={"pk": {"S": "counter"}}, ConsistentRead=True)["Item"]["v"]["N"]
+    assert int(final) == len(moved)  # no two threads moved it on from the same value

@@ -12,12 +12,22 @@ Each request to the embedded endpoint is routed as moto's own in-process mock ro
 (the service's URL patterns, by the service's AWS address), and executed on the request as
 it was made, so what moto builds from its host (a queue's URL) is the endpoint's, as the
 server would build it. A request to anywhere else goes out as usual.
+
+DynamoDB's calls run one at a time: its backend is not safe for concurrent use, and two
+threads' conditional writes to one item could both pass their condition (the stage and the
+dispatcher each moving one schedule on), where DynamoDB checks and writes at once. A session may be given a
+``before_call``, run before each of its calls: the dispatcher's gives way to the delivery
+stage (``GiveWay``), which shares this interpreter with it.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
+from collections.abc import Callable
+from contextlib import nullcontext
 from functools import cache
 from io import BytesIO
 from typing import Any
@@ -33,6 +43,8 @@ logger = logging.getLogger(__name__)
 
 SERVICES = ("dynamodb", "sqs")  # what the stack calls; anything else goes through the server
 ROUTING_REGION = "us-east-1"  # any region: it only picks the service's routes
+# Not SQS's: a receive that waits for messages holds its call for up to 20 s.
+_ONE_AT_A_TIME = {"dynamodb": threading.Lock()}
 
 
 class _Body(BytesIO):
@@ -49,8 +61,9 @@ def _routes(service: str) -> list[tuple[re.Pattern[str], Any]]:
 class EmulatorCalls:
     """A botocore ``before-send`` handler: answers the requests to ``endpoint_url``."""
 
-    def __init__(self, endpoint_url: str) -> None:
+    def __init__(self, endpoint_url: str, before_call: Callable[[], None] | None = None) -> None:
         self._netloc = urlsplit(endpoint_url).netloc
+        self._before_call = before_call
 
     def __call__(self, event_name: str, request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
         service = event_name.split(".")[1] if event_name.count(".") >= 2 else ""
@@ -60,9 +73,12 @@ class EmulatorCalls:
         routed = f"https://{service}.{ROUTING_REGION}.amazonaws.com{url.path or '/'}"
         for pattern, method in _routes(service):
             if pattern.match(routed):
+                if self._before_call is not None:
+                    self._before_call()
                 normalized = normalize_request(request)
                 try:
-                    status, headers, body = method(normalized, normalized.raw_url, normalized.headers)
+                    with _ONE_AT_A_TIME.get(service) or nullcontext():
+                        status, headers, body = method(normalized, normalized.raw_url, normalized.headers)
                 except HTTPException as exc:
                     status, headers, body = exc.code, exc.get_headers(), exc.get_body()
                 except Exception:  # as the server answers a fault of moto's: a 500, retried
@@ -73,7 +89,34 @@ class EmulatorCalls:
         return None
 
 
-def call_directly(session: Any, endpoint_url: str) -> None:
+def call_directly(session: Any, endpoint_url: str, before_call: Callable[[], None] | None = None) -> None:
     """Route ``session``'s calls to the embedded emulator at ``endpoint_url`` in-process;
     only clients the session creates afterwards are affected."""
-    session.events.register("before-send", EmulatorCalls(endpoint_url))
+    session.events.register("before-send", EmulatorCalls(endpoint_url, before_call))
+
+
+class GiveWay:
+    """Before each call, wait while ``busy()`` (the delivery stage has runs due), for at most
+    ``max_wait`` seconds: a tick's calls, which hand off runs a minute ahead, go in the
+    stage's pauses, and the runs due now are not made late by a tick that shares the
+    interpreter with them. A tick that the stage keeps waiting still ends: each call waits
+    its ``max_wait`` at most."""
+
+    def __init__(
+        self,
+        busy: Callable[[], bool],
+        max_wait: float = 0.05,
+        poll: float = 0.005,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._busy = busy
+        self._max_wait = max_wait
+        self._poll = poll
+        self._clock = clock
+        self._sleep = sleep
+
+    def __call__(self) -> None:
+        deadline = self._clock() + self._max_wait
+        while self._busy() and self._clock() < deadline:
+            self._sleep(self._poll)

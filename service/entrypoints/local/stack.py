@@ -24,7 +24,7 @@ from service.adapters.queue_schema import HANDOFF
 from service.bootstrap.api import bootstrap_api
 from service.bootstrap.aws import aws_client
 from service.bootstrap.delivery import bootstrap_delivery
-from service.bootstrap.dispatcher import bootstrap_dispatcher
+from service.bootstrap.dispatcher import DispatcherContainer, bootstrap_dispatcher
 from service.config import Settings
 from service.entrypoints.app import create_app
 from service.entrypoints.delivery_handler import make_handler as make_delivery_handler
@@ -36,7 +36,7 @@ from service.entrypoints.local.banner import StackInfo, browse_url, startup_line
 from service.entrypoints.local.consumer import Consumer, DefaultTargetQueues
 from service.entrypoints.local.data_keeper import DataKeeper, EmbeddedEmulator
 from service.entrypoints.local.emulator import open_endpoint
-from service.entrypoints.local.emulator_calls import call_directly
+from service.entrypoints.local.emulator_calls import GiveWay, call_directly
 from service.entrypoints.local.lambda_invoke import TIMEOUT_SECONDS, DispatcherInvoker, account_of_queue
 from service.entrypoints.local.options import LocalOptions
 from service.entrypoints.local.resources import Resources, ensure_resources
@@ -57,6 +57,10 @@ logger = logging.getLogger(__name__)
 SHARED_WORKERS = 4  # takers of the emulator's hand-off queue when it is the stack's own
 OTHERS_WORKERS = 1  # when it only carries what other processes hand off
 WATCH_INTERVAL_SECONDS = 0.2
+# With the embedded emulator every call is this interpreter's CPU: the dispatcher's threads
+# would only take turns on the GIL with the delivery stage's (python -m benchmarks.local_stack).
+EMBEDDED_DISPATCH_TUNING = {"shard_workers": 1, "write_workers": 1}
+SWITCH_INTERVAL_SECONDS = 0.001  # Python's default, 5 ms, is a turn a run due now may wait per thread
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -83,6 +87,7 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
         session = boto3.Session()
         if endpoint.embedded:
             call_directly(session, endpoint.url)
+            sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
         dynamodb = aws_client(session, "dynamodb")
         sqs = aws_client(session, "sqs")
         shared = not endpoint.embedded
@@ -101,7 +106,7 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
 
         dispatch = "off (SCHEDULER_DISPATCH=off)"
         if options.dispatch:
-            handler = make_handler(bootstrap_dispatcher(settings, session=session, handoff=stage_queue))
+            handler = make_handler(_dispatcher(settings, session, endpoint.url, stage_queue))
             dispatch = _start_dispatcher(stack, handler, region, resources)
 
         _start_delivery(stack, settings, session, sqs, stage_queue, region, resources)
@@ -155,6 +160,20 @@ def local_settings(env: Mapping[str, str], resources: Resources) -> Settings:
             Settings.variable("handoff_dead_letter_queue_url"): resources.handoff_dead_letter_queue_url or "",
         }
     )
+
+
+def _dispatcher(
+    settings: Settings, session: boto3.Session, endpoint_url: str, stage_queue: LocalStageQueue | None
+) -> DispatcherContainer:
+    """The dispatcher on a shared emulator is the cloud's. On the embedded one, which the
+    delivery stage shares this interpreter with, it ticks in one thread, and its calls, on a
+    session of its own, give way to the stage's runs due now (``emulator_calls.GiveWay``):
+    a tick hands off runs 10 to 70 s ahead, and must not make the ones due now late."""
+    if stage_queue is None:
+        return bootstrap_dispatcher(settings, session=session)
+    own = boto3.Session()
+    call_directly(own, endpoint_url, before_call=GiveWay(stage_queue.delivering))
+    return bootstrap_dispatcher(settings, session=own, handoff=stage_queue, tuning=EMBEDDED_DISPATCH_TUNING)
 
 
 def _start_delivery(

@@ -87,6 +87,7 @@ class LocalStageQueue(HandOff, StageQueue):
         self._messages: dict[str, StoredMessage] = {}
         self._heap = _Heap()
         self.dead_letters: list[StoredMessage] = []
+        self._taken: set[str] = set()  # received, neither deleted nor offered again yet
         self._changed = threading.Condition()
 
     # -- the hand-off (the dispatcher's and the API's side) ---------------------------
@@ -131,11 +132,13 @@ class LocalStageQueue(HandOff, StageQueue):
                 continue  # deleted, or made visible at another time since
             if message.receive_count >= self._definition.max_receive_count:
                 del self._messages[message_id]
+                self._taken.discard(message_id)
                 self.dead_letters.append(message)
                 continue
             message.receive_count += 1
             message.receipt_handle = str(uuid.uuid4())
             message.in_flight = True
+            self._taken.add(message_id)
             message.visible_at = now + timedelta(seconds=self._definition.visibility_timeout)
             self._heap.push(message.visible_at, message_id)
             batch.append(message)
@@ -145,6 +148,7 @@ class LocalStageQueue(HandOff, StageQueue):
         with self._changed:
             for message_id in message_ids:
                 self._messages.pop(message_id, None)
+                self._taken.discard(message_id)
 
     def retry_later(self, runs: Sequence[tuple[Received, timedelta]]) -> None:
         with self._changed:
@@ -155,8 +159,14 @@ class LocalStageQueue(HandOff, StageQueue):
                     continue
                 message.visible_at = now + delay
                 message.in_flight = False
+                self._taken.discard(message.message_id)
                 self._heap.push(message.visible_at, message.message_id)
             self._changed.notify_all()
+
+    def delivering(self) -> bool:
+        """Whether runs are due now: visible, or received and not yet settled."""
+        with self._changed:
+            return bool(self._taken) or bool(self._heap.entries and self._heap.entries[0][0] <= self._clock())
 
     def wake(self) -> None:
         with self._changed:
