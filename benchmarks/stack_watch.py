@@ -88,7 +88,8 @@ def diagnostics(stack: RunningStack) -> list[str]:
     ticks = [log for log in stack.logs if log.get("message") == "tick"]
     lines = [
         f"tick {t.get('now', '')[11:19]}: handed off {t.get('handedOff')}, already handed off "
-        f"{t.get('alreadyHandedOff')}, failed calls {t.get('failedCalls')}, stopped early {t.get('stoppedEarly')}"
+        f"{t.get('alreadyHandedOff')}, failed calls {t.get('failedCalls')}, stopped early {t.get('stoppedEarly')}, "
+        f"handed off late {t.get('lateHandOffs')} (at most {t.get('maxHandOffLatenessMs')} ms)"
         for t in ticks
         if t.get("handedOff") or t.get("alreadyHandedOff")
     ]

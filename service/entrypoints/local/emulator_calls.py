@@ -15,7 +15,9 @@ server would build it. A request to anywhere else goes out as usual.
 
 DynamoDB's calls run one at a time: its backend is not safe for concurrent use, and two
 threads' conditional writes to one item could both pass their condition (the stage and the
-dispatcher each moving one schedule on), where DynamoDB checks and writes at once. A session may be given a
+dispatcher each moving one schedule on), where DynamoDB checks and writes at once; and a
+read that meets a write midway fails (a Query's ``KeyError`` on a half-written item), which
+costs the stage its batch: delivered, then offered again after its visibility time-out. A session may be given a
 ``before_call``, run before each of its calls: the dispatcher's gives way to the delivery
 stage (``GiveWay``), which shares this interpreter with it.
 """
