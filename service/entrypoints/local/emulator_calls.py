@@ -107,7 +107,7 @@ class GiveWay:
     def __init__(
         self,
         busy: Callable[[], bool],
-        max_wait: float = 0.05,
+        max_wait: float = 0.2,
         poll: float = 0.005,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
