@@ -49,6 +49,7 @@ from benchmarks.stack_watch import (
     one_time_not_delivered,
     process_cpu_seconds,
 )
+from service.config import Settings
 from service.entrypoints.local.stack import EMBEDDED_LOOKAHEAD_SECONDS
 
 ON_TIME_MS = 1000
@@ -56,7 +57,10 @@ SETTLE = timedelta(seconds=10)  # after the last run: for it to arrive, and any 
 STRAGGLERS = timedelta(seconds=120)  # a run not arrived this long after the minute is lost
 # The dispatcher's: runs further ahead at creation are its own (the embedded emulator's stack
 # hands off further ahead than the cloud, which the process emulator's stack does as).
-LOOKAHEAD = {"embedded": timedelta(seconds=EMBEDDED_LOOKAHEAD_SECONDS), "process": timedelta(seconds=70)}
+LOOKAHEAD = {
+    "embedded": timedelta(seconds=EMBEDDED_LOOKAHEAD_SECONDS),
+    "process": timedelta(seconds=Settings.model_fields["lookahead_seconds"].default),
+}
 # The minute of runs starts this many seconds into a minute: the tick at the next minute then
 # hands off the most runs (50 s of them), the soonest due 10 s after it: the hardest case.
 WINDOW_SECOND = 50

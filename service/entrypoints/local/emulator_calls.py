@@ -13,13 +13,14 @@ Each request to the embedded endpoint is routed as moto's own in-process mock ro
 it was made, so what moto builds from its host (a queue's URL) is the endpoint's, as the
 server would build it. A request to anywhere else goes out as usual.
 
-DynamoDB's calls run one at a time: its backend is not safe for concurrent use, and two
+DynamoDB's calls run one at a time: its backend is not safe for concurrent use. Two
 threads' conditional writes to one item could both pass their condition (the stage and the
 dispatcher each moving one schedule on), where DynamoDB checks and writes at once; and a
 read that meets a write midway fails (a Query's ``KeyError`` on a half-written item), which
-costs the stage its batch: delivered, then offered again after its visibility time-out. A session may be given a
-``before_call``, run before each of its calls: the dispatcher's gives way to the delivery
-stage (``GiveWay``), which shares this interpreter with it.
+costs the stage its batch: delivered, then offered again after its visibility time-out.
+
+A session may be given a ``before_call``, run before each of its calls: the dispatcher's
+gives way to the delivery stage (``GiveWay``), which shares this interpreter with it.
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ logger = logging.getLogger(__name__)
 
 SERVICES = ("dynamodb", "sqs")  # what the stack calls; anything else goes through the server
 ROUTING_REGION = "us-east-1"  # any region: it only picks the service's routes
-# Not SQS's: a receive that waits for messages holds its call for up to 20 s.
-_ONE_AT_A_TIME = {"dynamodb": threading.Lock()}
+# Not SQS's calls: a receive that waits for messages holds its call for up to 20 s.
+_DYNAMODB_CALLS = threading.Lock()
 
 
 class _Body(BytesIO):
@@ -79,7 +80,7 @@ class EmulatorCalls:
                     self._before_call()
                 normalized = normalize_request(request)
                 try:
-                    with _ONE_AT_A_TIME.get(service) or nullcontext():
+                    with _DYNAMODB_CALLS if service == "dynamodb" else nullcontext():
                         status, headers, body = method(normalized, normalized.raw_url, normalized.headers)
                 except HTTPException as exc:
                     status, headers, body = exc.code, exc.get_headers(), exc.get_body()

@@ -175,7 +175,7 @@ def _dispatcher(
     """The dispatcher on a shared emulator is the cloud's. On the embedded one, which the
     delivery stage shares this interpreter with, it ticks in one thread, and its calls, on a
     session of its own, give way to the stage's runs due now (``emulator_calls.GiveWay``):
-    a tick hands off runs 10 to 70 s ahead, and must not make the ones due now late."""
+    a tick hands off runs 70 to 130 s ahead, and must not make the ones due now late."""
     if stage_queue is None:
         return bootstrap_dispatcher(settings, session=session)
     own = boto3.Session()

@@ -43,7 +43,6 @@ class StoredMessage:
     sent_at: datetime
     receive_count: int = 0
     receipt_handle: str = ""
-    in_flight: bool = False
 
     def record(self, region: str, queue_arn: str) -> dict[str, Any]:
         """The message as a record of Lambda's SQS event."""
@@ -137,7 +136,6 @@ class LocalStageQueue(HandOff, StageQueue):
                 continue
             message.receive_count += 1
             message.receipt_handle = str(uuid.uuid4())
-            message.in_flight = True
             self._taken.add(message_id)
             message.visible_at = now + timedelta(seconds=self._definition.visibility_timeout)
             self._heap.push(message.visible_at, message_id)
@@ -158,7 +156,6 @@ class LocalStageQueue(HandOff, StageQueue):
                 if message is None or message.receipt_handle != received.receipt_handle:
                     continue
                 message.visible_at = now + delay
-                message.in_flight = False
                 self._taken.discard(message.message_id)
                 self._heap.push(message.visible_at, message.message_id)
             self._changed.notify_all()
