@@ -1,7 +1,7 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanNotifications } from '@mantine/notifications';
 import { cleanup, configure } from '@testing-library/react';
-import { afterEach, vi } from 'vitest';
+import { afterAll, afterEach, vi } from 'vitest';
 import { matchesMedia, resetViewport } from './viewport';
 
 // The form's preview waits 400 ms after the last change before asking the API; on a busy
@@ -39,6 +39,10 @@ if (typeof window !== 'undefined') {
     cleanNotifications();
     resetViewport();
   });
+
+  // Mantine's transitions end on timers (250 ms by default) that can still be pending when a
+  // file's last test ends; they update React state, which needs the window jsdom tears down.
+  afterAll(() => new Promise<void>((done) => setTimeout(done, 500)));
 }
 
 afterEach(() => {
