@@ -4,6 +4,7 @@ sees the same tables and queues."""
 
 from __future__ import annotations
 
+import sys
 import threading
 import uuid
 from collections.abc import Iterator
@@ -29,6 +30,15 @@ def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[Endpoint]:
     opened = open_endpoint(None)
     yield opened
     opened.stop()
+
+
+@pytest.fixture
+def switch_often() -> Iterator[None]:
+    """Threads take turns as often as in the local stack (which sets 1 ms), or more."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0002)
+    yield
+    sys.setswitchinterval(interval)
 
 
 def _direct(endpoint: Endpoint, service: str) -> Any:
@@ -143,3 +153,49 @@ def test_a_conditional_write_is_checked_and_made_at_once_whatever_other_threads_
 
     final = direct.get_item(TableName=table, Key={"pk": {"S": "counter"}}, ConsistentRead=True)["Item"]["v"]["N"]
     assert int(final) == len(moved)  # no two threads moved it on from the same value
+
+
+def test_a_message_is_received_by_one_of_the_threads_receiving_at_once(endpoint: Endpoint, switch_often: None) -> None:
+    # The local consumer and the stage's runner each poll one queue with several threads, as
+    # SQS's clients do: SQS hides a received message from every other receive at once; the
+    # emulator's backend does so only one receive at a time.
+    direct = _direct(endpoint, "sqs")
+    url = direct.create_queue(QueueName=f"emulator-calls-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    sent = 400
+    for start in range(0, sent, 10):
+        direct.send_message_batch(
+            QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": str(start + i)} for i in range(10)]
+        )
+    received: list[str] = []
+
+    def receive() -> None:
+        while True:
+            messages = direct.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get(
+                "Messages", []
+            )
+            if not messages:
+                return
+            received.extend(m["Body"] for m in messages)
+
+    threads = [threading.Thread(target=receive) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(received, key=int) == [str(n) for n in range(sent)]  # each once
+
+
+def test_a_receive_that_waits_for_messages_does_not_hold_up_the_send_it_waits_for(endpoint: Endpoint) -> None:
+    direct = _direct(endpoint, "sqs")
+    url = direct.create_queue(QueueName=f"emulator-calls-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    got: list[dict[str, Any]] = []
+    waiting = threading.Thread(
+        target=lambda: got.extend(direct.receive_message(QueueUrl=url, WaitTimeSeconds=10).get("Messages", []))
+    )
+    waiting.start()
+
+    direct.send_message(QueueUrl=url, MessageBody="awaited")  # held until the receive ended, were it guarded
+    waiting.join()
+
+    assert [m["Body"] for m in got] == ["awaited"]

@@ -13,11 +13,16 @@ Each request to the embedded endpoint is routed as moto's own in-process mock ro
 it was made, so what moto builds from its host (a queue's URL) is the endpoint's, as the
 server would build it. A request to anywhere else goes out as usual.
 
-DynamoDB's calls run one at a time: its backend is not safe for concurrent use. Two
-threads' conditional writes to one item could both pass their condition (the stage and the
-dispatcher each moving one schedule on), where DynamoDB checks and writes at once; and a
+Each service's calls run one at a time: moto's backends are not safe for concurrent use.
+Two threads' conditional writes to one item could both pass their condition (the stage and
+the dispatcher each moving one schedule on), where DynamoDB checks and writes at once; a
 read that meets a write midway fails (a Query's ``KeyError`` on a half-written item), which
-costs the stage its batch: delivered, then offered again after its visibility time-out.
+costs the stage its batch: delivered, then offered again after its visibility time-out; and
+two receives from one queue could both take the same message (the consumer's pollers: one
+run printed twice), where SQS hides it from every other receive at once. A receive that
+waits for messages (``WaitTimeSeconds`` above 0) is the exception: it would hold the
+service's calls for up to 20 s, so it runs beside them, unguarded (the stack's own receives
+never wait).
 
 A session may be given a ``before_call``, run before each of its calls: the dispatcher's
 gives way to the delivery stage (``GiveWay``), which shares this interpreter with it.
@@ -25,6 +30,7 @@ gives way to the delivery stage (``GiveWay``), which shares this interpreter wit
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -46,8 +52,7 @@ logger = logging.getLogger(__name__)
 
 SERVICES = ("dynamodb", "sqs")  # what the stack calls; anything else goes through the server
 ROUTING_REGION = "us-east-1"  # any region: it only picks the service's routes
-# Not SQS's calls: a receive that waits for messages holds its call for up to 20 s.
-_DYNAMODB_CALLS = threading.Lock()
+_ONE_AT_A_TIME = {service: threading.Lock() for service in SERVICES}
 
 
 class _Body(BytesIO):
@@ -80,7 +85,7 @@ class EmulatorCalls:
                     self._before_call()
                 normalized = normalize_request(request)
                 try:
-                    with _DYNAMODB_CALLS if service == "dynamodb" else nullcontext():
+                    with nullcontext() if _waits(event_name, request) else _ONE_AT_A_TIME[service]:
                         status, headers, body = method(normalized, normalized.raw_url, normalized.headers)
                 except HTTPException as exc:
                     status, headers, body = exc.code, exc.get_headers(), exc.get_body()
@@ -90,6 +95,20 @@ class EmulatorCalls:
                 content = body.encode("utf-8") if isinstance(body, str) else body
                 return AWSResponse(request.url, status, dict(headers), _Body(content))  # type: ignore[arg-type]
         return None
+
+
+def _waits(event_name: str, request: AWSPreparedRequest) -> bool:
+    """Whether the call is a receive that waits for messages (SQS's JSON protocol)."""
+    if not event_name.endswith(".ReceiveMessage"):
+        return False
+    raw = request.body
+    if not isinstance(raw, (str, bytes, bytearray)):
+        return False  # a stream: not a request botocore's JSON protocol builds
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError:
+        return False
+    return isinstance(body, dict) and bool(body.get("WaitTimeSeconds"))
 
 
 def call_directly(session: Any, endpoint_url: str, before_call: Callable[[], None] | None = None) -> None:
