@@ -13,9 +13,11 @@ from typing import Any
 import boto3
 import pytest
 from botocore.awsrequest import AWSPreparedRequest
+from moto.core import serialize
 
 from service.entrypoints.local.emulator import Endpoint, open_endpoint
 from service.entrypoints.local.emulator_calls import EmulatorCalls, call_directly
+from service.entrypoints.local.emulator_serializer import DynamoDBJSONSerializer
 
 
 @pytest.fixture
@@ -27,6 +29,8 @@ def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[Endpoint]:
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    # The embedded endpoint installs its DynamoDB serializer in this process: only for this test.
+    monkeypatch.setattr(serialize, "SERVICE_SPECIFIC_SERIALIZERS", {**serialize.SERVICE_SPECIFIC_SERIALIZERS})
     opened = open_endpoint(None)
     yield opened
     opened.stop()
@@ -71,6 +75,10 @@ def test_what_the_stack_writes_in_process_is_what_a_client_of_the_endpoint_reads
 
     found = _through_server(endpoint, "dynamodb").get_item(TableName=table, Key={"pk": {"S": "one"}})
     assert found["Item"]["v"] == {"N": "1"}
+
+
+def test_the_embedded_endpoint_answers_dynamodb_with_its_own_serializer(endpoint: Endpoint) -> None:
+    assert serialize.get_serializer_class("dynamodb", "json") is DynamoDBJSONSerializer
 
 
 def test_the_calls_are_answered_without_the_server(endpoint: Endpoint) -> None:
