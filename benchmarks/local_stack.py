@@ -42,11 +42,11 @@ from benchmarks.dev_stack import API_KEY, RunningStack, clean_env, iso, percenti
 from benchmarks.moto_server import start_moto
 from benchmarks.stack_watch import (
     TargetDepth,
+    accepted_lateness,
     cpu_share,
     diagnostics,
     load,
     missed_runs,
-    one_time_not_delivered,
     process_cpu_seconds,
 )
 from service.config import Settings
@@ -93,6 +93,7 @@ class Capacity:
     handed_off_by_api: int  # one-time runs created within the lookahead of their time
     missed: int  # runs recorded missed, read back through the API
     not_delivered_records: int  # one-time schedules whose last run is not `delivered`
+    accepted: Lateness = field(default_factory=lambda: Lateness([]))  # one-time runs, at the target's acceptance
     loads: list[float] = field(default_factory=list)
     cpu_share: float | None = None  # of one core: the stack process, from the minute's start to 10 s after its end
     target_depth: list[int] = field(default_factory=list)  # messages waiting on the target, every 2 s
@@ -193,6 +194,8 @@ def measure_capacity(stack: RunningStack, lookahead: timedelta, one_time: int = 
         line for line in lines if line["jobId"] not in cron_ids or _instant(line["scheduledFor"]) <= last_minute
     ]
     received = Counter((line["jobId"], line["scheduledFor"]) for line in in_scope)
+    one_time = {job["jobId"] for job in jobs}
+    accepted = accepted_lateness(stack, one_time)
     return Capacity(
         expected=expected,
         received=received,
@@ -200,7 +203,8 @@ def measure_capacity(stack: RunningStack, lookahead: timedelta, one_time: int = 
         create_seconds=create_seconds,
         handed_off_by_api=handed_off_by_api,
         missed=sum(missed_runs(stack, job_id) for job_id in cron_ids),
-        not_delivered_records=one_time_not_delivered(stack, {job["jobId"] for job in jobs}),
+        not_delivered_records=len(one_time) - len(accepted),
+        accepted=Lateness(accepted),
         loads=loads,
         cpu_share=share,
         target_depth=depth.samples,
@@ -269,6 +273,7 @@ def run(kind: str, out: Callable[[str], None] = print) -> bool:
             cpu = "" if result.cpu_share is None else f"; the stack's process used {result.cpu_share:.0%} of a core"
             cpu += f"; at most {max(result.target_depth, default=0)} messages waiting on the target"
             out(f"  {result.lateness.line()}; load average {result.loads[0]:.2f} -> {result.loads[-1]:.2f}{cpu}")
+            out(f"  one-time runs as the stage recorded them, at the target's acceptance: {result.accepted.line()}")
             for key, lateness in result.by_slice.items():
                 out(f"  runs due from {key}: {lateness.line()}")
             doubled = sorted(o for o in result.expected if result.received[o] > 1)

@@ -79,14 +79,7 @@ def _calls(client: Any) -> dict[str, Callable[[], Any]]:
 
 
 @pytest.fixture
-def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "t",
-        "AWS_SECRET_ACCESS_KEY": "t",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+def client(aws_credentials: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setattr(serialize, "SERVICE_SPECIFIC_SERIALIZERS", {**serialize.SERVICE_SPECIFIC_SERIALIZERS})
     with mock_aws():
         dynamodb = boto3.client("dynamodb")
