@@ -16,7 +16,7 @@ from botocore.awsrequest import AWSPreparedRequest
 from moto.core import serialize
 
 from service.entrypoints.local.emulator import Endpoint, open_endpoint
-from service.entrypoints.local.emulator_calls import EmulatorCalls, call_directly
+from service.entrypoints.local.emulator_calls import Arrivals, EmulatorCalls, call_directly
 from service.entrypoints.local.emulator_serializer import DynamoDBJSONSerializer
 
 
@@ -207,3 +207,18 @@ def test_a_receive_that_waits_for_messages_does_not_hold_up_the_send_it_waits_fo
     waiting.join()
 
     assert [m["Body"] for m in got] == ["awaited"]
+
+
+def test_the_arrivals_count_each_send_of_the_session_and_nothing_else(endpoint: Endpoint) -> None:
+    arrivals = Arrivals()
+    session = boto3.Session()
+    call_directly(session, endpoint.url, arrivals=arrivals)
+    direct = session.client("sqs", endpoint_url=endpoint.url)
+    url = direct.create_queue(QueueName=f"emulator-calls-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+
+    direct.send_message(QueueUrl=url, MessageBody="one")
+    direct.send_message_batch(QueueUrl=url, Entries=[{"Id": "1", "MessageBody": "two"}])
+    direct.receive_message(QueueUrl=url, MaxNumberOfMessages=10)
+    _through_server(endpoint, "sqs").send_message(QueueUrl=url, MessageBody="from outside: not told")
+
+    assert arrivals.sends == 2

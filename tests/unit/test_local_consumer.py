@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 
 from service.domain.targets import Target, TargetKind
 from service.entrypoints.local.consumer import Consumer, DefaultTargetQueues, delivery_line, iso_millis
+from service.entrypoints.local.emulator_calls import Arrivals
 
 RECEIVED = datetime(2027, 1, 1, 12, 0, 5, 250_000, tzinfo=UTC)
 
@@ -134,6 +135,56 @@ def test_every_queue_listed_is_read_by_several_pollers_until_it_is_empty() -> No
 
     assert len(printed) == 250 and len(sqs.deleted) == 250
     assert len(sqs.pollers) == 6  # three per queue
+
+
+class LaterSqs(FakeSqs):
+    """Empty until a message is put on it; tells when a receive found it empty."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+        self.found_empty = threading.Event()
+
+    def receive_message(self, **kwargs: Any) -> dict[str, Any]:
+        answer = super().receive_message(**kwargs)
+        if not answer:
+            self.found_empty.set()
+        return answer
+
+
+def test_an_idle_poller_told_of_a_send_reads_the_message_then_not_at_its_next_poll() -> None:
+    sqs = LaterSqs()
+    arrivals = Arrivals()
+    printed: list[str] = []
+    read = threading.Event()
+    consumer = Consumer(
+        sqs,
+        ["queue-url"],
+        emit=lambda line: (printed.append(line), read.set()),
+        poll_interval=60,
+        idle_interval=60,
+        pollers=1,
+        arrivals=arrivals,
+    )
+    consumer.start()
+    assert sqs.found_empty.wait(10)  # idle now, for a minute unless told
+
+    sqs.batches.append([message("sent")])
+    arrivals.notify()
+
+    assert read.wait(10), "the poller waited for its next poll"
+    consumer.stop()
+    assert [json.loads(line)["jobId"] for line in printed] == ["sent"]
+
+
+def test_a_stopped_consumer_s_idle_pollers_end_without_waiting_out_their_interval() -> None:
+    sqs = LaterSqs()
+    consumer = Consumer(sqs, ["queue-url"], poll_interval=60, idle_interval=60, pollers=2, arrivals=Arrivals())
+    consumer.start()
+    assert sqs.found_empty.wait(10)
+
+    consumer.stop(timeout=10)
+
+    assert not any(t.is_alive() for t in threading.enumerate() if t.name.startswith("consumer-"))
 
 
 class AnsweringSqs:

@@ -5,7 +5,10 @@ how late it arrived, then deletes it.
 Several pollers per queue take batches of 10 and delete them in one call, so the consumer
 keeps pace with the delivery stage (thousands of runs a minute). While a queue is empty
 only its first poller looks often; the others look once a second, since every receive
-costs the emulator, which shares this process's interpreter, as much as a delivery does."""
+costs the emulator, which shares this process's interpreter, as much as a delivery does.
+With the embedded emulator, which tells of each message the stack sends (``Arrivals``),
+an idle poller looks again as soon as one is sent: a run is read the moment the delivery
+stage has delivered it, not at the next poll."""
 
 from __future__ import annotations
 
@@ -15,9 +18,12 @@ import sys
 import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
+
+if TYPE_CHECKING:
+    from service.entrypoints.local.emulator_calls import Arrivals
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +126,7 @@ class Consumer:
         poll_interval: float = POLL_INTERVAL_SECONDS,
         pollers: int = POLLERS,
         idle_interval: float = IDLE_INTERVAL_SECONDS,
+        arrivals: Arrivals | None = None,
     ) -> None:
         self._sqs = sqs
         self._queues: QueueLister = queues if callable(queues) else (lambda: list(queues))
@@ -128,6 +135,7 @@ class Consumer:
         self._poll_interval = poll_interval
         self._idle_interval = max(idle_interval, poll_interval)
         self._pollers = pollers
+        self._arrivals = arrivals
         self._stopped = threading.Event()
         self._threads: dict[str, list[threading.Thread]] = {}
         self._lister: threading.Thread | None = None
@@ -139,6 +147,8 @@ class Consumer:
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stopped.set()
+        if self._arrivals is not None:
+            self._arrivals.notify(everyone=True)  # wakes the pollers that wait for a message
         for threads in self._threads.values():
             for thread in threads:
                 thread.join(timeout)
@@ -192,6 +202,7 @@ class Consumer:
 
     def _poll(self, queue_url: str, idle_interval: float) -> None:
         while not self._stopped.is_set():
+            sends = self._arrivals.sends if self._arrivals is not None else 0
             try:
                 received = self.receive_once(queue_url)
             except (BotoCoreError, ClientError) as exc:
@@ -199,4 +210,11 @@ class Consumer:
                 self._stopped.wait(ERROR_PAUSE_SECONDS)
                 continue
             if not received:
-                self._stopped.wait(idle_interval)
+                self._idle(sends, idle_interval)
+
+    def _idle(self, sends: int, interval: float) -> None:
+        """Until the next message is sent (when the emulator tells), or ``interval``."""
+        if self._arrivals is None:
+            self._stopped.wait(interval)
+        else:
+            self._arrivals.wait(sends, interval)

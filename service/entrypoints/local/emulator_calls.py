@@ -25,7 +25,10 @@ service's calls for up to 20 s, so it runs beside them, unguarded (the stack's o
 never wait).
 
 A session may be given a ``before_call``, run before each of its calls: the dispatcher's
-gives way to the delivery stage (``GiveWay``), which shares this interpreter with it.
+gives way to the delivery stage (``GiveWay``), which shares this interpreter with it. And
+``arrivals``, told of each message its calls send (``Arrivals``): the local consumer waits
+for the next one instead of polling on a timer, and reads a run the moment the stage has
+delivered it.
 """
 
 from __future__ import annotations
@@ -66,12 +69,49 @@ def _routes(service: str) -> list[tuple[re.Pattern[str], Any]]:
     return [(re.compile(url), method) for url, method in backend.urls.items()]
 
 
+SENDS = (".SendMessage", ".SendMessageBatch")
+
+
+class Arrivals:
+    """How many sends of messages there have been, and a wait for the next one. Each send
+    wakes one waiter (a batch of 10 is one receive's worth: the consumer's other pollers
+    would find nothing and only take the emulator's turns from the stage)."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._sends = 0
+
+    @property
+    def sends(self) -> int:
+        with self._changed:
+            return self._sends
+
+    def notify(self, everyone: bool = False) -> None:
+        with self._changed:
+            self._sends += 1
+            if everyone:
+                self._changed.notify_all()
+            else:
+                self._changed.notify()
+
+    def wait(self, seen: int, timeout: float) -> None:
+        """Until there are more sends than ``seen``, for ``timeout`` seconds at most."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._sends != seen, timeout)
+
+
 class EmulatorCalls:
     """A botocore ``before-send`` handler: answers the requests to ``endpoint_url``."""
 
-    def __init__(self, endpoint_url: str, before_call: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        endpoint_url: str,
+        before_call: Callable[[], None] | None = None,
+        arrivals: Arrivals | None = None,
+    ) -> None:
         self._netloc = urlsplit(endpoint_url).netloc
         self._before_call = before_call
+        self._arrivals = arrivals
 
     def __call__(self, event_name: str, request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
         service = event_name.split(".")[1] if event_name.count(".") >= 2 else ""
@@ -92,6 +132,8 @@ class EmulatorCalls:
                 except Exception:  # as the server answers a fault of moto's: a 500, retried
                     logger.exception("the embedded emulator failed on %s", event_name)
                     status, headers, body = 500, {}, b""
+                if self._arrivals is not None and status == 200 and event_name.endswith(SENDS):
+                    self._arrivals.notify()
                 content = body.encode("utf-8") if isinstance(body, str) else body
                 return AWSResponse(request.url, status, dict(headers), _Body(content))  # type: ignore[arg-type]
         return None
@@ -111,10 +153,15 @@ def _waits(event_name: str, request: AWSPreparedRequest) -> bool:
     return isinstance(body, dict) and bool(body.get("WaitTimeSeconds"))
 
 
-def call_directly(session: Any, endpoint_url: str, before_call: Callable[[], None] | None = None) -> None:
+def call_directly(
+    session: Any,
+    endpoint_url: str,
+    before_call: Callable[[], None] | None = None,
+    arrivals: Arrivals | None = None,
+) -> None:
     """Route ``session``'s calls to the embedded emulator at ``endpoint_url`` in-process;
     only clients the session creates afterwards are affected."""
-    session.events.register("before-send", EmulatorCalls(endpoint_url, before_call))
+    session.events.register("before-send", EmulatorCalls(endpoint_url, before_call, arrivals))
 
 
 class GiveWay:

@@ -36,7 +36,7 @@ from service.entrypoints.local.banner import StackInfo, browse_url, startup_line
 from service.entrypoints.local.consumer import Consumer, DefaultTargetQueues
 from service.entrypoints.local.data_keeper import DataKeeper, EmbeddedEmulator
 from service.entrypoints.local.emulator import open_endpoint
-from service.entrypoints.local.emulator_calls import GiveWay, call_directly
+from service.entrypoints.local.emulator_calls import Arrivals, GiveWay, call_directly
 from service.entrypoints.local.lambda_invoke import TIMEOUT_SECONDS, DispatcherInvoker, account_of_queue
 from service.entrypoints.local.options import LocalOptions
 from service.entrypoints.local.resources import Resources, ensure_resources
@@ -89,8 +89,9 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
         # Every client of this process (the app's, the dispatcher's) reads it at creation.
         env["AWS_ENDPOINT_URL"] = endpoint.url
         session = boto3.Session()
+        arrivals = Arrivals() if endpoint.embedded else None  # the consumer's wake-up call
         if endpoint.embedded:
-            call_directly(session, endpoint.url)
+            call_directly(session, endpoint.url, arrivals=arrivals)
             sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
         dynamodb = aws_client(session, "dynamodb")
         sqs = aws_client(session, "sqs")
@@ -117,7 +118,8 @@ def run_dev(options: LocalOptions, env: MutableMapping[str, str]) -> int:
 
         if options.consume:
             targets = DynamoTargetStore(dynamodb, resources.table_name)
-            consumer = Consumer(sqs, DefaultTargetQueues(sqs, targets.every_target, resources.queue_url))
+            queues = DefaultTargetQueues(sqs, targets.every_target, resources.queue_url)
+            consumer = Consumer(sqs, queues, arrivals=arrivals)
             consumer.start()
             stack.callback(consumer.stop)
 
