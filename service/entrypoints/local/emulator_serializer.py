@@ -9,8 +9,8 @@ took three times as long as finding them (measured on moto 5.2: 104 ms a page, 7
 writing the answer), and the local stack's tick and delivery stage take their turns at the
 emulator one call at a time. An attribute value is already in its wire form in moto's
 results but for its binary values, which the walk base64-encodes: this serializer writes
-it so, and leaves every other shape to moto's walk. Its answers are moto's, byte for byte
-once parsed (tests/integration/test_local_emulator_serializer.py).
+it so, and leaves every other shape to moto's walk. Its answers, parsed, are moto's own
+(tests/integration/test_local_emulator_serializer.py).
 
 moto keeps a registry of per-service serializers (``SERVICE_SPECIFIC_SERIALIZERS``, where
 it registers its own for S3 and SQS); ``install`` adds this one for DynamoDB's JSON
