@@ -42,8 +42,8 @@ from benchmarks.dev_stack import API_KEY, RunningStack, clean_env, iso, percenti
 from benchmarks.moto_server import start_moto
 from benchmarks.stack_watch import (
     TargetDepth,
-    accepted_lateness,
     cpu_share,
+    delivered_last_runs,
     diagnostics,
     load,
     missed_runs,
@@ -93,7 +93,7 @@ class Capacity:
     handed_off_by_api: int  # one-time runs created within the lookahead of their time
     missed: int  # runs recorded missed, read back through the API
     not_delivered_records: int  # one-time schedules whose last run is not `delivered`
-    accepted: Lateness = field(default_factory=lambda: Lateness([]))  # one-time runs, at the target's acceptance
+    accepted: Lateness  # the delivered one-time runs' lateness as the stage recorded it, at the target's acceptance
     loads: list[float] = field(default_factory=list)
     cpu_share: float | None = None  # of one core: the stack process, from the minute's start to 10 s after its end
     target_depth: list[int] = field(default_factory=list)  # messages waiting on the target, every 2 s
@@ -195,7 +195,7 @@ def measure_capacity(stack: RunningStack, lookahead: timedelta, one_time: int = 
     ]
     received = Counter((line["jobId"], line["scheduledFor"]) for line in in_scope)
     one_time = {job["jobId"] for job in jobs}
-    accepted = accepted_lateness(stack, one_time)
+    delivered = delivered_last_runs(stack, one_time)
     return Capacity(
         expected=expected,
         received=received,
@@ -203,8 +203,8 @@ def measure_capacity(stack: RunningStack, lookahead: timedelta, one_time: int = 
         create_seconds=create_seconds,
         handed_off_by_api=handed_off_by_api,
         missed=sum(missed_runs(stack, job_id) for job_id in cron_ids),
-        not_delivered_records=len(one_time) - len(accepted),
-        accepted=Lateness(accepted),
+        not_delivered_records=len(one_time) - len(delivered),
+        accepted=Lateness([run["latenessMs"] for run in delivered]),
         loads=loads,
         cpu_share=share,
         target_depth=depth.samples,

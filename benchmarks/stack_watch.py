@@ -65,20 +65,15 @@ def missed_runs(stack: RunningStack, job_id: str) -> int:
     return sum(1 for run in runs if run["status"] == "missed")
 
 
-def one_time_not_delivered(stack: RunningStack, job_ids: set[str]) -> int:
-    """One-time schedules whose last run, as the API lists it, is anything but delivered."""
-    return len(job_ids) - len(accepted_lateness(stack, job_ids))
-
-
-def accepted_lateness(stack: RunningStack, job_ids: set[str]) -> list[int]:
-    """The lateness each one-time schedule's run was delivered with, as the stage recorded
-    it (when the target accepted it, before any consumer read it); only delivered runs."""
-    lateness = []
-    for schedule in every_schedule(stack):
-        last = schedule.get("lastRun") or {}
-        if schedule["jobId"] in job_ids and last.get("status") == "delivered":
-            lateness.append(int(last.get("latenessMs") or 0))
-    return lateness
+def delivered_last_runs(stack: RunningStack, job_ids: set[str]) -> list[dict[str, Any]]:
+    """The last runs of those schedules that the API lists as delivered, as the stage
+    recorded them (``latenessMs``: when the target accepted the run, before any consumer
+    read it)."""
+    return [
+        schedule["lastRun"]
+        for schedule in every_schedule(stack)
+        if schedule["jobId"] in job_ids and (schedule.get("lastRun") or {}).get("status") == "delivered"
+    ]
 
 
 def every_schedule(stack: RunningStack) -> Iterator[dict[str, Any]]:
