@@ -27,44 +27,46 @@ from moto.core.serialize import JSONSerializer
 
 ATTRIBUTE_VALUE = "AttributeValue"
 _AS_IS = frozenset({"S", "N", "SS", "NS", "BOOL", "NULL"})
-_KNOWN = _AS_IS | {"B", "BS", "M", "L"}
+
+
+class _NotPlainError(Exception):
+    """A value not as moto's results hold one: left to moto's walk."""
 
 
 class DynamoDBJSONSerializer(JSONSerializer):
     def _serialize_type_structure(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
-        if shape.name == ATTRIBUTE_VALUE and _plain(value):
-            self._default_serialize(serialized, self._attribute_value(value), shape, key)
-            return
+        if shape.name == ATTRIBUTE_VALUE:
+            try:
+                wire = self._attribute_value(value)
+            except _NotPlainError:
+                pass
+            else:
+                self._default_serialize(serialized, wire, shape, key)
+                return
         super()._serialize_type_structure(serialized, value, shape, key)
 
-    def _attribute_value(self, value: dict[str, Any]) -> dict[str, Any]:
+    def _attribute_value(self, value: Any) -> dict[str, Any]:
+        """An attribute value as moto's results hold it (a dict of its kind, nested values
+        dicts too), in its wire form; ``_NotPlainError`` for anything else."""
+        if not isinstance(value, dict):
+            raise _NotPlainError
         wire: dict[str, Any] = {}
         for kind, content in value.items():
             if content is None:
                 continue  # as the walk leaves out a member without a value
             if kind in _AS_IS:
-                wire[kind] = list(content) if isinstance(content, list) else content
+                wire[kind] = content
             elif kind == "B":
                 wire[kind] = self._base64(content)
             elif kind == "BS":
                 wire[kind] = [self._base64(member) for member in content]
-            elif kind == "M":
+            elif kind == "M" and isinstance(content, dict):
                 wire[kind] = {name: self._attribute_value(member) for name, member in content.items()}
-            else:  # "L"
+            elif kind == "L" and isinstance(content, list):
                 wire[kind] = [self._attribute_value(member) for member in content]
+            else:
+                raise _NotPlainError
         return wire
-
-
-def _plain(value: Any) -> bool:
-    """An attribute value as moto's results hold it: a dict of known kinds, nested values
-    dicts too (anything else is left to moto's walk)."""
-    if not isinstance(value, dict) or not set(value) <= _KNOWN:
-        return False
-    nested = value.get("M")
-    if nested is not None and not (isinstance(nested, dict) and all(_plain(v) for v in nested.values())):
-        return False
-    members = value.get("L")
-    return members is None or (isinstance(members, list) and all(_plain(v) for v in members))
 
 
 def install() -> None:
